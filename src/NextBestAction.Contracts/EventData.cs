@@ -1,0 +1,170 @@
+using System.Text.Json.Serialization;
+
+namespace NextBestAction.Contracts;
+
+/// <summary>
+/// The typed <c>data</c> of a known event type. <see cref="Validate"/> returns a reason a person can
+/// read when a required field is missing or out of range, or null when the data is valid.
+/// </summary>
+public abstract record EventData
+{
+    public abstract string? Validate();
+
+    protected static string? Require(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? $"data.{field} is required" : null;
+
+    protected static string? RequireNonNegative(decimal? value, string field) =>
+        value switch
+        {
+            null => $"data.{field} is required",
+            < 0 => $"data.{field} must not be negative",
+            _ => null,
+        };
+
+    protected static string? FirstError(params string?[] errors) => errors.FirstOrDefault(e => e is not null);
+}
+
+public sealed record PageViewedData(string? Url, string? SessionId, string? Channel) : EventData
+{
+    public override string? Validate() => Require(Url, "url");
+}
+
+public sealed record ProductViewedData(string? ProductId, string? Category, string? ProductLine, decimal? Price, string? SessionId) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(ProductId, "productId"), Require(Category, "category"), Require(ProductLine, "productLine"),
+        RequireNonNegative(Price, "price"));
+}
+
+public sealed record SearchPerformedData(string? Query) : EventData
+{
+    public override string? Validate() => Require(Query, "query");
+}
+
+public sealed record CartItemAddedData(string? ProductId, string? Category, string? ProductLine, decimal? Price, int? Quantity) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(ProductId, "productId"), Require(Category, "category"), Require(ProductLine, "productLine"),
+        RequireNonNegative(Price, "price"),
+        Quantity is null or < 1 ? "data.quantity must be a whole number of at least 1" : null);
+}
+
+public sealed record ProductRefData(string? ProductId) : EventData
+{
+    public override string? Validate() => Require(ProductId, "productId");
+}
+
+public sealed record WishlistItemAddedData(string? ProductId, string? Category, string? ProductLine, decimal? Price) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(ProductId, "productId"), Require(Category, "category"), Require(ProductLine, "productLine"),
+        RequireNonNegative(Price, "price"));
+}
+
+public sealed record CheckoutStartedData(decimal? CartValue) : EventData
+{
+    public override string? Validate() => RequireNonNegative(CartValue, "cartValue");
+}
+
+public sealed record LocationReportedData(double? Lat, double? Lon) : EventData
+{
+    public override string? Validate() => FirstError(
+        Lat is null or < -90 or > 90 ? "data.lat must be a latitude between -90 and 90" : null,
+        Lon is null or < -180 or > 180 ? "data.lon must be a longitude between -180 and 180" : null);
+}
+
+public sealed record CampaignRespondedData(string? CampaignId, string? Response) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(CampaignId, "campaignId"),
+        Response is "opened" or "clicked" or "ignored" ? null : "data.response must be one of opened, clicked, ignored");
+}
+
+public sealed record NotificationOpenedData(string? NotificationId) : EventData
+{
+    public override string? Validate() => Require(NotificationId, "notificationId");
+}
+
+public sealed record OrderItem(string? ProductId, string? Category, string? ProductLine, decimal? Price, int? Quantity, bool? Gift);
+
+public sealed record OrderPlacedData(string? OrderId, IReadOnlyList<OrderItem>? Items, decimal? Total, string? Currency, DateTimeOffset? PromisedDeliveryDate) : EventData
+{
+    public override string? Validate()
+    {
+        var error = FirstError(
+            Require(OrderId, "orderId"),
+            Items is null || Items.Count == 0 ? "data.items must hold at least one item" : null,
+            RequireNonNegative(Total, "total"),
+            PromisedDeliveryDate is null ? "data.promisedDeliveryDate is required" : null);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        for (var i = 0; i < Items!.Count; i++)
+        {
+            var item = Items[i];
+            var itemError = FirstError(
+                Require(item.ProductId, $"items[{i}].productId"), Require(item.Category, $"items[{i}].category"),
+                Require(item.ProductLine, $"items[{i}].productLine"), RequireNonNegative(item.Price, $"items[{i}].price"),
+                item.Quantity is null or < 1 ? $"data.items[{i}].quantity must be a whole number of at least 1" : null);
+            if (itemError is not null)
+            {
+                return itemError;
+            }
+        }
+
+        return null;
+    }
+}
+
+public sealed record OrderDeliveredData(string? OrderId, DateTimeOffset? DeliveredAt) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(OrderId, "orderId"), DeliveredAt is null ? "data.deliveredAt is required" : null);
+}
+
+public sealed record OrderReturnedData(string? OrderId, string? ProductId, string? Reason) : EventData
+{
+    public override string? Validate() => FirstError(Require(OrderId, "orderId"), Require(ProductId, "productId"));
+}
+
+public sealed record OrderCancelledData(string? OrderId) : EventData
+{
+    public override string? Validate() => Require(OrderId, "orderId");
+}
+
+public sealed record ServiceContactOpenedData(string? TicketId, string? Channel, string? Topic) : EventData
+{
+    public override string? Validate() => FirstError(Require(TicketId, "ticketId"), Require(Channel, "channel"), Require(Topic, "topic"));
+}
+
+public sealed record ServiceContactResolvedData(string? TicketId, int? Contacts) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(TicketId, "ticketId"), Contacts is null or < 1 ? "data.contacts must be a whole number of at least 1" : null);
+}
+
+public sealed record ProductPriceChangedData(string? ProductId, decimal? OldPrice, decimal? NewPrice) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(ProductId, "productId"), RequireNonNegative(OldPrice, "oldPrice"), RequireNonNegative(NewPrice, "newPrice"));
+}
+
+public sealed record ProductVersionReleasedData(string? ProductId, string? NewProductId) : EventData
+{
+    public override string? Validate() => FirstError(Require(ProductId, "productId"), Require(NewProductId, "newProductId"));
+}
+
+public sealed record OfferOutcomeData(string? DecisionId, string? ActionId) : EventData
+{
+    public override string? Validate() => FirstError(Require(DecisionId, "decisionId"), Require(ActionId, "actionId"));
+}
+
+public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? Location) : EventData
+{
+    public override string? Validate() =>
+        Marketing is null && Profiling is null && Location is null
+            ? "data must set at least one of marketing, profiling, location"
+            : null;
+}

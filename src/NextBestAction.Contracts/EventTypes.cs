@@ -1,0 +1,34 @@
+namespace NextBestAction.Contracts;
+
+/// <summary>The CloudEvents <c>type</c> values of the contract (shared/contracts.md).</summary>
+public static class EventTypes
+{
+    public const string PageViewed = "page.viewed";
+    public const string ProductViewed = "product.viewed";
+    public const string SearchPerformed = "search.performed";
+    public const string CartItemAdded = "cart.item_added";
+    public const string CartItemRemoved = "cart.item_removed";
+    public const string WishlistItemAdded = "wishlist.item_added";
+    public const string WishlistItemRemoved = "wishlist.item_removed";
+    public const string CheckoutStarted = "checkout.started";
+    public const string LocationReported = "location.reported";
+    public const string CampaignResponded = "campaign.responded";
+    public const string NotificationOpened = "notification.opened";
+
+    public const string OrderPlaced = "order.placed";
+    public const string OrderDelivered = "order.delivered";
+    public const string OrderReturned = "order.returned";
+    public const string OrderCancelled = "order.cancelled";
+
+    public const string ServiceContactOpened = "service.contact_opened";
+    public const string ServiceContactResolved = "service.contact_resolved";
+
+    public const string ProductPriceChanged = "product.price_changed";
+    public const string ProductBackInStock = "product.back_in_stock";
+    public const string ProductVersionReleased = "product.version_released";
+
+    public const string OfferAccepted = "offer.accepted";
+    public const string OfferDeclined = "offer.declined";
+
+    public const string ConsentChanged = "consent.changed";
+}

@@ -1,0 +1,10 @@
+namespace NextBestAction.Profiles;
+
+/// <summary>
+/// Redis key names. Every key of one customer shares the hash tag <c>{customerId}</c> so they live in the
+/// same slot on Redis Cluster and multi-key scripts stay legal.
+/// </summary>
+public sealed class ProfileKeys(string prefix)
+{
+    public string Profile(string customerId) => $"{prefix}:{{{customerId}}}:profile";
+}

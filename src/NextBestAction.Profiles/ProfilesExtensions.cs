@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace NextBestAction.Profiles;
+
+public static class ProfilesExtensions
+{
+    /// <summary>Registers the shared Redis connection and the profile store.</summary>
+    public static IHostApplicationBuilder AddProfileStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RedisOptions>()
+            .Bind(builder.Configuration.GetSection(RedisOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Configuration),
+                "Redis:Configuration is required: set it to your Redis endpoint (for example \"redis:6379\").")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var redisOptions = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var config = ConfigurationOptions.Parse(redisOptions.Configuration);
+            // Start even when Redis is down: decisions degrade and ingestion waits instead of the process dying.
+            config.AbortOnConnectFail = false;
+            config.ClientName ??= builder.Environment.ApplicationName;
+            return ConnectionMultiplexer.Connect(config);
+        });
+        builder.Services.AddSingleton<RedisProfileStore>();
+        return builder;
+    }
+}

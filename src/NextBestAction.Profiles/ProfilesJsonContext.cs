@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace NextBestAction.Profiles;
+
+/// <summary>Source-generated JSON for the profile value stored in Redis.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CustomerProfile))]
+public sealed partial class ProfilesJsonContext : JsonSerializerContext;
