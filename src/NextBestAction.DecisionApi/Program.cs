@@ -1,0 +1,21 @@
+using NextBestAction.Decisioning;
+using NextBestAction.Decisioning.Api;
+using NextBestAction.Profiles;
+using NextBestAction.ServiceDefaults;
+using NextBestAction.ServiceDefaults.Auth;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultLocalUrl("http://localhost:5081");
+builder.AddServiceDefaults();
+builder.AddProfileStore();
+builder.AddApiKeyAuthentication();
+builder.AddDecisioning();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi();
+app.MapDecisionApi();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Profiles;
+using NextBestAction.ServiceDefaults.Auth;
+
+namespace NextBestAction.Decisioning.Api;
+
+public static class DecisionApi
+{
+    public static IEndpointRouteBuilder MapDecisionApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+
+        v1.MapPost("/decisions", DecideAsync)
+            .WithName("Decide")
+            .WithSummary("Pick the next best action for a customer at a touch point")
+            .Accepts<DecisionRequest>("application/json")
+            .Produces<DecisionResponse>()
+            .ProducesValidationProblem()
+            .RequireScope(Scopes.Decide);
+
+        v1.MapGet("/customers/{customerId}/profile", GetProfileAsync)
+            .WithName("GetProfile")
+            .WithSummary("The stored profile of a customer, as decisions see it")
+            .RequireScope(Scopes.ProfileRead);
+
+        return app;
+    }
+
+    /// <summary>The body is read by hand so a malformed request gets a problem response that says what is wrong.</summary>
+    private static async Task<Results<Ok<DecisionResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
+        HttpRequest httpRequest, DecisionService decisions, CancellationToken cancellationToken)
+    {
+        DecisionRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(httpRequest.Body, DecisionJsonContext.Default.DecisionRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.Problem(
+                title: "Malformed decision request",
+                detail: $"The body is not a valid decision request: {ex.Message}",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (request is null)
+        {
+            return TypedResults.Problem(title: "Malformed decision request", detail: "The body must be a JSON object.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var errors = DecisionRequestValidator.Validate(request);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid decision request");
+        }
+
+        return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CustomerProfile>, ProblemHttpResult>> GetProfileAsync(string customerId, RedisProfileStore profiles)
+    {
+        if (!Identifiers.IsValid(customerId))
+        {
+            return TypedResults.Problem(title: "Invalid customer id", detail: $"customerId must be {Identifiers.Rule}.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var profile = await profiles.GetAsync(customerId);
+        return profile is null
+            ? TypedResults.Problem(title: "Unknown customer", detail: "No profile is stored for this customer.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(profile);
+    }
+}

@@ -1,0 +1,71 @@
+using NextBestAction.Contracts;
+
+namespace NextBestAction.Decisioning.Engine;
+
+/// <summary>Checks a decision request field by field; the errors become a 400 problem response.</summary>
+public static class DecisionRequestValidator
+{
+    public const int MaxActionsLimit = 10;
+    public const int MaxCartLines = 100;
+
+    public static Dictionary<string, string[]> Validate(DecisionRequest request)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!Identifiers.IsValid(request.CustomerId))
+        {
+            errors["customerId"] = [$"customerId is required: {Identifiers.Rule}"];
+        }
+
+        if (request.MaxActions is < 1 or > MaxActionsLimit)
+        {
+            errors["maxActions"] = [$"maxActions must be between 1 and {MaxActionsLimit}"];
+        }
+
+        var cart = request.Context?.Cart;
+        if (cart is { Count: > MaxCartLines })
+        {
+            errors["context.cart"] = [$"context.cart may hold at most {MaxCartLines} lines"];
+        }
+        else if (cart is not null)
+        {
+            for (var i = 0; i < cart.Count; i++)
+            {
+                var item = cart[i];
+                var field = $"context.cart[{i}]";
+                var problems = new List<string>();
+                if (item is null)
+                {
+                    errors[field] = ["cart line must be an object"];
+                    continue;
+                }
+
+                if (!Identifiers.IsValid(item.ProductId))
+                {
+                    problems.Add($"productId is required: {Identifiers.Rule}");
+                }
+
+                if (string.IsNullOrWhiteSpace(item.ProductLine))
+                {
+                    problems.Add("productLine is required");
+                }
+
+                if (item.Price is < 0)
+                {
+                    problems.Add("price must not be negative");
+                }
+
+                if (item.Quantity is < 1)
+                {
+                    problems.Add("quantity must be at least 1");
+                }
+
+                if (problems.Count > 0)
+                {
+                    errors[field] = [.. problems];
+                }
+            }
+        }
+
+        return errors;
+    }
+}

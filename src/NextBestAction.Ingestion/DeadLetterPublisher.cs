@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
+
+namespace NextBestAction.Ingestion;
+
+/// <summary>
+/// Publishes rejected input to the dead-letter topic: the original key and bytes, with the source
+/// position and the reason in headers. Completes only when Kafka has acknowledged every record, so the
+/// consumer never commits past a rejected event that was not kept.
+/// </summary>
+public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, IOptions<KafkaOptions> options, TimeProvider clock)
+{
+    private readonly string topic = options.Value.Topics.DeadLetter;
+
+    public async Task PublishAsync(IReadOnlyList<(IncomingMessage Message, string Reason, string? Type)> rejected, CancellationToken cancellationToken)
+    {
+        var rejectedAt = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var deliveries = rejected.Select(r =>
+        {
+            var headers = new Headers
+            {
+                { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(r.Reason) },
+                { DeadLetterHeaders.Topic, Encoding.UTF8.GetBytes(r.Message.Topic) },
+                { DeadLetterHeaders.Partition, Encoding.UTF8.GetBytes(r.Message.Partition.ToString(CultureInfo.InvariantCulture)) },
+                { DeadLetterHeaders.Offset, Encoding.UTF8.GetBytes(r.Message.Offset.ToString(CultureInfo.InvariantCulture)) },
+                { DeadLetterHeaders.RejectedAt, Encoding.UTF8.GetBytes(rejectedAt) },
+            };
+            if (r.Type is not null)
+            {
+                headers.Add(DeadLetterHeaders.EventType, Encoding.UTF8.GetBytes(r.Type));
+            }
+
+            return producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Key = r.Message.Key, Value = r.Message.Value, Headers = headers }, cancellationToken);
+        }).ToArray();
+        await Task.WhenAll(deliveries);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
+using NextBestAction.Profiles;
+using NextBestAction.ServiceDefaults;
+
+namespace NextBestAction.Ingestion;
+
+/// <summary>One Kafka record as the processor sees it: original key and value bytes plus its position.</summary>
+public sealed record IncomingMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value)
+{
+    public string PartitionKey => $"{Topic}/{Partition}";
+}
+
+/// <summary>Counts of what one batch did, by outcome.</summary>
+public sealed record BatchResult(int Applied, int Duplicates, int NoEffect, int DeadLettered, int UnknownType);
+
+/// <summary>
+/// Handles one micro-batch: validates every message, dead-letters the bad ones, and applies the good ones
+/// to their customers' profiles in pipelined round trips (one load, one compare-and-set write per step).
+/// Throws when Redis or the dead-letter topic cannot be reached; the caller retries the whole batch, which
+/// is safe because each profile records the offsets and event ids it has applied.
+/// </summary>
+public sealed class EventBatchProcessor(
+    RedisProfileStore store,
+    DeadLetterPublisher deadLetters,
+    IOptions<KafkaOptions> kafkaOptions,
+    IOptions<IngestionOptions> ingestionOptions,
+    NbaTelemetry telemetry,
+    TimeProvider clock)
+{
+    /// <summary>Compare-and-set conflicts are rare (two writers on one customer); past this many rounds something is wrong.</summary>
+    private const int MaxWriteRounds = 5;
+
+    private readonly EventLimits limits = new(
+        ingestionOptions.Value.MaxEventBytes, TimeSpan.FromSeconds(ingestionOptions.Value.MaxClockSkewSeconds));
+
+    private readonly string catalogTopic = kafkaOptions.Value.Topics.Catalog;
+
+    public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingMessage> batch, CancellationToken cancellationToken)
+    {
+        using var activity = telemetry.ActivitySource.StartActivity("ingest batch", ActivityKind.Consumer);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.batch.message_count", batch.Count);
+
+        var now = clock.GetUtcNow();
+        var rejected = new List<(IncomingMessage Message, string Reason, string? Type)>();
+        var byCustomer = new Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>>(StringComparer.Ordinal);
+        var unknown = new List<string>();
+        var noEffect = new List<string>();
+
+        foreach (var message in batch)
+        {
+            var read = EventReader.Read(message.Value, now, limits);
+            switch (read.Outcome)
+            {
+                case ReadOutcome.Invalid:
+                    rejected.Add((message, read.Reason!, read.Type));
+                    break;
+                case ReadOutcome.UnknownType:
+                    unknown.Add(read.Type!);
+                    break;
+                default:
+                    var e = read.Event!;
+                    var key = message.Key is null ? null : Encoding.UTF8.GetString(message.Key);
+                    if (key is not null && key != e.Subject)
+                    {
+                        // One writer per customer relies on the key being the subject; a mismatch would race.
+                        rejected.Add((message, "message key must equal the event subject (the customer or product id)", e.Type));
+                    }
+                    else if (message.Topic == catalogTopic)
+                    {
+                        noEffect.Add(e.Type);
+                    }
+                    else
+                    {
+                        if (!byCustomer.TryGetValue(e.Subject, out var events))
+                        {
+                            byCustomer[e.Subject] = events = [];
+                        }
+
+                        events.Add((message, e));
+                    }
+
+                    break;
+            }
+        }
+
+        if (rejected.Count > 0)
+        {
+            await deadLetters.PublishAsync(rejected, cancellationToken);
+        }
+
+        var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, cancellationToken) : [];
+
+        foreach (var (_, _, type) in rejected)
+        {
+            Count(type ?? "unparsed", "dead_lettered");
+        }
+
+        foreach (var type in unknown)
+        {
+            Count("unknown", "unknown_type");
+        }
+
+        foreach (var type in noEffect)
+        {
+            Count(type, "no_effect");
+        }
+
+        foreach (var (type, outcome) in outcomes)
+        {
+            Count(type, outcome switch
+            {
+                ApplyOutcome.Applied => "applied",
+                ApplyOutcome.Duplicate => "duplicate",
+                _ => "no_effect",
+            });
+        }
+
+        var result = new BatchResult(
+            outcomes.Count(o => o.Outcome == ApplyOutcome.Applied),
+            outcomes.Count(o => o.Outcome == ApplyOutcome.Duplicate),
+            outcomes.Count(o => o.Outcome == ApplyOutcome.NoProfileEffect) + noEffect.Count,
+            rejected.Count,
+            unknown.Count);
+        activity?.SetTag("nba.ingestion.applied", result.Applied);
+        activity?.SetTag("nba.ingestion.dead_lettered", result.DeadLettered);
+        return result;
+    }
+
+    private async Task<List<(string Type, ApplyOutcome Outcome)>> ApplyAsync(
+        Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>> byCustomer, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<(string, ApplyOutcome)>();
+        var pending = byCustomer.Keys.ToList();
+        for (var round = 1; pending.Count > 0; round++)
+        {
+            if (round > MaxWriteRounds)
+            {
+                throw new ProfileWriteConflictException(
+                    $"{pending.Count} profile(s) changed under every one of {MaxWriteRounds} write attempts; retrying the batch");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var loaded = await store.LoadAsync(pending);
+            var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
+            foreach (var current in loaded)
+            {
+                foreach (var (message, e) in byCustomer[current.Profile.CustomerId])
+                {
+                    roundOutcomes.Add((current.Profile.CustomerId, e.Type,
+                        ProfileUpdater.Apply(current.Profile, e, message.PartitionKey, message.Offset)));
+                }
+            }
+
+            var written = await store.TryWriteAsync(loaded);
+            var conflicted = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < loaded.Count; i++)
+            {
+                if (!written[i])
+                {
+                    conflicted.Add(loaded[i].Profile.CustomerId);
+                }
+            }
+
+            outcomes.AddRange(roundOutcomes.Where(o => !conflicted.Contains(o.Customer)).Select(o => (o.Type, o.Outcome)));
+            pending = [.. conflicted];
+        }
+
+        return outcomes;
+    }
+
+    private void Count(string eventType, string outcome) =>
+        telemetry.IngestedEvents.Add(1,
+            new KeyValuePair<string, object?>("event_type", eventType),
+            new KeyValuePair<string, object?>("outcome", outcome));
+}
+
+/// <summary>Another writer kept changing the same profiles; the batch is retried as a whole.</summary>
+public sealed class ProfileWriteConflictException(string message) : Exception(message);

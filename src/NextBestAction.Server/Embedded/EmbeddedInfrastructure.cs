@@ -1,0 +1,61 @@
+using NextBestAction.Contracts;
+using NextBestAction.Profiles;
+using NextBestAction.ServiceDefaults;
+using NextBestAction.ServiceDefaults.Auth;
+
+namespace NextBestAction.Server.Embedded;
+
+/// <summary>Which embedded parts this process started, for the start-up banner.</summary>
+public sealed record EmbeddedParts(EmbeddedKafka? Kafka, EmbeddedRedis? Redis)
+{
+    public bool FullyEmbedded => Kafka is not null && Redis is not null;
+}
+
+public static class EmbeddedInfrastructure
+{
+    /// <summary>
+    /// Starts an embedded Kafka when <c>Kafka:BootstrapServers</c> is empty and an embedded Redis when
+    /// <c>Redis:Configuration</c> is empty, each independently, and points the configuration at them.
+    /// Only when both are embedded is the documented local API key accepted.
+    /// </summary>
+    public static EmbeddedParts AddEmbeddedInfrastructure(this WebApplicationBuilder builder)
+    {
+        var kafka = string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.Section}:{nameof(KafkaOptions.BootstrapServers)}"])
+            ? EmbeddedKafka.Start()
+            : null;
+        var redis = string.IsNullOrWhiteSpace(builder.Configuration[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"])
+            ? EmbeddedRedis.Start()
+            : null;
+
+        var overrides = new Dictionary<string, string?>();
+        if (kafka is not null)
+        {
+            overrides[$"{KafkaOptions.Section}:{nameof(KafkaOptions.BootstrapServers)}"] = kafka.BootstrapServers;
+            builder.Services.AddSingleton(kafka);
+        }
+
+        if (redis is not null)
+        {
+            overrides[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"] = redis.Endpoint;
+            builder.Services.AddSingleton(redis);
+        }
+
+        var parts = new EmbeddedParts(kafka, redis);
+        if (parts.FullyEmbedded)
+        {
+            var index = builder.Configuration.GetSection($"{AuthOptions.Section}:{nameof(AuthOptions.ApiKeys)}").GetChildren().Count();
+            var prefix = $"{AuthOptions.Section}:{nameof(AuthOptions.ApiKeys)}:{index}";
+            overrides[$"{prefix}:Name"] = LocalDevelopmentKey.Name;
+            overrides[$"{prefix}:Key"] = LocalDevelopmentKey.Value;
+            for (var i = 0; i < Scopes.All.Count; i++)
+            {
+                overrides[$"{prefix}:Scopes:{i}"] = Scopes.All[i];
+            }
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Services.AddSingleton(new HostingMode(parts.FullyEmbedded));
+        builder.Services.AddSingleton(parts);
+        return parts;
+    }
+}

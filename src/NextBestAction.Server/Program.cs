@@ -1,0 +1,46 @@
+using NextBestAction.Decisioning;
+using NextBestAction.Decisioning.Api;
+using NextBestAction.Ingestion;
+using NextBestAction.Profiles;
+using NextBestAction.Server;
+using NextBestAction.Server.Embedded;
+using NextBestAction.ServiceDefaults;
+using NextBestAction.ServiceDefaults.Auth;
+using NextBestAction.Simulator;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultLocalUrl("http://localhost:5080");
+builder.AddEmbeddedInfrastructure();
+builder.AddServiceDefaults();
+builder.AddProfileStore();
+
+var parts = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+if (parts.RunApi)
+{
+    builder.AddApiKeyAuthentication();
+    builder.AddDecisioning();
+}
+
+if (parts.RunIngestion)
+{
+    builder.AddIngestion();
+}
+
+builder.AddTrafficSimulator();
+builder.Services.AddHostedService<StartupBanner>();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+if (parts.RunApi)
+{
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapOpenApi();
+    app.MapDecisionApi();
+}
+
+app.MapDefaultEndpoints();
+app.Run();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

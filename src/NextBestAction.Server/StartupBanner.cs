@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
+using NextBestAction.Profiles;
+using NextBestAction.Server.Embedded;
+using NextBestAction.ServiceDefaults.Auth;
+
+namespace NextBestAction.Server;
+
+/// <summary>Logs where everything listens once the host has started, so a newcomer can connect to it.</summary>
+internal sealed partial class StartupBanner(
+    IHostApplicationLifetime lifetime,
+    IServer server,
+    EmbeddedParts embedded,
+    IOptions<KafkaOptions> kafka,
+    IOptions<RedisOptions> redis,
+    ILogger<StartupBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            LogHttp(logger, string.Join(", ", urls));
+            LogKafka(logger, kafka.Value.BootstrapServers, embedded.Kafka is not null ? "embedded librdkafka mock cluster" : "configured");
+            LogRedis(logger, RedactPassword(redis.Value.Configuration), embedded.Redis is not null ? "embedded Garnet" : "configured");
+            if (embedded.Kafka is not null || embedded.Redis is not null)
+            {
+                LogEphemeral(logger);
+            }
+
+            if (embedded.FullyEmbedded)
+            {
+                LogLocalKey(logger, ApiKeyAuthenticationHandler.HeaderName, LocalDevelopmentKey.Value);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static string RedactPassword(string configuration) =>
+        string.Join(',', configuration.Split(',').Select(part =>
+            part.TrimStart().StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "password=***" : part));
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "HTTP API listening on {Urls}")]
+    private static partial void LogHttp(ILogger logger, string urls);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Kafka bootstrap servers: {BootstrapServers} ({Origin})")]
+    private static partial void LogKafka(ILogger logger, string bootstrapServers, string origin);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Redis endpoint: {Endpoint} ({Origin})")]
+    private static partial void LogRedis(ILogger logger, string endpoint, string origin);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Embedded mode keeps nothing after exit: the embedded Kafka and Redis live in this process's memory only")]
+    private static partial void LogEphemeral(ILogger logger);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Embedded mode accepts the local API key: {Header}: {Key}")]
+    private static partial void LogLocalKey(ILogger logger, string header, string key);
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace NextBestAction.ServiceDefaults.Auth;
+
+public static class AuthExtensions
+{
+    /// <summary>API-key authentication with one authorization policy per scope.</summary>
+    public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>()
+            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        // Hosts that offer an embedded mode register their own HostingMode first.
+        builder.Services.TryAddSingleton(new HostingMode(Embedded: false));
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddScopePolicies();
+        return builder;
+    }
+
+    /// <summary>Requires an API key that carries <paramref name="scope"/>.</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder endpoint, string scope)
+        where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(PolicyName(scope));
+
+    private static void AddScopePolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
+    {
+        foreach (var scope in Scopes.All)
+        {
+            builder.AddPolicy(PolicyName(scope), p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
+        }
+    }
+
+    private static string PolicyName(string scope) => $"scope:{scope}";
+}

@@ -1,0 +1,41 @@
+namespace NextBestAction.ServiceDefaults.Auth;
+
+/// <summary>
+/// Settings under <c>Auth</c>. Adding one: a property here with its default, a rule in
+/// <see cref="AuthOptionsValidator"/>, and a line in the README's configuration reference.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>API keys clients send in <c>X-Api-Key</c>, each with the scopes it grants.</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+}
+
+public sealed class ApiKeyOptions
+{
+    /// <summary>Who holds the key (for example "webshop"); shown in logs and traces instead of the key.</summary>
+    public string Name { get; set; } = "";
+
+    public string Key { get; set; } = "";
+
+    public List<string> Scopes { get; set; } = [];
+}
+
+/// <summary>Scopes a key can carry (shared/contracts.md).</summary>
+public static class Scopes
+{
+    public const string Decide = "decide";
+    public const string Feedback = "feedback";
+    public const string ProfileRead = "profile:read";
+    public const string Admin = "admin";
+
+    public static IReadOnlyList<string> All { get; } = [Decide, Feedback, ProfileRead, Admin];
+}
+
+/// <summary>The key that embedded mode accepts out of the box; refused anywhere else.</summary>
+public static class LocalDevelopmentKey
+{
+    public const string Value = "nba-local-dev-key";
+    public const string Name = "local-development";
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace NextBestAction.ServiceDefaults;
+
+/// <summary>
+/// Owns the service's ActivitySource and Meter. Names are constants so hosts register them with
+/// AddSource/AddMeter and tests can listen to them.
+/// </summary>
+public sealed class NbaTelemetry : IDisposable
+{
+    public const string ActivitySourceName = "NextBestAction";
+    public const string MeterName = "NextBestAction";
+
+    public NbaTelemetry(IMeterFactory meterFactory)
+    {
+        ActivitySource = new ActivitySource(ActivitySourceName);
+        Meter = meterFactory.Create(MeterName);
+        IngestedEvents = Meter.CreateCounter<long>("nba.ingestion.events", "{event}",
+            "Input events by type and outcome (applied, duplicate, no_effect, dead_lettered, unknown_type).");
+        Decisions = Meter.CreateCounter<long>("nba.decisions", "{decision}",
+            "Decisions served, by the kind of the first action and whether a fallback was served.");
+        DecisionDuration = Meter.CreateHistogram<double>("nba.decision.duration", "s",
+            "Time to serve a decision inside the service, including the profile read.");
+    }
+
+    public ActivitySource ActivitySource { get; }
+
+    public Meter Meter { get; }
+
+    public Counter<long> IngestedEvents { get; }
+
+    public Counter<long> Decisions { get; }
+
+    public Histogram<double> DecisionDuration { get; }
+
+    public void Dispose()
+    {
+        ActivitySource.Dispose();
+        Meter.Dispose();
+    }
+}

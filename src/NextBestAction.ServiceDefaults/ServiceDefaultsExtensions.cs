@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NextBestAction.Contracts;
+using NextBestAction.ServiceDefaults.Health;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace NextBestAction.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Largest request body any route accepts; decisions and outcomes are a few kilobytes.</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
+    private const string ReadyTag = "ready";
+
+    /// <summary>
+    /// OpenTelemetry (traces and metrics; OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, Prometheus
+    /// always), problem details, health checks for Kafka and Redis, request size limits, Kafka settings.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<NbaTelemetry>();
+        builder.Services.AddProblemDetails();
+        builder.Services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            o.AddServerHeader = false;
+        });
+
+        builder.Services.AddOptions<KafkaOptions>()
+            .Bind(builder.Configuration.GetSection(KafkaOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers),
+                "Kafka:BootstrapServers is required: set it to your brokers (for example \"kafka:9092\").")
+            .ValidateOnStart();
+
+        builder.AddOpenTelemetryDefaults();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag])
+            .AddCheck<KafkaHealthCheck>("kafka", tags: [ReadyTag]);
+        // One admin client for the process: the check resolves this instance instead of building a client per probe.
+        builder.Services.AddSingleton<KafkaHealthCheck>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="url"/> unless the environment chose addresses (ASPNETCORE_URLS,
+    /// ASPNETCORE_HTTP_PORTS, --urls). Not an appsettings value, because that would override the container's
+    /// ASPNETCORE_HTTP_PORTS.
+    /// </summary>
+    public static WebApplicationBuilder UseDefaultLocalUrl(this WebApplicationBuilder builder, string url)
+    {
+        string[] chosen = ["urls", "http_ports", "https_ports"];
+        if (chosen.All(key => string.IsNullOrWhiteSpace(builder.Configuration[key])))
+        {
+            builder.WebHost.UseUrls(url);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Unhandled errors become RFC 7807 problem responses without internals; bare status codes get a problem body.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Liveness, readiness (Kafka and Redis answer) and Prometheus metrics; none needs an API key.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    private static void AddOpenTelemetryDefaults(this IHostApplicationBuilder builder)
+    {
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
+            .WithTracing(t =>
+            {
+                t.AddSource(NbaTelemetry.ActivitySourceName)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path))
+                    .AddHttpClientInstrumentation();
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    t.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(NbaTelemetry.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    m.AddOtlpExporter();
+                }
+            });
+    }
+
+    private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
+}
