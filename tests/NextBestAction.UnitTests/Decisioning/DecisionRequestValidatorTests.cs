@@ -1,0 +1,38 @@
+using NextBestAction.Decisioning.Engine;
+
+namespace NextBestAction.UnitTests.Decisioning;
+
+public sealed class DecisionRequestValidatorTests
+{
+    [Fact]
+    public void Validate_ContractExample_HasNoErrors()
+    {
+        var request = new DecisionRequest("cust-42", "checkout", "web",
+            new DecisionContext([new RequestCartItem("p-100", "phones", "galaxy-s", 799m, 1)]), 1);
+
+        Assert.Empty(DecisionRequestValidator.Validate(request));
+    }
+
+    [Fact]
+    public void Validate_MissingCustomerAndBadFields_NamesEachField()
+    {
+        var request = new DecisionRequest(null, "checkout", "web",
+            new DecisionContext([new RequestCartItem(null, "phones", "", -1m, 0)]), 50);
+
+        var errors = DecisionRequestValidator.Validate(request);
+
+        Assert.Contains("customerId", errors.Keys);
+        Assert.Contains("maxActions", errors.Keys);
+        var cartErrors = errors["context.cart[0]"];
+        Assert.Contains(cartErrors, e => e.Contains("productId", StringComparison.Ordinal));
+        Assert.Contains(cartErrors, e => e.Contains("productLine", StringComparison.Ordinal));
+        Assert.Contains(cartErrors, e => e.Contains("price", StringComparison.Ordinal));
+        Assert.Contains(cartErrors, e => e.Contains("quantity", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_CustomerIdWithHashTagBraces_IsRefused()
+    {
+        Assert.Contains("customerId", DecisionRequestValidator.Validate(new DecisionRequest("cust-{1}", null, null, null, null)).Keys);
+    }
+}
