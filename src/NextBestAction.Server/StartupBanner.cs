@@ -22,9 +22,11 @@ internal sealed partial class StartupBanner(
         lifetime.ApplicationStarted.Register(() =>
         {
             var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            LogHttp(logger, string.Join(", ", urls));
+            var listening = string.Join(", ", urls);
+            var redisEndpoint = RedactPassword(redis.Value.Configuration);
+            LogHttp(logger, listening);
             LogKafka(logger, kafka.Value.BootstrapServers, embedded.Kafka is not null ? "embedded librdkafka mock cluster" : "configured");
-            LogRedis(logger, RedactPassword(redis.Value.Configuration), embedded.Redis is not null ? "embedded Garnet" : "configured");
+            LogRedis(logger, redisEndpoint, embedded.Redis is not null ? "embedded Garnet" : "configured");
             if (embedded.Kafka is not null || embedded.Redis is not null)
             {
                 LogEphemeral(logger);

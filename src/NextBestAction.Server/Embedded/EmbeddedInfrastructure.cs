@@ -34,6 +34,12 @@ public static class EmbeddedInfrastructure
             builder.Services.AddSingleton(kafka);
         }
 
+        else if (builder.Configuration["Simulator:Enabled"] is null)
+        {
+            // Synthetic traffic must never reach a real cluster by default; compose opts in explicitly.
+            overrides["Simulator:Enabled"] = "false";
+        }
+
         if (redis is not null)
         {
             overrides[$"{RedisOptions.Section}:{nameof(RedisOptions.Configuration)}"] = redis.Endpoint;

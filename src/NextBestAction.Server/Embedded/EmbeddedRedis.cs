@@ -33,7 +33,6 @@ public sealed class EmbeddedRedis : IDisposable
             "--lua", "true",
             "--memory", "1g",
             "--index", "64m",
-            "--quiet",
         ];
         var server = new GarnetServer(args);
         try

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NextBestAction.Contracts;
+
+namespace NextBestAction.Simulator;
+
+/// <summary>One CloudEvent the simulator emits; <see cref="Data"/> is the contract's typed data for <see cref="Type"/>.</summary>
+public sealed record SimulatedEvent(string Id, string Source, string Type, DateTimeOffset Time, string Subject, EventData Data)
+{
+    /// <summary>The input topic of this event's family (shared/contracts.md).</summary>
+    public string TopicIn(TopicNames topics) => TopicFor(Type, topics);
+
+    /// <summary>The input topic for events of <paramref name="type"/>.</summary>
+    public static string TopicFor(string type, TopicNames topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        return type switch
+        {
+            EventTypes.PageViewed or EventTypes.ProductViewed or EventTypes.SearchPerformed
+                or EventTypes.CartItemAdded or EventTypes.CartItemRemoved
+                or EventTypes.WishlistItemAdded or EventTypes.WishlistItemRemoved
+                or EventTypes.CheckoutStarted or EventTypes.LocationReported
+                or EventTypes.CampaignResponded or EventTypes.NotificationOpened => topics.Clickstream,
+            EventTypes.OrderPlaced or EventTypes.OrderDelivered or EventTypes.OrderReturned or EventTypes.OrderCancelled => topics.Orders,
+            EventTypes.ServiceContactOpened or EventTypes.ServiceContactResolved => topics.Service,
+            EventTypes.ProductPriceChanged or EventTypes.ProductBackInStock or EventTypes.ProductVersionReleased => topics.Catalog,
+            EventTypes.OfferAccepted or EventTypes.OfferDeclined => topics.Feedback,
+            EventTypes.ConsentChanged => topics.Consent,
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No input topic is defined for this event type."),
+        };
+    }
+}
+
+/// <summary>
+/// Writes a <see cref="SimulatedEvent"/> as a CloudEvents 1.0 structured-mode JSON document in UTF-8: the envelope by
+/// hand, the data with source-generated metadata. Times are ISO-8601 UTC ("Z"), money is a JSON number.
+/// </summary>
+public static class SimulatedEventJson
+{
+    public static byte[] ToUtf8Json(SimulatedEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var dataType = SimulatorJsonContext.Default.GetTypeInfo(e.Data.GetType())
+            ?? throw new InvalidOperationException($"{e.Data.GetType().Name} is not registered in {nameof(SimulatorJsonContext)}.");
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("specversion", "1.0");
+            writer.WriteString("id", e.Id);
+            writer.WriteString("source", e.Source);
+            writer.WriteString("type", e.Type);
+            writer.WriteString("time", e.Time.UtcDateTime);
+            writer.WriteString("subject", e.Subject);
+            writer.WriteString("datacontenttype", "application/json");
+            writer.WritePropertyName("data");
+            JsonSerializer.Serialize(writer, e.Data, dataType);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>Writes every <see cref="DateTimeOffset"/> in UTC with a "Z" suffix, the form the contract shows.</summary>
+internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime);
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(UtcDateTimeOffsetConverter)])]
+[JsonSerializable(typeof(PageViewedData))]
+[JsonSerializable(typeof(ProductViewedData))]
+[JsonSerializable(typeof(SearchPerformedData))]
+[JsonSerializable(typeof(CartItemAddedData))]
+[JsonSerializable(typeof(ProductRefData))]
+[JsonSerializable(typeof(WishlistItemAddedData))]
+[JsonSerializable(typeof(CheckoutStartedData))]
+[JsonSerializable(typeof(LocationReportedData))]
+[JsonSerializable(typeof(CampaignRespondedData))]
+[JsonSerializable(typeof(NotificationOpenedData))]
+[JsonSerializable(typeof(OrderPlacedData))]
+[JsonSerializable(typeof(OrderDeliveredData))]
+[JsonSerializable(typeof(OrderReturnedData))]
+[JsonSerializable(typeof(OrderCancelledData))]
+[JsonSerializable(typeof(ServiceContactOpenedData))]
+[JsonSerializable(typeof(ServiceContactResolvedData))]
+[JsonSerializable(typeof(ProductPriceChangedData))]
+[JsonSerializable(typeof(ProductVersionReleasedData))]
+[JsonSerializable(typeof(OfferOutcomeData))]
+[JsonSerializable(typeof(ConsentChangedData))]
+internal sealed partial class SimulatorJsonContext : JsonSerializerContext;

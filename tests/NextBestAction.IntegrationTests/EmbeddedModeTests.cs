@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.ServiceDefaults.Auth;
+
+namespace NextBestAction.IntegrationTests;
+
+/// <summary>
+/// The all-in-one server with no Kafka or Redis configured: embedded mock cluster and Garnet, the traffic
+/// simulator feeding ingestion, and the documented local API key.
+/// </summary>
+public sealed class EmbeddedModeTests : IAsyncLifetime
+{
+    private readonly EmbeddedServerFactory factory = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => factory.DisposeAsync();
+
+    [Fact]
+    public async Task EmbeddedServer_BecomesReady_AndDecidesWithTheLocalKey()
+    {
+        using var client = factory.CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpStatusCode ready;
+        do
+        {
+            using var response = await client.GetAsync("/health/ready");
+            ready = response.StatusCode;
+            if (ready != HttpStatusCode.OK)
+            {
+                await Task.Delay(250);
+            }
+        }
+        while (ready != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.OK, ready);
+
+        client.DefaultRequestHeaders.Add("X-Api-Key", LocalDevelopmentKey.Value);
+        var decision = await NbaServerFactory.DecideUntilAsync(client, new { customerId = "cust-00042", touchpoint = "checkout" }, _ => true, TimeSpan.Zero);
+
+        var action = Assert.Single(decision.Actions);
+        Assert.NotEmpty(action.Reasons);
+    }
+
+    [Fact]
+    public async Task EmbeddedServer_SimulatedTraffic_ReachesProfilesInGarnet()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", LocalDevelopmentKey.Value);
+
+        // Ten customers at 300 events/s: every one of them has events within seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var found = false;
+        while (!found && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            for (var n = 1; n <= 10 && !found; n++)
+            {
+                using var response = await client.GetAsync($"/v1/customers/cust-{n:D5}/profile");
+                found = response.StatusCode == HttpStatusCode.OK;
+            }
+        }
+
+        Assert.True(found, "no simulated customer profile appeared in the embedded Redis within 60 s");
+    }
+
+    private sealed class EmbeddedServerFactory : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Simulator:Customers", "10");
+            builder.UseSetting("Simulator:EventsPerSecond", "300");
+        }
+    }
+}

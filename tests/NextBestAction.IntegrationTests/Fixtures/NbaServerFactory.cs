@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using NextBestAction.Contracts;
+
+namespace NextBestAction.IntegrationTests.Fixtures;
+
+/// <summary>
+/// The all-in-one server wired to the test run's real redis-server and Kafka mock cluster, with topics,
+/// consumer group and key prefix of its own so test classes never see each other's data.
+/// </summary>
+public sealed class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : WebApplicationFactory<Program>
+{
+    public const string WebshopKey = "test-webshop-key-0123456789";
+    public const string ReadOnlyKey = "test-readonly-key-0123456789";
+
+    public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public TopicNames Topics => new()
+    {
+        Clickstream = $"nba.clickstream.{Suffix}",
+        Orders = $"nba.orders.{Suffix}",
+        Service = $"nba.service.{Suffix}",
+        Catalog = $"nba.catalog.{Suffix}",
+        Feedback = $"nba.feedback.{Suffix}",
+        Consent = $"nba.consent.{Suffix}",
+        Notifications = $"nba.notifications.{Suffix}",
+        Decisions = $"nba.decisions.{Suffix}",
+        DeadLetter = $"nba.deadletter.{Suffix}",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var topics = Topics;
+        var settings = new Dictionary<string, string>
+        {
+            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+            ["Kafka:GroupId"] = $"nba-ingestion-{Suffix}",
+            ["Redis:Configuration"] = redis.Configuration,
+            ["Redis:KeyPrefix"] = $"t{Suffix}",
+            ["Simulator:Enabled"] = "false",
+            ["Ingestion:MaxBatchWaitMs"] = "5",
+            ["Auth:ApiKeys:0:Name"] = "webshop",
+            ["Auth:ApiKeys:0:Key"] = WebshopKey,
+            ["Auth:ApiKeys:0:Scopes:0"] = "decide",
+            ["Auth:ApiKeys:0:Scopes:1"] = "profile:read",
+            ["Auth:ApiKeys:1:Name"] = "dashboard",
+            ["Auth:ApiKeys:1:Key"] = ReadOnlyKey,
+            ["Auth:ApiKeys:1:Scopes:0"] = "profile:read",
+        };
+        foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))
+        {
+            settings[$"Kafka:Topics:{property.Name}"] = (string)property.GetValue(topics)!;
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreateWebshopClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", WebshopKey);
+        return client;
+    }
+
+    /// <summary>Asks for decisions until one satisfies <paramref name="accept"/> or the wait runs out; returns the last.</summary>
+    public static async Task<DecisionDto> DecideUntilAsync(HttpClient client, object request, Func<DecisionDto, bool> accept, TimeSpan maxWait)
+    {
+        var deadline = DateTime.UtcNow + maxWait;
+        while (true)
+        {
+            using var response = await client.PostAsJsonAsync("/v1/decisions", request);
+            response.EnsureSuccessStatusCode();
+            var decision = (await response.Content.ReadFromJsonAsync<DecisionDto>())!;
+            if (accept(decision) || DateTime.UtcNow > deadline)
+            {
+                return decision;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
+
+public sealed record DecisionDto(string DecisionId, string CustomerId, List<ActionDto> Actions, bool Degraded, string ModelVersion, string CatalogVersion);
+
+public sealed record ActionDto(string ActionId, string Kind, string Title, double Score, double Propensity, double Value, double Probability, List<string> Reasons, List<ContributionDto> Explanation);
+
+public sealed record ContributionDto(string Feature, double Contribution);

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+[assembly: AssemblyFixture(typeof(NextBestAction.IntegrationTests.Fixtures.RedisServerFixture))]
+
+namespace NextBestAction.IntegrationTests.Fixtures;
+
+/// <summary>
+/// A real <c>redis-server</c> process on a free loopback port, shared by the whole test run, without
+/// persistence. tests/run.sh installs the Debian package when it is missing.
+/// </summary>
+public sealed class RedisServerFixture : IAsyncLifetime
+{
+    private Process? process;
+
+    public string Configuration { get; private set; } = "";
+
+    public IConnectionMultiplexer Connection { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server is not installed: run the README's test command (tests/run.sh), which installs it.", ex);
+        }
+
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        Configuration = $"127.0.0.1:{port}";
+        Connection = await ConnectWhenReadyAsync(Configuration);
+        var version = (await Connection.GetServer(Configuration).InfoAsync("server"))
+            .SelectMany(g => g).First(kv => kv.Key == "redis_version").Value;
+        Console.WriteLine($"Integration tests use redis-server {version} at {Configuration}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Connection is not null)
+        {
+            await Connection.DisposeAsync();
+        }
+
+        if (process is { HasExited: false })
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+    }
+
+    internal static async Task<IConnectionMultiplexer> ConnectWhenReadyAsync(string configuration)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            try
+            {
+                var connection = await ConnectionMultiplexer.ConnectAsync($"{configuration},connectTimeout=500,allowAdmin=true");
+                await connection.GetDatabase().PingAsync();
+                return connection;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
