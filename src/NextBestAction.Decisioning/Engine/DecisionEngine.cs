@@ -23,11 +23,13 @@ public static class DecisionEngine
     private const double BundleBaseline = 0.25;
     private const double ServiceBaseline = 0.30;
     private const double FallbackPropensity = 0.05;
+    private const string DefaultOfferReason = "DEFAULT_OFFER";
 
     /// <param name="profile">The stored profile, or null when unknown or unreadable (degraded).</param>
     public static EngineDecision Decide(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, ActionCatalog catalog, DateTimeOffset now, int maxActions)
     {
         var cart = MergeCart(profile, requestCart, now);
+        var focusLines = FocusLines(cart, requestCart.Count > 0);
         var brokenPromises = profile?.BrokenPromisesSince(now - BrokenPromiseWindow) ?? 0;
         var lateOrders = profile?.LateOpenOrders(now).Count() ?? 0;
 
@@ -36,7 +38,7 @@ public static class DecisionEngine
         {
             var scored = action.Trigger switch
             {
-                ActionTriggers.CartProductLine when lateOrders == 0 => ScoreBundle(action, cart),
+                ActionTriggers.CartProductLine when lateOrders == 0 && focusLines.Contains(action.ProductLine!) => ScoreBundle(action, cart),
                 ActionTriggers.BrokenPromise => ScoreService(action, brokenPromises, lateOrders),
                 ActionTriggers.Always => Fallback(action),
                 _ => null,
@@ -47,19 +49,59 @@ public static class DecisionEngine
             }
         }
 
+        var (family, why) = ChooseFamily(candidates, lateOrders, cart);
         var chosen = candidates
-            .OrderByDescending(c => c.Score)
+            .OrderByDescending(c => c.Kind == family && !IsFallback(c))
+            .ThenByDescending(c => c.Score)
             .ThenBy(c => c.ActionId, StringComparer.Ordinal)
             .Take(maxActions)
             .ToList();
-
-        // While an order is late, an upsell would be tone-deaf: say so on whatever is offered instead.
-        if (lateOrders > 0 && cart.Count > 0)
+        if (chosen.Count > 0 && why is not null)
         {
-            chosen = [.. chosen.Select(c => c with { Reasons = [.. c.Reasons, "BUNDLES_SUPPRESSED: no upsell while an order is late"] })];
+            chosen[0] = chosen[0] with { Reasons = [.. chosen[0].Reasons, why] };
         }
 
         return new EngineDecision(chosen);
+    }
+
+    /// <summary>
+    /// Service or bundle, decided from the signals explicitly before scores are compared: a late order needs
+    /// service now; purchase intent shown in this visit wins a bundle; otherwise the higher score decides.
+    /// </summary>
+    private static (string? Family, string? Why) ChooseFamily(List<ChosenAction> candidates, int lateOrders, List<CartView> cart)
+    {
+        if (lateOrders > 0)
+        {
+            return (ActionKinds.Service, cart.Count > 0
+                ? "SERVICE_FIRST: an order is late, so no upsell bundle is offered until it arrives"
+                : "SERVICE_FIRST: an order is late");
+        }
+
+        var bundles = candidates.Where(c => c.Kind == ActionKinds.Bundle).ToList();
+        var services = candidates.Where(c => c.Kind == ActionKinds.Service && !IsFallback(c)).ToList();
+        if (bundles.Count > 0 && services.Count > 0)
+        {
+            return (ActionKinds.Bundle, "BUNDLE_FIRST: the customer is buying in this product line now; the service offer follows");
+        }
+
+        return (null, null);
+    }
+
+    private static bool IsFallback(ChosenAction action) => action.Reasons.Count > 0 && action.Reasons[0].StartsWith(DefaultOfferReason, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The product lines the customer is buying in right now: every line of the cart the webshop sent, or,
+    /// without one, the line of the most recent addition to the stored cart.
+    /// </summary>
+    private static HashSet<string> FocusLines(List<CartView> cart, bool requestHasCart)
+    {
+        if (requestHasCart)
+        {
+            return [.. cart.Where(c => c.FromRequest).Select(c => c.ProductLine)];
+        }
+
+        var latest = cart.MaxBy(c => c.AddedAt);
+        return latest is null ? [] : [latest.ProductLine];
     }
 
     private static ChosenAction? ScoreBundle(ActionDefinition action, IReadOnlyList<CartView> cart)
@@ -121,7 +163,7 @@ public static class DecisionEngine
     }
 
     private static ChosenAction Fallback(ActionDefinition action) =>
-        Score(action, FallbackPropensity, ["DEFAULT_OFFER: no stronger signal in profile or cart"], [new("baseline", FallbackPropensity)]);
+        Score(action, FallbackPropensity, [$"{DefaultOfferReason}: no stronger signal in profile or cart"], [new("baseline", FallbackPropensity)]);
 
     private static ChosenAction Score(ActionDefinition action, double propensity, List<string> reasons, List<FeatureContribution> explanation)
     {
@@ -137,7 +179,7 @@ public static class DecisionEngine
             Explanation: [.. explanation.Where(e => e.Contribution != 0)]);
     }
 
-    private sealed record CartView(string ProductId, string ProductLine, double Price, int Quantity, bool Fresh);
+    private sealed record CartView(string ProductId, string ProductLine, double Price, int Quantity, DateTimeOffset AddedAt, bool Fresh, bool FromRequest);
 
     /// <summary>The request's cart wins over the stored one for the same product: it is the newer view.</summary>
     private static List<CartView> MergeCart(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, DateTimeOffset now)
@@ -145,12 +187,12 @@ public static class DecisionEngine
         var merged = new Dictionary<string, CartView>(StringComparer.Ordinal);
         foreach (var line in profile?.Cart ?? [])
         {
-            merged[line.ProductId] = new CartView(line.ProductId, line.ProductLine, (double)line.Price, line.Quantity, now - line.AddedAt <= FreshIntentWindow);
+            merged[line.ProductId] = new CartView(line.ProductId, line.ProductLine, (double)line.Price, line.Quantity, line.AddedAt, now - line.AddedAt <= FreshIntentWindow, FromRequest: false);
         }
 
         foreach (var item in requestCart)
         {
-            merged[item.ProductId!] = new CartView(item.ProductId!, item.ProductLine!, (double)(item.Price ?? 0), item.Quantity ?? 1, Fresh: true);
+            merged[item.ProductId!] = new CartView(item.ProductId!, item.ProductLine!, (double)(item.Price ?? 0), item.Quantity ?? 1, now, Fresh: true, FromRequest: true);
         }
 
         return [.. merged.Values];

@@ -75,7 +75,7 @@ public sealed class DecisionEngineTests
 
         Assert.DoesNotContain(decision.Actions, a => a.Kind == ActionKinds.Bundle);
         Assert.Equal("service-apology", decision.Actions[0].ActionId);
-        Assert.Contains(decision.Actions[0].Reasons, r => r.StartsWith("BUNDLES_SUPPRESSED", StringComparison.Ordinal));
+        Assert.Contains(decision.Actions[0].Reasons, r => r.StartsWith("SERVICE_FIRST", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -102,5 +102,31 @@ public sealed class DecisionEngineTests
         var decision = DecisionEngine.Decide(Profile(), [Item("galaxy-s"), Item("galaxy-s", "p-case")], Catalog, Now, 5);
 
         Assert.DoesNotContain(decision.Actions, a => a.ActionId == "bundle-galaxy-s");
+    }
+
+    [Fact]
+    public void Decide_StoredCartWithTwoLines_OffersTheLineOfTheLatestAddition()
+    {
+        var profile = Profile();
+        profile.Cart.Add(new CartLine("p-9", "phones", "iphone", 999m, 1, Now.AddMinutes(-5)));
+        profile.Cart.Add(new CartLine("p-1", "phones", "galaxy-s", 799m, 1, Now.AddMinutes(-1)));
+
+        var decision = DecisionEngine.Decide(profile, [], Catalog, Now, 5);
+
+        Assert.Equal("bundle-galaxy-s", decision.Actions[0].ActionId);
+        Assert.DoesNotContain(decision.Actions, a => a.ActionId == "bundle-iphone");
+    }
+
+    [Fact]
+    public void Decide_PastBrokenPromiseAndFreshCart_BundleFirstThenServiceWithFamilyReason()
+    {
+        var profile = Profile();
+        profile.BrokenPromises.Add(new BrokenPromise("o-1", Now.AddDays(-10), Now.AddDays(-8)));
+        profile.Cart.Add(new CartLine("p-1", "phones", "galaxy-s", 799m, 1, Now.AddMinutes(-1)));
+
+        var decision = DecisionEngine.Decide(profile, [], Catalog, Now, 2);
+
+        Assert.Equal(["bundle-galaxy-s", "service-apology"], decision.Actions.Select(a => a.ActionId));
+        Assert.Contains(decision.Actions[0].Reasons, r => r.StartsWith("BUNDLE_FIRST", StringComparison.Ordinal));
     }
 }
