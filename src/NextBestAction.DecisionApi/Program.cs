@@ -1,5 +1,4 @@
 using NextBestAction.Decisioning;
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
 using NextBestAction.ServiceDefaults.Auth;
@@ -13,9 +12,6 @@ builder.AddDecisioning();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapOpenApi();
-app.MapDecisionApi();
+app.UseDecisionApi();
 app.MapDefaultEndpoints();
 app.Run();

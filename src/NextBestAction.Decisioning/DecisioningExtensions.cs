@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +30,16 @@ public static class DecisioningExtensions
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));
         builder.Services.AddOpenApi();
         return builder;
+    }
+
+    /// <summary>API-key authentication, the OpenAPI document and the <c>/v1</c> routes.</summary>
+    public static WebApplication UseDecisionApi(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapDecisionApi();
+        return app;
     }
 }
 

@@ -1,5 +1,4 @@
 using NextBestAction.Decisioning;
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Ingestion;
 using NextBestAction.Profiles;
 using NextBestAction.Server;
@@ -33,10 +32,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 if (parts.RunApi)
 {
-    app.UseAuthentication();
-    app.UseAuthorization();
-    app.MapOpenApi();
-    app.MapDecisionApi();
+    app.UseDecisionApi();
 }
 
 app.MapDefaultEndpoints();

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NextBestAction.Contracts;
 
 namespace NextBestAction.Simulator;
@@ -34,15 +33,15 @@ public sealed record SimulatedEvent(string Id, string Source, string Type, DateT
 
 /// <summary>
 /// Writes a <see cref="SimulatedEvent"/> as a CloudEvents 1.0 structured-mode JSON document in UTF-8: the envelope by
-/// hand, the data with source-generated metadata. Times are ISO-8601 UTC ("Z"), money is a JSON number.
+/// hand, the data with the contract's source-generated metadata. Times are ISO-8601 UTC, money is a JSON number.
 /// </summary>
 public static class SimulatedEventJson
 {
     public static byte[] ToUtf8Json(SimulatedEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var dataType = SimulatorJsonContext.Default.GetTypeInfo(e.Data.GetType())
-            ?? throw new InvalidOperationException($"{e.Data.GetType().Name} is not registered in {nameof(SimulatorJsonContext)}.");
+        var dataType = ContractsJsonContext.Default.GetTypeInfo(e.Data.GetType())
+            ?? throw new InvalidOperationException($"{e.Data.GetType().Name} is not registered in {nameof(ContractsJsonContext)}.");
 
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -63,39 +62,3 @@ public static class SimulatedEventJson
         return buffer.WrittenSpan.ToArray();
     }
 }
-
-/// <summary>Writes every <see cref="DateTimeOffset"/> in UTC with a "Z" suffix, the form the contract shows.</summary>
-internal sealed class UtcDateTimeOffsetConverter : JsonConverter<DateTimeOffset>
-{
-    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.GetDateTimeOffset();
-
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.UtcDateTime);
-}
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(UtcDateTimeOffsetConverter)])]
-[JsonSerializable(typeof(PageViewedData))]
-[JsonSerializable(typeof(ProductViewedData))]
-[JsonSerializable(typeof(SearchPerformedData))]
-[JsonSerializable(typeof(CartItemAddedData))]
-[JsonSerializable(typeof(ProductRefData))]
-[JsonSerializable(typeof(WishlistItemAddedData))]
-[JsonSerializable(typeof(CheckoutStartedData))]
-[JsonSerializable(typeof(LocationReportedData))]
-[JsonSerializable(typeof(CampaignRespondedData))]
-[JsonSerializable(typeof(NotificationOpenedData))]
-[JsonSerializable(typeof(OrderPlacedData))]
-[JsonSerializable(typeof(OrderDeliveredData))]
-[JsonSerializable(typeof(OrderReturnedData))]
-[JsonSerializable(typeof(OrderCancelledData))]
-[JsonSerializable(typeof(ServiceContactOpenedData))]
-[JsonSerializable(typeof(ServiceContactResolvedData))]
-[JsonSerializable(typeof(ProductPriceChangedData))]
-[JsonSerializable(typeof(ProductVersionReleasedData))]
-[JsonSerializable(typeof(OfferOutcomeData))]
-[JsonSerializable(typeof(ConsentChangedData))]
-internal sealed partial class SimulatorJsonContext : JsonSerializerContext;
