@@ -59,7 +59,7 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void Compose_BuiltServicesUseDockerfilesThatExist()
+    public void Compose_BuiltServicesUseTheDockerfileWithAHostProjectThatExists()
     {
         var root = RepositoryRoot();
         var built = BuiltServices().ToList();
@@ -70,6 +70,9 @@ public sealed class ComposeFileTests
             var build = (YamlMappingNode)definition.Children[new YamlScalarNode("build")];
             var dockerfile = ((YamlScalarNode)build.Children[new YamlScalarNode("dockerfile")]).Value!;
             Assert.True(File.Exists(Path.Combine(root, dockerfile)), $"{service}: {dockerfile} does not exist");
+            var args = (YamlMappingNode)build.Children[new YamlScalarNode("args")];
+            var host = ((YamlScalarNode)args.Children[new YamlScalarNode("HOST")]).Value!;
+            Assert.True(File.Exists(Path.Combine(root, "src", host, $"{host}.csproj")), $"{service}: build argument HOST={host} is not a project in src/");
         }
     }
 
