@@ -9,7 +9,7 @@ namespace NextBestAction.IntegrationTests.Fixtures;
 /// The all-in-one server wired to the test run's real redis-server and Kafka mock cluster, with topics,
 /// consumer group and key prefix of its own so test classes never see each other's data.
 /// </summary>
-public sealed class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : WebApplicationFactory<Program>
+public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : WebApplicationFactory<Program>
 {
     public const string WebshopKey = "test-webshop-key-0123456789";
     public const string ReadOnlyKey = "test-readonly-key-0123456789";

@@ -23,6 +23,17 @@ public sealed class RedisServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var port = FreePort();
+        process = StartProcess(port);
+        Configuration = $"127.0.0.1:{port}";
+        Connection = await ConnectWhenReadyAsync(Configuration);
+        var version = (await Connection.GetServer(Configuration).InfoAsync("server"))
+            .SelectMany(g => g).First(kv => kv.Key == "redis_version").Value;
+        Console.WriteLine($"Integration tests use redis-server {version} at {Configuration}");
+    }
+
+    /// <summary>Starts a redis-server process without persistence on <paramref name="port"/>.</summary>
+    internal static Process StartProcess(int port)
+    {
         var start = new ProcessStartInfo("redis-server")
         {
             RedirectStandardOutput = true,
@@ -36,20 +47,15 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+            var started = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+            started.OutputDataReceived += (_, _) => { };
+            started.BeginOutputReadLine();
+            return started;
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException("redis-server is not installed: run the README's test command (tests/run.sh), which installs it.", ex);
         }
-
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        Configuration = $"127.0.0.1:{port}";
-        Connection = await ConnectWhenReadyAsync(Configuration);
-        var version = (await Connection.GetServer(Configuration).InfoAsync("server"))
-            .SelectMany(g => g).First(kv => kv.Key == "redis_version").Value;
-        Console.WriteLine($"Integration tests use redis-server {version} at {Configuration}");
     }
 
     public async ValueTask DisposeAsync()
