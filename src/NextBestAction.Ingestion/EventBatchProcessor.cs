@@ -48,7 +48,7 @@ public sealed class EventBatchProcessor(
         var now = clock.GetUtcNow();
         var rejected = new List<(IncomingMessage Message, string Reason, string? Type)>();
         var byCustomer = new Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>>(StringComparer.Ordinal);
-        var unknown = new List<string>();
+        var unknownTypes = 0;
         var noEffect = new List<string>();
 
         foreach (var message in batch)
@@ -60,7 +60,8 @@ public sealed class EventBatchProcessor(
                     rejected.Add((message, read.Reason!, read.Type));
                     break;
                 case ReadOutcome.UnknownType:
-                    unknown.Add(read.Type!);
+                    // Counted under one label: producers' free-form type names must not explode metric cardinality.
+                    unknownTypes++;
                     break;
                 default:
                     var e = read.Event!;
@@ -100,9 +101,9 @@ public sealed class EventBatchProcessor(
             Count(type ?? "unparsed", "dead_lettered");
         }
 
-        foreach (var type in unknown)
+        if (unknownTypes > 0)
         {
-            Count("unknown", "unknown_type");
+            Count("unknown", "unknown_type", unknownTypes);
         }
 
         foreach (var type in noEffect)
@@ -125,7 +126,7 @@ public sealed class EventBatchProcessor(
             outcomes.Count(o => o.Outcome == ApplyOutcome.Duplicate),
             outcomes.Count(o => o.Outcome == ApplyOutcome.NoProfileEffect) + noEffect.Count,
             rejected.Count,
-            unknown.Count);
+            unknownTypes);
         activity?.SetTag("nba.ingestion.applied", result.Applied);
         activity?.SetTag("nba.ingestion.dead_lettered", result.DeadLettered);
         return result;
@@ -173,8 +174,8 @@ public sealed class EventBatchProcessor(
         return outcomes;
     }
 
-    private void Count(string eventType, string outcome) =>
-        telemetry.IngestedEvents.Add(1,
+    private void Count(string eventType, string outcome, int events = 1) =>
+        telemetry.IngestedEvents.Add(events,
             new KeyValuePair<string, object?>("event_type", eventType),
             new KeyValuePair<string, object?>("outcome", outcome));
 }
