@@ -9,7 +9,8 @@ using NextBestAction.ServiceDefaults;
 namespace NextBestAction.Ingestion;
 
 /// <summary>One Kafka record as the processor sees it: original key and value bytes plus its position.</summary>
-public sealed record IncomingMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value)
+/// <param name="ProducedAt">The Kafka record timestamp, for event-to-profile freshness.</param>
+public sealed record IncomingMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, DateTimeOffset? ProducedAt = null)
 {
     public string PartitionKey => $"{Topic}/{Partition}";
 }
@@ -25,6 +26,7 @@ public sealed record BatchResult(int Applied, int Duplicates, int NoEffect, int 
 /// </summary>
 public sealed class EventBatchProcessor(
     RedisProfileStore store,
+    ProfileUpdater updater,
     DeadLetterPublisher deadLetters,
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<IngestionOptions> ingestionOptions,
@@ -95,6 +97,7 @@ public sealed class EventBatchProcessor(
         }
 
         var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, cancellationToken) : [];
+        RecordFreshness(byCustomer.Values.SelectMany(events => events).Select(e => e.Message));
 
         foreach (var (_, _, type) in rejected)
         {
@@ -153,7 +156,7 @@ public sealed class EventBatchProcessor(
                 foreach (var (message, e) in byCustomer[current.Profile.CustomerId])
                 {
                     roundOutcomes.Add((current.Profile.CustomerId, e.Type,
-                        ProfileUpdater.Apply(current.Profile, e, message.PartitionKey, message.Offset)));
+                        updater.Apply(current.Profile, e, message.PartitionKey, message.Offset)));
                 }
             }
 
@@ -172,6 +175,19 @@ public sealed class EventBatchProcessor(
         }
 
         return outcomes;
+    }
+
+    /// <summary>Time from the producer's record timestamp until the profile write was acknowledged.</summary>
+    private void RecordFreshness(IEnumerable<IncomingMessage> applied)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var message in applied)
+        {
+            if (message.ProducedAt is { } producedAt)
+            {
+                telemetry.IngestionFreshness.Record(Math.Max(0, (now - producedAt).TotalSeconds));
+            }
+        }
     }
 
     private void Count(string eventType, string outcome, int events = 1) =>

@@ -138,7 +138,8 @@ public sealed partial class IngestionService(
             var result = consumer.Consume(timeout);
             return result is null || result.IsPartitionEOF
                 ? null
-                : new IncomingMessage(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value);
+                : new IncomingMessage(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value,
+                    result.Message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(result.Message.Timestamp.UtcDateTime));
         }
         catch (ConsumeException ex) when (!ex.Error.IsFatal)
         {

@@ -12,12 +12,12 @@ public enum ApplyOutcome
 
 /// <summary>
 /// Applies validated events to a customer profile. Pure and deterministic: everything it needs is in the
-/// profile and the event, so the rules are unit-tested without Redis or Kafka.
+/// profile, the event and the rules, so they are unit-tested without Redis or Kafka.
 /// </summary>
-public static class ProfileUpdater
+public sealed class ProfileUpdater(ProfileRules rules)
 {
     /// <param name="partitionKey">"topic/partition" the event came from, or null when it did not come from Kafka.</param>
-    public static ApplyOutcome Apply(CustomerProfile profile, ValidEvent e, string? partitionKey, long offset)
+    public ApplyOutcome Apply(CustomerProfile profile, ValidEvent e, string? partitionKey, long offset)
     {
         if (partitionKey is not null && profile.AppliedOffsets.TryGetValue(partitionKey, out var applied) && offset <= applied)
         {
@@ -97,7 +97,7 @@ public static class ProfileUpdater
         return true;
     }
 
-    private static bool Deliver(CustomerProfile profile, OrderDeliveredData d)
+    private bool Deliver(CustomerProfile profile, OrderDeliveredData d)
     {
         var index = profile.OpenOrders.FindIndex(o => o.OrderId == d.OrderId);
         if (index < 0)
@@ -110,6 +110,8 @@ public static class ProfileUpdater
         if (d.DeliveredAt!.Value > order.PromisedDeliveryDate)
         {
             profile.BrokenPromises.Add(new BrokenPromise(order.OrderId, order.PromisedDeliveryDate, d.DeliveredAt.Value));
+            var horizon = d.DeliveredAt.Value.AddDays(-rules.BrokenPromiseWindowDays);
+            profile.BrokenPromises.RemoveAll(p => p.DeliveredAt < horizon);
             TrimFront(profile.BrokenPromises, ProfileLimits.BrokenPromises);
         }
         else

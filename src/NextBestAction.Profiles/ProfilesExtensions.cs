@@ -28,6 +28,12 @@ public static class ProfilesExtensions
             return ConnectionMultiplexer.Connect(config);
         });
         builder.Services.AddSingleton<RedisProfileStore>();
+
+        builder.Services.AddOptions<ProfileRules>()
+            .Bind(builder.Configuration.GetSection(ProfileRules.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new ProfileUpdater(sp.GetRequiredService<IOptions<ProfileRules>>().Value));
         return builder;
     }
 }

@@ -18,6 +18,8 @@ public sealed class NbaTelemetry : IDisposable
         Meter = meterFactory.Create(MeterName);
         IngestedEvents = Meter.CreateCounter<long>("nba.ingestion.events", "{event}",
             "Input events by type and outcome (applied, duplicate, no_effect, dead_lettered, unknown_type).");
+        IngestionFreshness = Meter.CreateHistogram<double>("nba.ingestion.freshness", "s",
+            "Time from an event's Kafka record timestamp until its profile write was acknowledged.");
         Decisions = Meter.CreateCounter<long>("nba.decisions", "{decision}",
             "Decisions served, by the kind of the first action and whether a fallback was served.");
         DecisionDuration = Meter.CreateHistogram<double>("nba.decision.duration", "s",
@@ -29,6 +31,8 @@ public sealed class NbaTelemetry : IDisposable
     public Meter Meter { get; }
 
     public Counter<long> IngestedEvents { get; }
+
+    public Histogram<double> IngestionFreshness { get; }
 
     public Counter<long> Decisions { get; }
 

@@ -8,6 +8,8 @@ public sealed class ProfileUpdaterTests
 {
     private const string Partition = "nba.clickstream/0";
 
+    private static readonly ProfileUpdater Updater = new(ProfileRules.Default);
+
     private static ValidEvent Event(string type, JsonObject data, string? id = null, DateTimeOffset? time = null)
     {
         var result = EventReader.Read(TestEvents.Json(type, "cust-1", data, id, time), TestEvents.Now, EventLimits.Default);
@@ -28,7 +30,7 @@ public sealed class ProfileUpdaterTests
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
 
-        var outcome = ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 10);
+        var outcome = Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 10);
 
         Assert.Equal(ApplyOutcome.Applied, outcome);
         var line = Assert.Single(profile.Cart);
@@ -41,8 +43,8 @@ public sealed class ProfileUpdaterTests
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
 
-        ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(quantity: 1)), Partition, 1);
-        ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(quantity: 2)), Partition, 2);
+        Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(quantity: 1)), Partition, 1);
+        Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(quantity: 2)), Partition, 2);
 
         Assert.Equal(3, Assert.Single(profile.Cart).Quantity);
     }
@@ -51,9 +53,9 @@ public sealed class ProfileUpdaterTests
     public void Apply_CartItemRemoved_RemovesLine()
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
-        ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 1);
+        Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 1);
 
-        var outcome = ProfileUpdater.Apply(profile, Event(EventTypes.CartItemRemoved, new JsonObject { ["productId"] = "p-100" }), Partition, 2);
+        var outcome = Updater.Apply(profile, Event(EventTypes.CartItemRemoved, new JsonObject { ["productId"] = "p-100" }), Partition, 2);
 
         Assert.Equal(ApplyOutcome.Applied, outcome);
         Assert.Empty(profile.Cart);
@@ -64,9 +66,9 @@ public sealed class ProfileUpdaterTests
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
         var added = Event(EventTypes.CartItemAdded, TestEvents.CartItem());
-        ProfileUpdater.Apply(profile, added, Partition, 5);
+        Updater.Apply(profile, added, Partition, 5);
 
-        var outcome = ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 5);
+        var outcome = Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 5);
 
         Assert.Equal(ApplyOutcome.Duplicate, outcome);
         Assert.Equal(1, Assert.Single(profile.Cart).Quantity);
@@ -76,9 +78,9 @@ public sealed class ProfileUpdaterTests
     public void Apply_SameSourceAndIdProducedTwice_IsDuplicate()
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
-        ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(), id: "evt-1"), Partition, 1);
+        Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(), id: "evt-1"), Partition, 1);
 
-        var outcome = ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(), id: "evt-1"), Partition, 2);
+        var outcome = Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem(), id: "evt-1"), Partition, 2);
 
         Assert.Equal(ApplyOutcome.Duplicate, outcome);
         Assert.Equal(1, Assert.Single(profile.Cart).Quantity);
@@ -89,9 +91,9 @@ public sealed class ProfileUpdaterTests
     public void Apply_OrderPlaced_OpensOrderCountsSpendAndEmptiesOrderedCartLines()
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
-        ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 1);
+        Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 1);
 
-        ProfileUpdater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", TestEvents.Now.AddDays(2))), "nba.orders/0", 1);
+        Updater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", TestEvents.Now.AddDays(2))), "nba.orders/0", 1);
 
         Assert.Empty(profile.Cart);
         Assert.Equal("o-1", Assert.Single(profile.OpenOrders).OrderId);
@@ -104,9 +106,9 @@ public sealed class ProfileUpdaterTests
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
         var promised = TestEvents.Now.AddDays(-3);
-        ProfileUpdater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", promised), time: TestEvents.Now.AddDays(-5)), "nba.orders/0", 1);
+        Updater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", promised), time: TestEvents.Now.AddDays(-5)), "nba.orders/0", 1);
 
-        ProfileUpdater.Apply(profile, Event(EventTypes.OrderDelivered,
+        Updater.Apply(profile, Event(EventTypes.OrderDelivered,
             new JsonObject { ["orderId"] = "o-1", ["deliveredAt"] = promised.AddDays(1).ToString("O") }), "nba.orders/0", 2);
 
         Assert.Empty(profile.OpenOrders);
@@ -120,9 +122,9 @@ public sealed class ProfileUpdaterTests
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
         var promised = TestEvents.Now.AddDays(-1);
-        ProfileUpdater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", promised), time: TestEvents.Now.AddDays(-3)), "nba.orders/0", 1);
+        Updater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", promised), time: TestEvents.Now.AddDays(-3)), "nba.orders/0", 1);
 
-        ProfileUpdater.Apply(profile, Event(EventTypes.OrderDelivered,
+        Updater.Apply(profile, Event(EventTypes.OrderDelivered,
             new JsonObject { ["orderId"] = "o-1", ["deliveredAt"] = promised.AddHours(-2).ToString("O") }), "nba.orders/0", 2);
 
         Assert.Empty(profile.BrokenPromises);
@@ -133,7 +135,7 @@ public sealed class ProfileUpdaterTests
     public void LateOpenOrders_PromiseInThePast_IsLate()
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
-        ProfileUpdater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", TestEvents.Now.AddHours(-1)), time: TestEvents.Now.AddDays(-2)), "nba.orders/0", 1);
+        Updater.Apply(profile, Event(EventTypes.OrderPlaced, Order("o-1", TestEvents.Now.AddHours(-1)), time: TestEvents.Now.AddDays(-2)), "nba.orders/0", 1);
 
         Assert.Single(profile.LateOpenOrders(TestEvents.Now));
         Assert.Empty(profile.LateOpenOrders(TestEvents.Now.AddHours(-2)));
@@ -145,7 +147,7 @@ public sealed class ProfileUpdaterTests
         var profile = new CustomerProfile { CustomerId = "cust-1" };
         for (var i = 0; i < ProfileLimits.CartLines + 10; i++)
         {
-            ProfileUpdater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem($"p-{i}")), Partition, i);
+            Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem($"p-{i}")), Partition, i);
         }
 
         Assert.Equal(ProfileLimits.CartLines, profile.Cart.Count);
@@ -158,7 +160,7 @@ public sealed class ProfileUpdaterTests
     {
         var profile = new CustomerProfile { CustomerId = "cust-1" };
 
-        var outcome = ProfileUpdater.Apply(profile, Event(EventTypes.PageViewed, new JsonObject { ["url"] = "/" }), Partition, 3);
+        var outcome = Updater.Apply(profile, Event(EventTypes.PageViewed, new JsonObject { ["url"] = "/" }), Partition, 3);
 
         Assert.Equal(ApplyOutcome.NoProfileEffect, outcome);
         Assert.Equal(3, profile.AppliedOffsets[Partition]);
