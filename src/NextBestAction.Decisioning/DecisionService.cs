@@ -30,8 +30,9 @@ public sealed partial class DecisionService(
         using var activity = telemetry.ActivitySource.StartActivity("decide");
         activity?.SetTag("nba.touchpoint", request.Touchpoint);
 
-        var (profile, degraded) = await ReadProfileAsync(request.CustomerId!, cancellationToken);
-        var decision = DecisionEngine.Decide(profile, request.Context?.Cart ?? [], catalog, clock.GetUtcNow(), request.MaxActions ?? 1);
+        var now = clock.GetUtcNow();
+        var (profile, degraded) = await ReadProfileAsync(request.CustomerId!, now, cancellationToken);
+        var decision = DecisionEngine.Decide(profile, request.Context?.Cart ?? [], catalog, now, request.MaxActions ?? 1);
         var response = new DecisionResponse(
             DecisionId: Guid.CreateVersion7().ToString("N"),
             CustomerId: request.CustomerId!,
@@ -49,13 +50,13 @@ public sealed partial class DecisionService(
         return response;
     }
 
-    private async Task<(CustomerProfile? Profile, bool Degraded)> ReadProfileAsync(string customerId, CancellationToken cancellationToken)
+    private async Task<(CustomerProfile? Profile, bool Degraded)> ReadProfileAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var activity = telemetry.ActivitySource.StartActivity("profile read", ActivityKind.Client);
         activity?.SetTag("db.system.name", "redis");
         try
         {
-            return (await profiles.GetAsync(customerId).WaitAsync(budget, cancellationToken), false);
+            return (await profiles.GetAsync(customerId, now).WaitAsync(budget, cancellationToken), false);
         }
         catch (TimeoutException)
         {

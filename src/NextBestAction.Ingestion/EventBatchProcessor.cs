@@ -96,7 +96,7 @@ public sealed class EventBatchProcessor(
             await deadLetters.PublishAsync(rejected, cancellationToken);
         }
 
-        var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, cancellationToken) : [];
+        var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, now, cancellationToken) : [];
         RecordFreshness(byCustomer.Values.SelectMany(events => events).Select(e => e.Message));
 
         foreach (var (_, _, type) in rejected)
@@ -136,7 +136,7 @@ public sealed class EventBatchProcessor(
     }
 
     private async Task<List<(string Type, ApplyOutcome Outcome)>> ApplyAsync(
-        Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>> byCustomer, CancellationToken cancellationToken)
+        Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>> byCustomer, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcomes = new List<(string, ApplyOutcome)>();
         var pending = byCustomer.Keys.ToList();
@@ -149,7 +149,7 @@ public sealed class EventBatchProcessor(
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var loaded = await store.LoadAsync(pending);
+            var loaded = await store.LoadAsync(pending, now);
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
             foreach (var current in loaded)
             {
@@ -160,7 +160,7 @@ public sealed class EventBatchProcessor(
                 }
             }
 
-            var written = await store.TryWriteAsync(loaded);
+            var written = await store.TryWriteAsync(loaded, now);
             var conflicted = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < loaded.Count; i++)
             {

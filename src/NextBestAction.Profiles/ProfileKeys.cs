@@ -2,9 +2,13 @@ namespace NextBestAction.Profiles;
 
 /// <summary>
 /// Redis key names. Every key of one customer shares the hash tag <c>{customerId}</c> so they live in the
-/// same slot on Redis Cluster and multi-key scripts stay legal.
+/// same slot on Redis Cluster and multi-key reads and scripts stay legal.
 /// </summary>
 public sealed class ProfileKeys(string prefix)
 {
     public string Profile(string customerId) => $"{prefix}:{{{customerId}}}:profile";
+
+    public string Temporary(string customerId) => $"{prefix}:{{{customerId}}}:temp";
+
+    public string Version(string customerId) => $"{prefix}:{{{customerId}}}:ver";
 }

@@ -16,7 +16,47 @@ public sealed class ProfileRules
     [Range(1, 3650, ErrorMessage = "Profiles:InterestHalfLifeDays must be between 1 and 3650.")]
     public double InterestHalfLifeDays { get; set; } = 30;
 
+    /// <summary>Half-life of the seasonal bucket (gifts, out-of-pattern seasonal buys).</summary>
+    [Range(0.1, 365, ErrorMessage = "Profiles:SeasonalHalfLifeDays must be between 0.1 and 365.")]
+    public double SeasonalHalfLifeDays { get; set; } = 7;
+
+    /// <summary>Months (1-12) in which a purchase far outside the customer's pattern counts as seasonal.</summary>
+    public List<int> SeasonalMonths { get; set; } = [11, 12];
+
+    /// <summary>A category below this share of the customer's long-term interest is "outside the pattern".</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Profiles:OutOfPatternShare must be between 0 and 1.")]
+    public double OutOfPatternShare { get; set; } = 0.05;
+
+    /// <summary>Long-term interest needed before a purchase can be judged against the pattern at all.</summary>
+    [Range(0.0, 10_000, ErrorMessage = "Profiles:PatternMinimumInterest must be between 0 and 10000.")]
+    public double PatternMinimumInterest { get; set; } = 10;
+
+    /// <summary>Life-stage categories and how many days after their first event they stop counting.</summary>
+    public Dictionary<string, int> LifeStageHorizonDays { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["baby"] = 270,
+        ["pregnancy"] = 270,
+    };
+
     /// <summary>How far back a late delivery counts as a broken promise.</summary>
     [Range(1, 3650, ErrorMessage = "Profiles:BrokenPromiseWindowDays must be between 1 and 3650.")]
     public int BrokenPromiseWindowDays { get; set; } = 90;
+
+    /// <summary>How long a reported location stays visible.</summary>
+    [Range(1, 10_080, ErrorMessage = "Profiles:LocationTtlMinutes must be between 1 and 10080.")]
+    public int LocationTtlMinutes { get; set; } = 60;
+
+    /// <summary>How long a browsing session stays visible after its last activity.</summary>
+    [Range(1, 1_440, ErrorMessage = "Profiles:SessionTtlMinutes must be between 1 and 1440.")]
+    public int SessionTtlMinutes { get; set; } = 30;
+
+    /// <summary>A customer who responded within this many days counts as engaged.</summary>
+    [Range(1, 365, ErrorMessage = "Profiles:EngagedWindowDays must be between 1 and 365.")]
+    public int EngagedWindowDays { get; set; } = 30;
+
+    public TimeSpan InterestHalfLife => TimeSpan.FromDays(InterestHalfLifeDays);
+
+    public TimeSpan SeasonalHalfLife => TimeSpan.FromDays(SeasonalHalfLifeDays);
+
+    public TimeSpan EngagedWindow => TimeSpan.FromDays(EngagedWindowDays);
 }

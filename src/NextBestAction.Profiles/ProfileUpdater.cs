@@ -1,3 +1,4 @@
+using System.Globalization;
 using NextBestAction.Contracts;
 
 namespace NextBestAction.Profiles;
@@ -12,10 +13,18 @@ public enum ApplyOutcome
 
 /// <summary>
 /// Applies validated events to a customer profile. Pure and deterministic: everything it needs is in the
-/// profile, the event and the rules, so they are unit-tested without Redis or Kafka.
+/// profile, the event and the rules, so every rule is unit-tested without Redis or Kafka. Changes are keyed
+/// by event time: a late event never rewinds "last seen", a late "added" older than a removal stays removed,
+/// and interest scores do not depend on arrival order.
 /// </summary>
-public sealed class ProfileUpdater(ProfileRules rules)
+public sealed partial class ProfileUpdater(ProfileRules rules)
 {
+    // How much each kind of attention adds to interest.
+    private const double ViewWeight = 1;
+    private const double WishlistWeight = 2;
+    private const double CartWeight = 3;
+    private const double OrderWeight = 5;
+
     /// <param name="partitionKey">"topic/partition" the event came from, or null when it did not come from Kafka.</param>
     public ApplyOutcome Apply(CustomerProfile profile, ValidEvent e, string? partitionKey, long offset)
     {
@@ -31,12 +40,28 @@ public sealed class ProfileUpdater(ProfileRules rules)
             return ApplyOutcome.Duplicate;
         }
 
+        var t = e.Time;
         var changed = e.Data switch
         {
-            CartItemAddedData d => AddToCart(profile, d, e.Time),
-            ProductRefData d when e.Type == EventTypes.CartItemRemoved => profile.Cart.RemoveAll(l => l.ProductId == d.ProductId) > 0,
-            OrderPlacedData d => PlaceOrder(profile, d, e.Time),
+            PageViewedData d => TouchSession(profile, d.SessionId, d.Channel, t),
+            ProductViewedData d => View(profile, d, t),
+            SearchPerformedData d => Search(profile, d, t),
+            CartItemAddedData d => AddToCart(profile, d, t),
+            ProductRefData d when e.Type == EventTypes.CartItemRemoved => RemoveFromCart(profile, d.ProductId!, t),
+            WishlistItemAddedData d => AddToWishlist(profile, d, t),
+            ProductRefData d when e.Type == EventTypes.WishlistItemRemoved => RemoveFromWishlist(profile, d.ProductId!, t),
+            CheckoutStartedData d => StartCheckout(profile, d, t),
+            LocationReportedData d => ReportLocation(profile, d, t),
+            CampaignRespondedData d => RespondToCampaign(profile, d, t),
+            NotificationOpenedData => OpenNotification(profile, t),
+            OrderPlacedData d => PlaceOrder(profile, d, t),
             OrderDeliveredData d => Deliver(profile, d),
+            OrderReturnedData => Return(profile, t),
+            OrderCancelledData d => Cancel(profile, d.OrderId!, t),
+            ServiceContactOpenedData d => OpenContact(profile, d, t),
+            ServiceContactResolvedData d => ResolveContact(profile, d, t),
+            OfferOutcomeData d => RecordOffer(profile, d, e.Type == EventTypes.OfferAccepted, t),
+            ConsentChangedData d => ChangeConsent(profile, d, t),
             _ => false,
         };
 
@@ -45,10 +70,19 @@ public sealed class ProfileUpdater(ProfileRules rules)
         TrimFront(profile.RecentEventIds, ProfileLimits.RecentEventIds);
         if (changed)
         {
-            profile.UpdatedAt = profile.UpdatedAt is { } u && u > e.Time ? u : e.Time;
+            profile.FirstSeenAt = Min(profile.FirstSeenAt, t);
+            profile.LastSeenAt = Max(profile.LastSeenAt, t);
+            profile.UpdatedAt = Max(profile.UpdatedAt, t);
         }
 
         return changed ? ApplyOutcome.Applied : ApplyOutcome.NoProfileEffect;
+    }
+
+    /// <summary>ISO-8601 week of an instant in UTC, e.g. "2026-W48"; sorts in time order.</summary>
+    public static string IsoWeek(DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(utc)}-W{ISOWeek.GetWeekOfYear(utc):D2}");
     }
 
     private static void MarkOffset(CustomerProfile profile, string? partitionKey, long offset)
@@ -59,74 +93,37 @@ public sealed class ProfileUpdater(ProfileRules rules)
         }
     }
 
-    private static bool AddToCart(CustomerProfile profile, CartItemAddedData d, DateTimeOffset time)
-    {
-        var index = profile.Cart.FindIndex(l => l.ProductId == d.ProductId);
-        if (index >= 0)
-        {
-            var line = profile.Cart[index];
-            profile.Cart.RemoveAt(index);
-            profile.Cart.Add(line with { Quantity = line.Quantity + d.Quantity!.Value, Price = d.Price!.Value, AddedAt = time });
-        }
-        else
-        {
-            profile.Cart.Add(new CartLine(d.ProductId!, d.Category!, d.ProductLine!, d.Price!.Value, d.Quantity!.Value, time));
-        }
+    private static DateTimeOffset Max(DateTimeOffset? current, DateTimeOffset t) => current is { } c && c > t ? c : t;
 
-        TrimFront(profile.Cart, ProfileLimits.CartLines);
-        return true;
-    }
-
-    private static bool PlaceOrder(CustomerProfile profile, OrderPlacedData d, DateTimeOffset time)
-    {
-        if (profile.OpenOrders.Any(o => o.OrderId == d.OrderId))
-        {
-            return false;
-        }
-
-        var lines = d.Items!.Select(i => i.ProductLine!).Distinct(StringComparer.Ordinal).ToArray();
-        profile.OpenOrders.Add(new OpenOrder(d.OrderId!, time, d.PromisedDeliveryDate!.Value, d.Total!.Value, lines));
-        TrimFront(profile.OpenOrders, ProfileLimits.OpenOrders);
-        profile.OrderCount++;
-        profile.TotalSpend += d.Total!.Value;
-        profile.LastOrderAt = profile.LastOrderAt is { } last && last > time ? last : time;
-
-        // What was ordered has left the cart.
-        var ordered = d.Items!.Select(i => i.ProductId).ToHashSet(StringComparer.Ordinal);
-        profile.Cart.RemoveAll(l => ordered.Contains(l.ProductId));
-        return true;
-    }
-
-    private bool Deliver(CustomerProfile profile, OrderDeliveredData d)
-    {
-        var index = profile.OpenOrders.FindIndex(o => o.OrderId == d.OrderId);
-        if (index < 0)
-        {
-            return false;
-        }
-
-        var order = profile.OpenOrders[index];
-        profile.OpenOrders.RemoveAt(index);
-        if (d.DeliveredAt!.Value > order.PromisedDeliveryDate)
-        {
-            profile.BrokenPromises.Add(new BrokenPromise(order.OrderId, order.PromisedDeliveryDate, d.DeliveredAt.Value));
-            var horizon = d.DeliveredAt.Value.AddDays(-rules.BrokenPromiseWindowDays);
-            profile.BrokenPromises.RemoveAll(p => p.DeliveredAt < horizon);
-            TrimFront(profile.BrokenPromises, ProfileLimits.BrokenPromises);
-        }
-        else
-        {
-            profile.KeptPromises++;
-        }
-
-        return true;
-    }
+    private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset t) => current is { } c && c < t ? c : t;
 
     private static void TrimFront<T>(List<T> list, int max)
     {
         if (list.Count > max)
         {
             list.RemoveRange(0, list.Count - max);
+        }
+    }
+
+    /// <summary>Inserts by time and keeps the newest <paramref name="max"/>.</summary>
+    private static void InsertByTime<T>(List<T> list, T item, Func<T, DateTimeOffset> time, int max)
+    {
+        var index = list.FindLastIndex(x => time(x) <= time(item)) + 1;
+        list.Insert(index, item);
+        TrimFront(list, max);
+    }
+
+    /// <summary>Drops the oldest entries of a time-stamped map beyond <paramref name="max"/>.</summary>
+    private static void TrimOldest<T>(Dictionary<string, T> map, Func<T, DateTimeOffset> time, int max)
+    {
+        if (map.Count <= max)
+        {
+            return;
+        }
+
+        foreach (var key in map.OrderBy(kv => time(kv.Value)).Take(map.Count - max).Select(kv => kv.Key).ToList())
+        {
+            map.Remove(key);
         }
     }
 }

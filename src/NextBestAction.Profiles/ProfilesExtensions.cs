@@ -32,6 +32,8 @@ public static class ProfilesExtensions
         builder.Services.AddOptions<ProfileRules>()
             .Bind(builder.Configuration.GetSection(ProfileRules.Section))
             .ValidateDataAnnotations()
+            .Validate(r => r.SeasonalMonths.All(m => m is >= 1 and <= 12), "Profiles:SeasonalMonths must hold month numbers from 1 to 12.")
+            .Validate(r => r.LifeStageHorizonDays.Values.All(d => d > 0), "Profiles:LifeStageHorizonDays must give every category a horizon of at least 1 day.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new ProfileUpdater(sp.GetRequiredService<IOptions<ProfileRules>>().Value));
         return builder;

@@ -7,4 +7,5 @@ namespace NextBestAction.Profiles;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CustomerProfile))]
+[JsonSerializable(typeof(TemporaryData))]
 public sealed partial class ProfilesJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -8,21 +9,28 @@ namespace NextBestAction.Profiles;
 public sealed record VersionedProfile(CustomerProfile Profile, long Version);
 
 /// <summary>
-/// Stores each profile as a Redis hash with two fields: <c>doc</c> (the JSON profile) and <c>ver</c>
-/// (a version counter). Reads are one HGET. Writes are a compare-and-set script: the new document is
-/// written only if the version is still the one that was read, so two writers (for example a consumer
-/// that lost its partitions and the one that got them) can never overwrite each other's work.
+/// Three keys per customer, all with the customer's hash tag so they share a Redis Cluster slot:
+/// <c>profile</c> (the JSON profile), <c>temp</c> (temporary data, with a Redis expiry at its latest
+/// expiresAt) and <c>ver</c> (a version counter). A decision reads profile and temp with one MGET. A write
+/// is one compare-and-set script over the three keys: it lands only if the version is still the one that
+/// was read, so two writers (for example a consumer that lost its partitions and the one that got them)
+/// never overwrite each other's work. Expired temporary data is also hidden on every read, whatever
+/// Redis's expiry has done yet.
 /// </summary>
 public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options)
 {
-    private const string DocField = "doc";
-    private const string VersionField = "ver";
-
     private static readonly LuaScript CompareAndSet = LuaScript.Prepare(
         """
-        local current = redis.call('HGET', @key, 'ver')
+        local current = redis.call('GET', @ver)
         if (current == false and @expected == '0') or current == @expected then
-          redis.call('HSET', @key, 'doc', @doc, 'ver', @next)
+          redis.call('SET', @profile, @doc)
+          if @tempDoc == '' then
+            redis.call('DEL', @temp)
+          else
+            redis.call('SET', @temp, @tempDoc)
+            redis.call('PEXPIREAT', @temp, @tempExpiresAtMs)
+          end
+          redis.call('INCR', @ver)
           return 1
         end
         return 0
@@ -32,21 +40,29 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
 
     public ProfileKeys Keys => keys;
 
-    public async Task<CustomerProfile?> GetAsync(string customerId)
+    /// <summary>The profile as a reader at <paramref name="now"/> may see it, or null for an unknown customer.</summary>
+    public async Task<CustomerProfile?> GetAsync(string customerId, DateTimeOffset now)
     {
-        var value = await redis.GetDatabase().HashGetAsync(keys.Profile(customerId), DocField);
-        return value.IsNull ? null : Deserialize(value);
+        var values = await redis.GetDatabase().StringGetAsync([keys.Profile(customerId), keys.Temporary(customerId)]);
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+
+        var profile = DeserializeProfile(values[0]);
+        profile.Temporary = DeserializeTemporary(values[1]).VisibleAt(now);
+        return profile;
     }
 
     /// <summary>Loads many profiles in one pipelined round trip; missing ones come back empty at version 0.</summary>
-    public async Task<IReadOnlyList<VersionedProfile>> LoadAsync(IReadOnlyList<string> customerIds)
+    public async Task<IReadOnlyList<VersionedProfile>> LoadAsync(IReadOnlyList<string> customerIds, DateTimeOffset now)
     {
         var db = redis.GetDatabase();
-        var fields = new RedisValue[] { DocField, VersionField };
         var reads = new Task<RedisValue[]>[customerIds.Count];
         for (var i = 0; i < customerIds.Count; i++)
         {
-            reads[i] = db.HashGetAsync(keys.Profile(customerIds[i]), fields);
+            var id = customerIds[i];
+            reads[i] = db.StringGetAsync([keys.Profile(id), keys.Temporary(id), keys.Version(id)]);
         }
 
         await Task.WhenAll(reads);
@@ -54,9 +70,9 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         for (var i = 0; i < customerIds.Count; i++)
         {
             var values = reads[i].Result;
-            result[i] = values[0].IsNull
-                ? new VersionedProfile(new CustomerProfile { CustomerId = customerIds[i] }, 0)
-                : new VersionedProfile(Deserialize(values[0]), (long)values[1]);
+            var profile = values[0].IsNull ? new CustomerProfile { CustomerId = customerIds[i] } : DeserializeProfile(values[0]);
+            profile.Temporary = DeserializeTemporary(values[1]).VisibleAt(now);
+            result[i] = new VersionedProfile(profile, values[2].IsNull ? 0 : (long)values[2]);
         }
 
         return result;
@@ -64,21 +80,27 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
 
     /// <summary>
     /// Writes many profiles in one pipelined round trip. Each write succeeds only if the stored version
-    /// still equals <see cref="VersionedProfile.Version"/>; the result says which ones did.
+    /// still equals <see cref="VersionedProfile.Version"/>; the result says which ones did. Temporary data
+    /// already expired at <paramref name="now"/> is not written back.
     /// </summary>
-    public async Task<IReadOnlyList<bool>> TryWriteAsync(IReadOnlyList<VersionedProfile> updates)
+    public async Task<IReadOnlyList<bool>> TryWriteAsync(IReadOnlyList<VersionedProfile> updates, DateTimeOffset now)
     {
         var db = redis.GetDatabase();
         var writes = new Task<RedisResult>[updates.Count];
         for (var i = 0; i < updates.Count; i++)
         {
-            var update = updates[i];
+            var (profile, version) = updates[i];
+            var id = profile.CustomerId;
+            var temporary = profile.Temporary.VisibleAt(now);
             writes[i] = db.ScriptEvaluateAsync(CompareAndSet, new
             {
-                key = (RedisKey)keys.Profile(update.Profile.CustomerId),
-                expected = update.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                next = (update.Version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                doc = (RedisValue)JsonSerializer.SerializeToUtf8Bytes(update.Profile, ProfilesJsonContext.Default.CustomerProfile),
+                profile = (RedisKey)keys.Profile(id),
+                temp = (RedisKey)keys.Temporary(id),
+                ver = (RedisKey)keys.Version(id),
+                expected = version.ToString(CultureInfo.InvariantCulture),
+                doc = (RedisValue)JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile),
+                tempDoc = temporary.IsEmpty ? RedisValue.EmptyString : (RedisValue)JsonSerializer.SerializeToUtf8Bytes(temporary, ProfilesJsonContext.Default.TemporaryData),
+                tempExpiresAtMs = (temporary.ExpiresAt ?? now).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             });
         }
 
@@ -86,7 +108,10 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         return writes.Select(w => (int)w.Result == 1).ToArray();
     }
 
-    private static CustomerProfile Deserialize(RedisValue value) =>
+    private static CustomerProfile DeserializeProfile(RedisValue value) =>
         JsonSerializer.Deserialize((byte[])value!, ProfilesJsonContext.Default.CustomerProfile)
         ?? throw new InvalidDataException("stored profile is JSON null");
+
+    private static TemporaryData DeserializeTemporary(RedisValue value) =>
+        value.IsNull ? new TemporaryData() : JsonSerializer.Deserialize((byte[])value!, ProfilesJsonContext.Default.TemporaryData) ?? new TemporaryData();
 }

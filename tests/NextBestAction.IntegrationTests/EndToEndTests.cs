@@ -128,6 +128,6 @@ public sealed class EndToEndTests(KafkaFixture kafka, RedisServerFixture redis) 
         }
 
         using var document = System.Text.Json.JsonDocument.Parse(profileJson);
-        return document.RootElement.GetProperty("appliedOffsets").EnumerateObject().Select(p => p.Value.GetInt64()).DefaultIfEmpty(-1).Max();
+        return document.RootElement.GetProperty("profile").GetProperty("appliedOffsets").EnumerateObject().Select(p => p.Value.GetInt64()).DefaultIfEmpty(-1).Max();
     }
 }

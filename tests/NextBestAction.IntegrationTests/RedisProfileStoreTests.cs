@@ -8,6 +8,8 @@ namespace NextBestAction.IntegrationTests;
 /// <summary>The profile store against a real redis-server and against the embedded Garnet.</summary>
 public sealed class RedisProfileStoreTests(RedisServerFixture redis, GarnetFixture garnet)
 {
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
     public static TheoryData<string> Backends => ["redis-server", "garnet"];
 
     private (RedisProfileStore Store, IConnectionMultiplexer Connection) Store(string backend)
@@ -30,8 +32,8 @@ public sealed class RedisProfileStoreTests(RedisServerFixture redis, GarnetFixtu
     {
         var (store, _) = Store(backend);
 
-        var written = await store.TryWriteAsync([new VersionedProfile(Profile("cust-1"), 0)]);
-        var read = await store.GetAsync("cust-1");
+        var written = await store.TryWriteAsync([new VersionedProfile(Profile("cust-1"), 0)], Now);
+        var read = await store.GetAsync("cust-1", Now);
 
         Assert.True(Assert.Single(written));
         Assert.NotNull(read);
@@ -45,11 +47,11 @@ public sealed class RedisProfileStoreTests(RedisServerFixture redis, GarnetFixtu
     {
         var (store, _) = Store(backend);
 
-        var loaded = Assert.Single(await store.LoadAsync(["cust-unknown"]));
+        var loaded = Assert.Single(await store.LoadAsync(["cust-unknown"], Now));
 
         Assert.Equal(0, loaded.Version);
         Assert.Empty(loaded.Profile.Cart);
-        Assert.Null(await store.GetAsync("cust-unknown"));
+        Assert.Null(await store.GetAsync("cust-unknown", Now));
     }
 
     [Theory]
@@ -57,19 +59,19 @@ public sealed class RedisProfileStoreTests(RedisServerFixture redis, GarnetFixtu
     public async Task TryWrite_StaleVersion_IsRefusedAndKeepsNewerState(string backend)
     {
         var (store, _) = Store(backend);
-        await store.TryWriteAsync([new VersionedProfile(Profile("cust-2"), 0)]);
-        var current = Assert.Single(await store.LoadAsync(["cust-2"]));
+        await store.TryWriteAsync([new VersionedProfile(Profile("cust-2"), 0)], Now);
+        var current = Assert.Single(await store.LoadAsync(["cust-2"], Now));
         current.Profile.OrderCount = 7;
-        Assert.True(Assert.Single(await store.TryWriteAsync([current])));
+        Assert.True(Assert.Single(await store.TryWriteAsync([current], Now)));
 
         // A writer that read version 0 (for example a consumer that lost its partitions) comes late.
         var stale = Profile("cust-2");
         stale.OrderCount = 1;
-        var refused = await store.TryWriteAsync([new VersionedProfile(stale, 0)]);
+        var refused = await store.TryWriteAsync([new VersionedProfile(stale, 0)], Now);
 
         Assert.False(Assert.Single(refused));
-        Assert.Equal(7, (await store.GetAsync("cust-2"))!.OrderCount);
-        Assert.Equal(2, Assert.Single(await store.LoadAsync(["cust-2"])).Version);
+        Assert.Equal(7, (await store.GetAsync("cust-2", Now))!.OrderCount);
+        Assert.Equal(2, Assert.Single(await store.LoadAsync(["cust-2"], Now)).Version);
     }
 
     [Theory]
@@ -78,10 +80,42 @@ public sealed class RedisProfileStoreTests(RedisServerFixture redis, GarnetFixtu
     {
         var (store, connection) = Store(backend);
 
-        await store.TryWriteAsync([new VersionedProfile(Profile("cust-3"), 0)]);
+        await store.TryWriteAsync([new VersionedProfile(Profile("cust-3"), 0)], Now);
 
         var key = store.Keys.Profile("cust-3");
         Assert.EndsWith(":{cust-3}:profile", key, StringComparison.Ordinal);
         Assert.True(await connection.GetDatabase().KeyExistsAsync(key));
+        Assert.True(await connection.GetDatabase().KeyExistsAsync(store.Keys.Version("cust-3")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task TemporaryData_IsVisibleUntilItExpires_AndCarriesARedisExpiry(string backend)
+    {
+        var (store, connection) = Store(backend);
+        var profile = Profile("cust-4");
+        profile.Temporary = new TemporaryData { Location = new LocationFix(52.37, 4.89, Now, Now.AddMinutes(10)) };
+
+        await store.TryWriteAsync([new VersionedProfile(profile, 0)], Now);
+
+        Assert.NotNull((await store.GetAsync("cust-4", Now.AddMinutes(9)))!.Temporary.Location);
+        Assert.Null((await store.GetAsync("cust-4", Now.AddMinutes(11)))!.Temporary.Location);
+        var ttl = await connection.GetDatabase().KeyTimeToLiveAsync(store.Keys.Temporary("cust-4"));
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(10.5));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task TemporaryData_AlreadyExpiredWhenWritten_LeavesNoKey(string backend)
+    {
+        var (store, connection) = Store(backend);
+        var profile = Profile("cust-5");
+        profile.Temporary = new TemporaryData { Location = new LocationFix(52.37, 4.89, Now.AddHours(-2), Now.AddHours(-1)) };
+
+        await store.TryWriteAsync([new VersionedProfile(profile, 0)], Now);
+
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(store.Keys.Temporary("cust-5")));
+        Assert.Null((await store.GetAsync("cust-5", Now))!.Temporary.Location);
     }
 }

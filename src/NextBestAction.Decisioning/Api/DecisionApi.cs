@@ -26,7 +26,7 @@ public static class DecisionApi
 
         v1.MapGet("/customers/{customerId}/profile", GetProfileAsync)
             .WithName("GetProfile")
-            .WithSummary("The stored profile of a customer, as decisions see it")
+            .WithSummary("The stored profile of a customer, as decisions see it: permanent data and unexpired temporary data")
             .RequireScope(Scopes.ProfileRead);
 
         return app;
@@ -64,7 +64,7 @@ public static class DecisionApi
         return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));
     }
 
-    private static async Task<Results<Ok<CustomerProfile>, ProblemHttpResult>> GetProfileAsync(string customerId, RedisProfileStore profiles)
+    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfileAsync(string customerId, RedisProfileStore profiles, TimeProvider clock)
     {
         if (!Identifiers.IsValid(customerId))
         {
@@ -72,9 +72,12 @@ public static class DecisionApi
                 statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var profile = await profiles.GetAsync(customerId);
+        var profile = await profiles.GetAsync(customerId, clock.GetUtcNow());
         return profile is null
             ? TypedResults.Problem(title: "Unknown customer", detail: "No profile is stored for this customer.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(profile);
+            : TypedResults.Ok(new ProfileResponse(profile, profile.Temporary));
     }
 }
+
+/// <summary>The profile as decisions see it, with the temporary data (which expires) shown apart.</summary>
+public sealed record ProfileResponse(CustomerProfile Profile, TemporaryData Temporary);

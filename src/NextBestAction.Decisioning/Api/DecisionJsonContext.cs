@@ -10,5 +10,5 @@ namespace NextBestAction.Decisioning.Api;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DecisionRequest))]
 [JsonSerializable(typeof(DecisionResponse))]
-[JsonSerializable(typeof(CustomerProfile))]
+[JsonSerializable(typeof(ProfileResponse))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -1,0 +1,177 @@
+using NextBestAction.Contracts;
+
+namespace NextBestAction.Profiles;
+
+/// <summary>Browsing, interest, temporary context, engagement and consent.</summary>
+public sealed partial class ProfileUpdater
+{
+    private bool View(CustomerProfile profile, ProductViewedData d, DateTimeOffset t)
+    {
+        InsertByTime(profile.RecentViews, new ProductView(d.ProductId!, d.Category!, d.ProductLine!, d.Price!.Value, t), v => v.At, ProfileLimits.RecentViews);
+        AddInterest(profile, d.Category!, d.ProductLine!, ViewWeight, t);
+        TouchSession(profile, d.SessionId, channel: null, t);
+        return true;
+    }
+
+    private static bool Search(CustomerProfile profile, SearchPerformedData d, DateTimeOffset t)
+    {
+        InsertByTime(profile.RecentSearches, new SearchEntry(d.Query!, t), s => s.At, ProfileLimits.RecentSearches);
+        return true;
+    }
+
+    /// <summary>Long-term interest, except for life-stage bookkeeping; seasonal purchases go elsewhere (see orders).</summary>
+    private void AddInterest(CustomerProfile profile, string category, string productLine, double weight, DateTimeOffset t)
+    {
+        AddScore(profile.CategoryInterest, category, weight, t, rules.InterestHalfLife);
+        AddScore(profile.ProductLineInterest, productLine, weight, t, rules.InterestHalfLife);
+        if (rules.LifeStageHorizonDays.ContainsKey(category))
+        {
+            profile.LifeStageSince[category] = Min(profile.LifeStageSince.TryGetValue(category, out var since) ? since : null, t);
+        }
+    }
+
+    private static void AddScore(Dictionary<string, DecayingScore> scores, string key, double weight, DateTimeOffset t, TimeSpan halfLife)
+    {
+        scores[key] = scores.TryGetValue(key, out var current) ? current.Add(weight, t, halfLife) : new DecayingScore(weight, t);
+        if (scores.Count > ProfileLimits.Interests)
+        {
+            var latest = scores.Values.Max(s => s.At);
+            var weakest = scores.MinBy(kv => kv.Value.ValueAt(latest, halfLife)).Key;
+            scores.Remove(weakest);
+        }
+    }
+
+    /// <summary>Session context is temporary: it expires a fixed time after the session's last activity.</summary>
+    private bool TouchSession(CustomerProfile profile, string? sessionId, string? channel, DateTimeOffset t)
+    {
+        if (string.IsNullOrEmpty(sessionId))
+        {
+            return false;
+        }
+
+        var current = profile.Temporary.Session;
+        var expires = t.AddMinutes(rules.SessionTtlMinutes);
+        SessionContext next;
+        if (current is not null && current.SessionId == sessionId)
+        {
+            next = current with
+            {
+                Channel = current.Channel ?? channel,
+                StartedAt = Min(current.StartedAt, t),
+                LastActivityAt = Max(current.LastActivityAt, t),
+                ExpiresAt = Max(current.ExpiresAt, expires),
+            };
+        }
+        else if (current is null || t >= current.LastActivityAt)
+        {
+            next = new SessionContext(sessionId, channel, t, t, expires, CheckoutCartValue: null);
+        }
+        else
+        {
+            // A late event of an older session: the newer session stays.
+            return false;
+        }
+
+        profile.Temporary = profile.Temporary with { Session = next };
+        return true;
+    }
+
+    private bool StartCheckout(CustomerProfile profile, CheckoutStartedData d, DateTimeOffset t)
+    {
+        var session = profile.Temporary.Session;
+        if (session is null || t < session.LastActivityAt.AddMinutes(-rules.SessionTtlMinutes))
+        {
+            return false;
+        }
+
+        profile.Temporary = profile.Temporary with
+        {
+            Session = session with
+            {
+                CheckoutCartValue = d.CartValue,
+                LastActivityAt = Max(session.LastActivityAt, t),
+                ExpiresAt = Max(session.ExpiresAt, t.AddMinutes(rules.SessionTtlMinutes)),
+            },
+        };
+        return true;
+    }
+
+    /// <summary>Location is kept only with location consent, and only briefly.</summary>
+    private bool ReportLocation(CustomerProfile profile, LocationReportedData d, DateTimeOffset t)
+    {
+        if (profile.Consent.Location != true || profile.Temporary.Location is { } current && current.At >= t)
+        {
+            return false;
+        }
+
+        profile.Temporary = profile.Temporary with
+        {
+            Location = new LocationFix(d.Lat!.Value, d.Lon!.Value, t, t.AddMinutes(rules.LocationTtlMinutes)),
+        };
+        return true;
+    }
+
+    private static bool RespondToCampaign(CustomerProfile profile, CampaignRespondedData d, DateTimeOffset t)
+    {
+        profile.CampaignResponses[d.Response!] = profile.CampaignResponses.GetValueOrDefault(d.Response!) + 1;
+        if (d.Response is "opened" or "clicked")
+        {
+            profile.LastEngagedAt = Max(profile.LastEngagedAt, t);
+        }
+
+        return true;
+    }
+
+    private static bool OpenNotification(CustomerProfile profile, DateTimeOffset t)
+    {
+        profile.NotificationsOpened++;
+        profile.LastEngagedAt = Max(profile.LastEngagedAt, t);
+        return true;
+    }
+
+    private static bool RecordOffer(CustomerProfile profile, OfferOutcomeData d, bool accepted, DateTimeOffset t)
+    {
+        var current = profile.OfferOutcomes.GetValueOrDefault(d.ActionId!) ?? new OfferOutcomes(0, 0, t);
+        profile.OfferOutcomes[d.ActionId!] = accepted
+            ? current with { Accepted = current.Accepted + 1, LastAt = Max(current.LastAt, t) }
+            : current with { Declined = current.Declined + 1, LastAt = Max(current.LastAt, t) };
+        TrimOldest(profile.OfferOutcomes, o => o.LastAt, ProfileLimits.OfferOutcomes);
+        if (accepted)
+        {
+            profile.LastEngagedAt = Max(profile.LastEngagedAt, t);
+        }
+
+        return true;
+    }
+
+    /// <summary>Each purpose keeps its latest change by event time; withdrawing location consent drops the location.</summary>
+    private static bool ChangeConsent(CustomerProfile profile, ConsentChangedData d, DateTimeOffset t)
+    {
+        var consent = profile.Consent;
+        var changed = false;
+        if (d.Marketing is { } marketing && !(consent.MarketingAt > t))
+        {
+            consent = consent with { Marketing = marketing, MarketingAt = t };
+            changed = true;
+        }
+
+        if (d.Profiling is { } profiling && !(consent.ProfilingAt > t))
+        {
+            consent = consent with { Profiling = profiling, ProfilingAt = t };
+            changed = true;
+        }
+
+        if (d.Location is { } location && !(consent.LocationAt > t))
+        {
+            consent = consent with { Location = location, LocationAt = t };
+            changed = true;
+            if (!location)
+            {
+                profile.Temporary = profile.Temporary with { Location = null };
+            }
+        }
+
+        profile.Consent = consent;
+        return changed;
+    }
+}
