@@ -19,7 +19,7 @@ internal static class TestEvents
             ["time"] = (time ?? Now).ToString("O"),
             ["subject"] = subject,
             ["datacontenttype"] = "application/json",
-            ["data"] = data,
+            ["data"] = data.DeepClone(),
         };
         return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
