@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
+using NextBestAction.Profiles.Kpis;
+using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Decisioning;
 
@@ -20,11 +22,16 @@ public static class DecisioningExtensions
 
         builder.Services.AddSingleton(sp =>
         {
-            var path = sp.GetRequiredService<IOptions<DecisionOptions>>().Value.CatalogPath;
-            return CatalogLoader.Load(Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path));
+            return CatalogLoader.Load(ResolvePath(sp.GetRequiredService<IOptions<DecisionOptions>>().Value.CatalogPath));
         });
-        // Resolving the catalog while the host starts turns a bad catalog file into a start-up failure.
-        builder.Services.AddHostedService<CatalogStartupLoader>();
+        builder.Services.LoadAtStartup<ActionCatalog>();
+
+        builder.Services.AddOptions<KpiOptions>()
+            .Bind(builder.Configuration.GetSection(KpiOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => KpiLibrary.Load(ResolvePath(sp.GetRequiredService<IOptions<KpiOptions>>().Value.DefinitionsPath)));
+        builder.Services.LoadAtStartup<KpiLibrary>();
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));
@@ -39,18 +46,10 @@ public static class DecisioningExtensions
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapDecisionApi();
+        app.MapKpiApi();
         return app;
     }
-}
 
-/// <summary>Loads the catalog during start-up so its validation errors stop the host before it serves.</summary>
-internal sealed class CatalogStartupLoader(IServiceProvider services) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _ = services.GetRequiredService<ActionCatalog>();
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Relative paths of data files are relative to the application directory, where the build puts them.</summary>
+    private static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 }

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Profiles;
+using NextBestAction.Profiles.Kpis;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Ingestion;
@@ -26,6 +27,7 @@ public sealed record BatchResult(int Applied, int Duplicates, int NoEffect, int 
 /// </summary>
 public sealed class EventBatchProcessor(
     RedisProfileStore store,
+    RedisKpiStore kpis,
     ProfileUpdater updater,
     DeadLetterPublisher deadLetters,
     IOptions<KafkaOptions> kafkaOptions,
@@ -140,6 +142,9 @@ public sealed class EventBatchProcessor(
     {
         var outcomes = new List<(string, ApplyOutcome)>();
         var pending = byCustomer.Keys.ToList();
+        var partitions = byCustomer.Values.SelectMany(events => events).Select(e => e.Message.PartitionKey).ToHashSet(StringComparer.Ordinal);
+        var kpiOffsets = kpis.LoadOffsetsAsync(partitions);
+        Dictionary<string, (long Expected, KpiBatch Batch)>? kpiBatches = null;
         for (var round = 1; pending.Count > 0; round++)
         {
             if (round > MaxWriteRounds)
@@ -150,14 +155,31 @@ public sealed class EventBatchProcessor(
 
             cancellationToken.ThrowIfCancellationRequested();
             var loaded = await store.LoadAsync(pending, now);
+
+            // The KPI deltas come from the first round; a retry after a write conflict must not count them again.
+            var countKpis = kpiBatches is null;
+            kpiBatches ??= (await kpiOffsets).ToDictionary(kv => kv.Key, kv => (kv.Value, new KpiBatch()), StringComparer.Ordinal);
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
             foreach (var current in loaded)
             {
-                foreach (var (message, e) in byCustomer[current.Profile.CustomerId])
+                var profile = current.Profile;
+                foreach (var (message, e) in byCustomer[profile.CustomerId])
                 {
-                    roundOutcomes.Add((current.Profile.CustomerId, e.Type,
-                        updater.Apply(current.Profile, e, message.PartitionKey, message.Offset)));
+                    var before = KpiCounters.Of(profile);
+                    roundOutcomes.Add((profile.CustomerId, e.Type, updater.Apply(profile, e, message.PartitionKey, message.Offset)));
+                    var (counted, batch) = kpiBatches[message.PartitionKey];
+                    if (countKpis && message.Offset > counted)
+                    {
+                        batch.Add(profile.CustomerId, before, KpiCounters.Of(profile), e.Time, message.Offset);
+                    }
                 }
+            }
+
+            if (countKpis)
+            {
+                // Before the profiles: if the process dies in between, redelivery finds the KPIs already counted
+                // (offset guard) and the profiles not yet changed, and applies each exactly once.
+                await kpis.AddAsync(kpiBatches);
             }
 
             var written = await store.TryWriteAsync(loaded, now);

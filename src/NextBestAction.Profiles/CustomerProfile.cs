@@ -71,7 +71,11 @@ public sealed class CustomerProfile
     // Promises
     public int KeptPromises { get; set; }
 
+    /// <summary>Late deliveries in the last window (bounded list, for decisions).</summary>
     public List<BrokenPromise> BrokenPromises { get; set; } = [];
+
+    /// <summary>All late deliveries ever, for the KPI.</summary>
+    public int BrokenPromiseCount { get; set; }
 
     // Service
     public List<OpenContact> OpenContacts { get; set; } = [];

@@ -173,6 +173,7 @@ public sealed partial class ProfileUpdater
             return;
         }
 
+        profile.BrokenPromiseCount++;
         InsertByTime(profile.BrokenPromises, new BrokenPromise(orderId, promised, deliveredAt), p => p.DeliveredAt, ProfileLimits.BrokenPromises);
         var horizon = profile.BrokenPromises[^1].DeliveredAt.AddDays(-rules.BrokenPromiseWindowDays);
         profile.BrokenPromises.RemoveAll(p => p.DeliveredAt < horizon);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NextBestAction.Profiles.Kpis;
 using StackExchange.Redis;
 
 namespace NextBestAction.Profiles;
@@ -36,6 +37,7 @@ public static class ProfilesExtensions
             .Validate(r => r.LifeStageHorizonDays.Values.All(d => d > 0), "Profiles:LifeStageHorizonDays must give every category a horizon of at least 1 day.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new ProfileUpdater(sp.GetRequiredService<IOptions<ProfileRules>>().Value));
+        builder.Services.AddSingleton<RedisKpiStore>();
         return builder;
     }
 }

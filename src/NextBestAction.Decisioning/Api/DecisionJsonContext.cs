@@ -11,4 +11,5 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(DecisionRequest))]
 [JsonSerializable(typeof(DecisionResponse))]
 [JsonSerializable(typeof(ProfileResponse))]
+[JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -21,7 +21,7 @@ public sealed class KafkaFixture : IDisposable
 
     public string BootstrapServers => cluster.BootstrapServers;
 
-    public Task ProduceAsync(string topic, string key, byte[] value) =>
+    public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value) =>
         producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value });
 
     /// <summary>Reads a topic from the start until <paramref name="enough"/> records arrived or the wait runs out.</summary>
