@@ -3,6 +3,7 @@ using NextBestAction.Contracts;
 using NextBestAction.Decisioning;
 using NextBestAction.Ingestion;
 using NextBestAction.Profiles;
+using NextBestAction.Profiles.Kpis;
 using NextBestAction.Server;
 using NextBestAction.ServiceDefaults.Auth;
 using NextBestAction.Simulator;
@@ -27,6 +28,8 @@ public sealed class ComposeFileTests
     [
         (KafkaOptions.Section, typeof(KafkaOptions)),
         (RedisOptions.Section, typeof(RedisOptions)),
+        (ProfileRules.Section, typeof(ProfileRules)),
+        (KpiOptions.Section, typeof(KpiOptions)),
         (IngestionOptions.Section, typeof(IngestionOptions)),
         (DecisionOptions.Section, typeof(DecisionOptions)),
         (AuthOptions.Section, typeof(AuthOptions)),
@@ -98,7 +101,7 @@ public sealed class ComposeFileTests
             {
                 checkedCount++;
                 var key = name.Replace("__", ":", StringComparison.Ordinal);
-                Assert.True(FrameworkSettings.Contains(name) || known.Contains(Normalize(key)),
+                Assert.True(FrameworkSettings.Contains(name) || known.Contains(Normalize(key)) || known.Contains(FreeKey(key)),
                     $"{service}: environment variable {name} is not a setting of the application");
             }
         }
@@ -120,13 +123,18 @@ public sealed class ComposeFileTests
 
     private static void AddKeys(HashSet<string> keys, string prefix, Type type)
     {
-        foreach (var property in type.GetProperties().Where(p => p.CanWrite))
+        foreach (var property in type.GetProperties().Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
         {
             var key = $"{prefix}:{property.Name}";
             var propertyType = property.PropertyType;
             if (propertyType == typeof(string) || propertyType.IsValueType)
             {
                 keys.Add(key);
+            }
+            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                // Free keys chosen by the user (for example Profiles:LifeStageHorizonDays:baby).
+                keys.Add($"{key}:*");
             }
             else if (propertyType.IsGenericType && typeof(IEnumerable).IsAssignableFrom(propertyType))
             {
@@ -149,6 +157,8 @@ public sealed class ComposeFileTests
 
     private static string Normalize(string key) =>
         string.Join(':', key.Split(':').Select(part => part.All(char.IsAsciiDigit) ? "#" : part));
+
+    private static string FreeKey(string key) => key.Contains(':', StringComparison.Ordinal) ? key[..key.LastIndexOf(':')] + ":*" : key;
 
     private static string RepositoryRoot()
     {
