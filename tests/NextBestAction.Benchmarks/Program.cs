@@ -1,0 +1,17 @@
+using System.CommandLine;
+using NextBestAction.Benchmarks.Cli;
+using NextBestAction.Benchmarks.Ingest;
+
+namespace NextBestAction.Benchmarks;
+
+internal static class Program
+{
+    /// <summary>
+    /// Every benchmark, one subcommand each. Adding one: a folder with a class implementing
+    /// <see cref="IBenchmark"/>, an entry here, and a section in README.md.
+    /// </summary>
+    private static IReadOnlyList<IBenchmark> Benchmarks => [new IngestBenchmark()];
+
+    private static Task<int> Main(string[] args) =>
+        BenchmarkCli.RunAsync(args, [.. Benchmarks.Select(b => b.CreateCommand())]);
+}
