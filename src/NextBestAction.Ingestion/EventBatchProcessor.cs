@@ -28,6 +28,7 @@ public sealed record BatchResult(int Applied, int Duplicates, int NoEffect, int 
 public sealed class EventBatchProcessor(
     RedisProfileStore store,
     RedisKpiStore kpis,
+    ProfileCache cache,
     ProfileUpdater updater,
     DeadLetterPublisher deadLetters,
     IOptions<KafkaOptions> kafkaOptions,
@@ -154,7 +155,7 @@ public sealed class EventBatchProcessor(
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var loaded = await store.LoadAsync(pending, now);
+            var loaded = await LoadAsync(pending, now);
 
             // The KPI deltas come from the first round; a retry after a write conflict must not count them again.
             var countKpis = kpiBatches is null;
@@ -186,7 +187,11 @@ public sealed class EventBatchProcessor(
             var conflicted = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < loaded.Count; i++)
             {
-                if (!written[i])
+                if (written[i])
+                {
+                    cache.Put(loaded[i] with { Version = loaded[i].Version + 1 });
+                }
+                else
                 {
                     conflicted.Add(loaded[i].Profile.CustomerId);
                 }
@@ -197,6 +202,32 @@ public sealed class EventBatchProcessor(
         }
 
         return outcomes;
+    }
+
+    /// <summary>Profiles from the cache where this consumer wrote them last, the rest in one pipelined read.</summary>
+    private async Task<List<VersionedProfile>> LoadAsync(List<string> customerIds, DateTimeOffset now)
+    {
+        var profiles = new List<VersionedProfile>(customerIds.Count);
+        var missing = new List<string>();
+        foreach (var id in customerIds)
+        {
+            if (cache.TryTake(id, out var cached))
+            {
+                cached.Profile.Temporary = cached.Profile.Temporary.VisibleAt(now);
+                profiles.Add(cached);
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            profiles.AddRange(await store.LoadAsync(missing, now));
+        }
+
+        return profiles;
     }
 
     /// <summary>Time from the producer's record timestamp until the profile write was acknowledged.</summary>

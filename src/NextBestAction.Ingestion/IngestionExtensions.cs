@@ -25,6 +25,7 @@ public static class IngestionExtensions
                 EnableIdempotence = true,
             }).Build());
         builder.Services.AddSingleton<DeadLetterPublisher>();
+        builder.Services.AddSingleton<ProfileCache>();
         builder.Services.AddSingleton<EventBatchProcessor>();
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());

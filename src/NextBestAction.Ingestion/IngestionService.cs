@@ -15,6 +15,7 @@ namespace NextBestAction.Ingestion;
 /// </summary>
 public sealed partial class IngestionService(
     EventBatchProcessor processor,
+    ProfileCache cache,
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<IngestionOptions> ingestionOptions,
     ILogger<IngestionService> logger) : BackgroundService
@@ -87,6 +88,8 @@ public sealed partial class IngestionService(
             .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, partitions.Count))
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
+                // Cached profiles of customers that move away would only fail their next compare-and-set.
+                cache.Clear();
                 LogRevoked(logger, partitions.Count);
                 foreach (var p in partitions)
                 {
@@ -95,6 +98,7 @@ public sealed partial class IngestionService(
             })
             .SetPartitionsLostHandler((_, partitions) =>
             {
+                cache.Clear();
                 LogRevoked(logger, partitions.Count);
                 foreach (var p in partitions)
                 {

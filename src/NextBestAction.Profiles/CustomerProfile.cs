@@ -104,8 +104,11 @@ public sealed class CustomerProfile
     /// <summary>Highest applied Kafka offset per "topic/partition": redelivered or zombie writes are skipped.</summary>
     public Dictionary<string, long> AppliedOffsets { get; set; } = [];
 
-    /// <summary>Most recent CloudEvents source+id pairs: an event produced twice is applied once.</summary>
-    public List<string> RecentEventIds { get; set; } = [];
+    /// <summary>
+    /// 64-bit hashes of the most recent CloudEvents source+id pairs: an event produced twice is applied once.
+    /// Hashes instead of the ids keep the profile small; a false match needs a 64-bit collision among a few dozen.
+    /// </summary>
+    public List<long> RecentEventHashes { get; set; } = [];
 
     /// <summary>Location and session context; stored apart from the profile and removed when it expires.</summary>
     [JsonIgnore]
@@ -216,5 +219,5 @@ public static class ProfileLimits
     public const int RecentViews = 20;
     public const int RecentSearches = 10;
     public const int OfferOutcomes = 50;
-    public const int RecentEventIds = 64;
+    public const int RecentEventHashes = 32;
 }

@@ -33,8 +33,8 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
             return ApplyOutcome.Duplicate;
         }
 
-        var dedupKey = e.DedupKey;
-        if (profile.RecentEventIds.Contains(dedupKey))
+        var eventHash = EventHash(e.DedupKey);
+        if (profile.RecentEventHashes.Contains(eventHash))
         {
             MarkOffset(profile, partitionKey, offset);
             return ApplyOutcome.Duplicate;
@@ -66,8 +66,8 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
         };
 
         MarkOffset(profile, partitionKey, offset);
-        profile.RecentEventIds.Add(dedupKey);
-        TrimFront(profile.RecentEventIds, ProfileLimits.RecentEventIds);
+        profile.RecentEventHashes.Add(eventHash);
+        TrimFront(profile.RecentEventHashes, ProfileLimits.RecentEventHashes);
         if (changed)
         {
             profile.FirstSeenAt = Min(profile.FirstSeenAt, t);
@@ -83,6 +83,20 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
     {
         var utc = time.UtcDateTime;
         return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(utc)}-W{ISOWeek.GetWeekOfYear(utc):D2}");
+    }
+
+    /// <summary>FNV-1a, 64 bit, over the UTF-16 code units: stable across processes and versions, unlike string.GetHashCode.</summary>
+    public static long EventHash(string dedupKey)
+    {
+        const ulong offsetBasis = 14695981039346656037;
+        const ulong prime = 1099511628211;
+        var hash = offsetBasis;
+        foreach (var c in dedupKey)
+        {
+            hash = (hash ^ c) * prime;
+        }
+
+        return unchecked((long)hash);
     }
 
     private static void MarkOffset(CustomerProfile profile, string? partitionKey, long offset)

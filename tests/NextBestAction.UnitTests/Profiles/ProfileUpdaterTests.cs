@@ -152,7 +152,7 @@ public sealed class ProfileUpdaterTests
 
         Assert.Equal(ProfileLimits.CartLines, profile.Cart.Count);
         Assert.Equal($"p-{ProfileLimits.CartLines + 9}", profile.Cart[^1].ProductId);
-        Assert.True(profile.RecentEventIds.Count <= ProfileLimits.RecentEventIds);
+        Assert.True(profile.RecentEventHashes.Count <= ProfileLimits.RecentEventHashes);
     }
 
     [Fact]
