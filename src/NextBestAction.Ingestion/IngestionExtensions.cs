@@ -17,13 +17,20 @@ public static class IngestionExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<IProducer<byte[]?, byte[]?>>(sp =>
-            new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            var kafka = sp.GetRequiredService<IOptions<KafkaOptions>>().Value;
+            var config = new ProducerConfig();
+            foreach (var (key, value) in kafka.ProducerSettings)
             {
-                BootstrapServers = sp.GetRequiredService<IOptions<KafkaOptions>>().Value.BootstrapServers,
-                ClientId = "nba-ingestion-deadletter",
-                Acks = Acks.All,
-                EnableIdempotence = true,
-            }).Build());
+                config.Set(key, value);
+            }
+
+            config.BootstrapServers = kafka.BootstrapServers;
+            config.ClientId ??= "nba-ingestion-deadletter";
+            config.Acks = Acks.All;
+            config.EnableIdempotence = true;
+            return new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+        });
         builder.Services.AddSingleton<DeadLetterPublisher>();
         builder.Services.AddSingleton<ProfileCache>();
         builder.Services.AddSingleton<EventBatchProcessor>();

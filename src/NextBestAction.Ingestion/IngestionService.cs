@@ -69,18 +69,22 @@ public sealed partial class IngestionService(
 
     private IConsumer<byte[]?, byte[]?> BuildConsumer()
     {
-        var config = new ConsumerConfig
+        var config = new ConsumerConfig();
+        foreach (var (key, value) in kafkaOptions.Value.ConsumerSettings)
         {
-            BootstrapServers = kafkaOptions.Value.BootstrapServers,
-            GroupId = kafkaOptions.Value.GroupId,
-            ClientId = "nba-ingestion",
-            EnableAutoCommit = true,
-            EnableAutoOffsetStore = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            // Input topics may not exist yet on a fresh cluster; let the first subscription create them.
-            AllowAutoCreateTopics = true,
-        };
+            config.Set(key, value);
+        }
+
+        config.BootstrapServers = kafkaOptions.Value.BootstrapServers;
+        config.GroupId = kafkaOptions.Value.GroupId;
+        config.ClientId ??= "nba-ingestion";
+        config.EnableAutoCommit = true;
+        config.EnableAutoOffsetStore = false;
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+        config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+
+        // Input topics may not exist yet on a fresh cluster; let the first subscription create them.
+        config.AllowAutoCreateTopics ??= true;
 
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetErrorHandler((_, e) => LogKafkaError(logger, e.Code, e.Reason, e.IsFatal))

@@ -40,14 +40,17 @@ public sealed partial class TrafficSimulator(
                 "Kafka:BootstrapServers is empty: the traffic simulator needs brokers to produce to (or set Simulator:Enabled=false).");
         }
 
-        var producerConfig = new ProducerConfig
+        var producerConfig = new ProducerConfig();
+        foreach (var (key, value) in kafka.ProducerSettings)
         {
-            BootstrapServers = kafka.BootstrapServers,
-            ClientId = "nba-simulator",
-            Acks = Acks.All,
-            EnableIdempotence = true,
-            LingerMs = 5,
-        };
+            producerConfig.Set(key, value);
+        }
+
+        producerConfig.BootstrapServers = kafka.BootstrapServers;
+        producerConfig.ClientId ??= "nba-simulator";
+        producerConfig.Acks = Acks.All;
+        producerConfig.EnableIdempotence = true;
+        producerConfig.LingerMs ??= 5;
         using var producer = new ProducerBuilder<string, byte[]>(producerConfig)
             .SetErrorHandler((_, error) => LogKafkaError(logger, error.Code, error.Reason))
             .Build();

@@ -32,6 +32,14 @@ public static class EmbeddedInfrastructure
         {
             overrides[$"{KafkaOptions.Section}:{nameof(KafkaOptions.BootstrapServers)}"] = kafka.BootstrapServers;
             builder.Services.AddSingleton(kafka);
+
+            // The mock cluster holds every fetch for fetch.wait.max.ms (500 ms by default) even when records are
+            // waiting, which a real broker does not; a short wait keeps embedded freshness realistic.
+            const string fetchWait = $"{KafkaOptions.Section}:{nameof(KafkaOptions.Consumer)}:fetch.wait.max.ms";
+            if (builder.Configuration[fetchWait] is null)
+            {
+                overrides[fetchWait] = "25";
+            }
         }
 
         else if (builder.Configuration["Simulator:Enabled"] is null)

@@ -12,11 +12,15 @@ public sealed class KafkaHealthCheck : IHealthCheck, IDisposable
 
     public KafkaHealthCheck(IOptions<KafkaOptions> options)
     {
-        admin = new AdminClientBuilder(new AdminClientConfig
+        var config = new AdminClientConfig();
+        foreach (var (key, value) in options.Value.Client)
         {
-            BootstrapServers = options.Value.BootstrapServers,
-            ClientId = "nba-health",
-        }).SetLogHandler((_, _) => { }).Build();
+            config.Set(key, value);
+        }
+
+        config.BootstrapServers = options.Value.BootstrapServers;
+        config.ClientId ??= "nba-health";
+        admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

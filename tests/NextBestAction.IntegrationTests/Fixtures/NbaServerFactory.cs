@@ -40,6 +40,8 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Redis:KeyPrefix"] = $"t{Suffix}",
             ["Simulator:Enabled"] = "false",
             ["Ingestion:MaxBatchWaitMs"] = "5",
+            // Passed through to librdkafka: the mock cluster otherwise holds each fetch for 500 ms.
+            ["Kafka:Consumer:fetch.wait.max.ms"] = "10",
             ["Auth:ApiKeys:0:Name"] = "webshop",
             ["Auth:ApiKeys:0:Key"] = WebshopKey,
             ["Auth:ApiKeys:0:Scopes:0"] = "decide",
