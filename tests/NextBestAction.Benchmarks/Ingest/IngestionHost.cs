@@ -34,6 +34,8 @@ internal static class IngestionHost
         {
             ["Kafka:BootstrapServers"] = bootstrapServers,
             ["Kafka:GroupId"] = groupId,
+            // Same fetch wait as the baseline: the mock cluster holds every fetch this long (see README).
+            ["Kafka:Consumer:fetch.wait.max.ms"] = MockFetchWait.Milliseconds,
             ["Kafka:Topics:Clickstream"] = topics.Clickstream,
             ["Kafka:Topics:Orders"] = topics.Orders,
             ["Kafka:Topics:Service"] = topics.Service,

@@ -45,6 +45,7 @@ internal sealed class RawConsumeBaseline : IAsyncDisposable
             ClientId = "nba-bench-baseline",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            FetchWaitMaxMs = int.Parse(MockFetchWait.Milliseconds, System.Globalization.CultureInfo.InvariantCulture),
         })
             .SetLogHandler((_, _) => { })
             .SetErrorHandler((_, _) => { })
