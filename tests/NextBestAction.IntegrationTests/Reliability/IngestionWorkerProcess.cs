@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using NextBestAction.IntegrationTests.Fixtures;
+
+namespace NextBestAction.IntegrationTests.Reliability;
+
+/// <summary>What one worker process reports on <c>/metrics</c> about the events it handled.</summary>
+internal readonly record struct IngestionCounts(long Handled, long Duplicates);
+
+/// <summary>
+/// The real ingestion worker host (NextBestAction.IngestionWorker.dll, built next to the tests) as a separate OS
+/// process, configured through environment variables the way a deployment configures it.
+/// </summary>
+internal sealed class IngestionWorkerProcess : IAsyncDisposable
+{
+    private const int OutputLines = 200;
+    private const string EventsMetric = "nba_ingestion_events_total{";
+
+    private readonly Process process;
+    private readonly HttpClient http;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private IngestionWorkerProcess(Process process, int port)
+    {
+        this.process = process;
+        http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+    }
+
+    /// <summary>The last lines the worker wrote, for failure messages.</summary>
+    public string OutputTail => string.Join('\n', output);
+
+    /// <param name="settings">Configuration keys ("Kafka:GroupId"); passed as environment variables ("Kafka__GroupId").</param>
+    public static IngestionWorkerProcess Start(IReadOnlyDictionary<string, string> settings)
+    {
+        var port = RedisServerFixture.FreePort();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NextBestAction.IngestionWorker.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var started = Process.Start(start) ?? throw new InvalidOperationException("the ingestion worker did not start");
+        var worker = new IngestionWorkerProcess(started, port);
+        started.OutputDataReceived += (_, e) => worker.Keep(e.Data);
+        started.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        return worker;
+    }
+
+    /// <summary>Event counts from the worker's Prometheus endpoint, or null while it does not answer yet.</summary>
+    public async Task<IngestionCounts?> TryReadCountsAsync()
+    {
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"the ingestion worker exited with code {process.ExitCode}:\n{OutputTail}");
+        }
+
+        string text;
+        try
+        {
+            text = await http.GetStringAsync("/metrics");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+
+        long handled = 0, duplicates = 0;
+        foreach (var line in text.Split('\n').Where(l => l.StartsWith(EventsMetric, StringComparison.Ordinal)))
+        {
+            var value = (long)double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            handled += value;
+            if (line.Contains("outcome=\"duplicate\"", StringComparison.Ordinal))
+            {
+                duplicates += value;
+            }
+        }
+
+        return new IngestionCounts(handled, duplicates);
+    }
+
+    /// <summary>Kills the process without any shutdown: no consumer close, no final offset commit.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+        http.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > OutputLines && output.TryDequeue(out _))
+        {
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace NextBestAction.IntegrationTests.Reliability;
+
+/// <summary>
+/// A dedicated <c>redis-server</c> that writes every change to an append-only file before it answers, so it can be
+/// killed (SIGKILL) and restarted on the same port and directory without losing an acknowledged write.
+/// </summary>
+internal sealed class PersistentRedis : IAsyncDisposable
+{
+    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("nba-redis-aof-");
+    private Process? process;
+
+    public PersistentRedis(int port)
+    {
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public bool IsRunning => process is { HasExited: false };
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "",
+                     "--appendonly", "yes", "--appendfsync", "always", "--dir", directory.FullName,
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: no shutdown save, no goodbye to clients.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        directory.Delete(recursive: true);
+    }
+}

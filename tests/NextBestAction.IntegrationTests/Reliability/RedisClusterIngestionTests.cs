@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
+using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.Profiles;
+
+namespace NextBestAction.IntegrationTests.Reliability;
+
+/// <summary>
+/// Ingestion and decisions against a real three-master Redis Cluster: CloudEvents produced to Kafka become profiles
+/// spread over the masters (hash-tagged keys), and decisions read them back.
+/// </summary>
+public sealed class RedisClusterIngestionTests(KafkaFixture kafka, RedisServerFixture redis, RedisClusterFixture cluster, ITestOutputHelper output)
+    : IClassFixture<RedisClusterFixture>, IAsyncLifetime
+{
+    private const int Customers = 60;
+    private static readonly string[] ProductLines = ["iphone", "pixel", "galaxy-s", "airpods", "sony-wh", "lego-technic"];
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
+
+    private readonly ClusterFactory factory = new(kafka, redis, cluster);
+
+    public ValueTask InitializeAsync()
+    {
+        factory.CreateClient().Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => factory.DisposeAsync();
+
+    [Fact]
+    public async Task CartEvents_IngestedIntoRedisCluster_ProfilesSpreadOverMastersAndDecisionsReflectThem()
+    {
+        var customers = Enumerable.Range(0, Customers).Select(i => (Id: $"cust-{factory.Suffix}-{i:D2}", Line: ProductLines[i % ProductLines.Length])).ToList();
+        foreach (var (id, line) in customers)
+        {
+            await kafka.ProduceAsync(factory.Topics.Clickstream, id, CloudEvents.Create("cart.item_added", id,
+                new { productId = $"p-{line}-1", category = "electronics", productLine = line, price = 100.0, quantity = 1 }));
+        }
+
+        var store = new RedisProfileStore(cluster.Connection, Options.Create(new RedisOptions { Configuration = cluster.Configuration, KeyPrefix = $"t{factory.Suffix}" }));
+        var stored = await Wait.UntilAsync(
+            async () => (await Task.WhenAll(customers.Select(c => store.GetAsync(c.Id, DateTimeOffset.UtcNow)))).All(p => p?.Cart.Count == 1),
+            MaxWait, TimeSpan.FromMilliseconds(200));
+        Assert.True(stored, "not every profile reached the cluster");
+        var profiles = await Task.WhenAll(customers.Select(c => store.GetAsync(c.Id, DateTimeOffset.UtcNow)));
+        Assert.Equal(customers.Select(c => c.Line), profiles.Select(p => Assert.Single(p!.Cart).ProductLine));
+
+        using var client = factory.CreateWebshopClient();
+        var (customer, productLine) = customers[0];
+        var decision = await NbaServerFactory.DecideUntilAsync(client, new { customerId = customer, touchpoint = "checkout", channel = "web" },
+            d => d.Actions[0].ActionId == $"bundle-{productLine}", MaxWait);
+        Assert.False(decision.Degraded);
+        Assert.Equal($"bundle-{productLine}", decision.Actions[0].ActionId);
+
+        var keysPerMaster = await cluster.CountKeysPerMasterAsync(store.Keys.Profile("*"));
+        output.WriteLine($"profile keys per master: {string.Join(", ", keysPerMaster)}");
+        Assert.Equal(3, keysPerMaster.Count);
+        Assert.Equal(Customers, keysPerMaster.Values.Sum());
+        Assert.True(keysPerMaster.Values.Count(n => n > 0) >= 2, $"all keys on one master: {string.Join(", ", keysPerMaster)}");
+    }
+
+    private sealed class ClusterFactory(KafkaFixture kafka, RedisServerFixture redis, RedisClusterFixture cluster) : NbaServerFactory(kafka, redis)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Redis:Configuration", cluster.Configuration);
+        }
+    }
+}
