@@ -161,9 +161,15 @@ public sealed class EventBatchProcessor(
             var countKpis = kpiBatches is null;
             kpiBatches ??= (await kpiOffsets).ToDictionary(kv => kv.Key, kv => (kv.Value, new KpiBatch()), StringComparer.Ordinal);
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
+            var toWrite = new List<VersionedProfile>(loaded.Count);
             foreach (var current in loaded)
             {
                 var profile = current.Profile;
+
+                // Redelivery of records this profile already applied (after a crash or rebalance) changes nothing,
+                // not even the bookkeeping, so it needs no write.
+                var redelivered = byCustomer[profile.CustomerId].All(m =>
+                    profile.AppliedOffsets.TryGetValue(m.Message.PartitionKey, out var applied) && m.Message.Offset <= applied);
                 foreach (var (message, e) in byCustomer[profile.CustomerId])
                 {
                     var before = KpiCounters.Of(profile);
@@ -174,6 +180,15 @@ public sealed class EventBatchProcessor(
                         batch.Add(profile.CustomerId, before, KpiCounters.Of(profile), e.Time, message.Offset);
                     }
                 }
+
+                if (redelivered)
+                {
+                    cache.Put(current);
+                }
+                else
+                {
+                    toWrite.Add(current);
+                }
             }
 
             if (countKpis)
@@ -183,17 +198,17 @@ public sealed class EventBatchProcessor(
                 await kpis.AddAsync(kpiBatches);
             }
 
-            var written = await store.TryWriteAsync(loaded, now);
+            var written = await store.TryWriteAsync(toWrite, now);
             var conflicted = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < loaded.Count; i++)
+            for (var i = 0; i < toWrite.Count; i++)
             {
                 if (written[i])
                 {
-                    cache.Put(loaded[i] with { Version = loaded[i].Version + 1 });
+                    cache.Put(toWrite[i] with { Version = toWrite[i].Version + 1 });
                 }
                 else
                 {
-                    conflicted.Add(loaded[i].Profile.CustomerId);
+                    conflicted.Add(toWrite[i].Profile.CustomerId);
                 }
             }
 

@@ -1,12 +1,13 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 
 namespace NextBestAction.Ingestion;
 
-public static class IngestionExtensions
+public static partial class IngestionExtensions
 {
     /// <summary>Registers the consumer group, the batch processor and the dead-letter producer.</summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
@@ -29,7 +30,11 @@ public static class IngestionExtensions
             config.ClientId ??= "nba-ingestion-deadletter";
             config.Acks = Acks.All;
             config.EnableIdempotence = true;
-            return new ProducerBuilder<byte[]?, byte[]?>(config).Build();
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("NextBestAction.Ingestion.DeadLetterProducer");
+            return new ProducerBuilder<byte[]?, byte[]?>(config)
+                .SetLogHandler((_, m) => LogClient(logger, m.Facility, m.Message))
+                .SetErrorHandler((_, e) => LogError(logger, e.Code, e.Reason))
+                .Build();
         });
         builder.Services.AddSingleton<DeadLetterPublisher>();
         builder.Services.AddSingleton<ProfileCache>();
@@ -39,4 +44,10 @@ public static class IngestionExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
+    private static partial void LogClient(ILogger logger, string facility, string message);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Dead-letter producer error {Code}: {Reason}")]
+    private static partial void LogError(ILogger logger, ErrorCode code, string reason);
 }
