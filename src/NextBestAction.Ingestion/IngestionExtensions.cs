@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Ingestion;
 
@@ -20,16 +21,7 @@ public static partial class IngestionExtensions
         builder.Services.AddSingleton<IProducer<byte[]?, byte[]?>>(sp =>
         {
             var kafka = sp.GetRequiredService<IOptions<KafkaOptions>>().Value;
-            var config = new ProducerConfig();
-            foreach (var (key, value) in kafka.ProducerSettings)
-            {
-                config.Set(key, value);
-            }
-
-            config.BootstrapServers = kafka.BootstrapServers;
-            config.ClientId ??= "nba-ingestion-deadletter";
-            config.Acks = Acks.All;
-            config.EnableIdempotence = true;
+            var config = KafkaClientConfigs.Producer(kafka, "nba-ingestion-deadletter");
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("NextBestAction.Ingestion.DeadLetterProducer");
             return new ProducerBuilder<byte[]?, byte[]?>(config)
                 .SetLogHandler((_, m) => LogClient(logger, m.Facility, m.Message))

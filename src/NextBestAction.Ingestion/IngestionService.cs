@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.ServiceDefaults;
 using StackExchange.Redis;
 
 namespace NextBestAction.Ingestion;
@@ -69,15 +70,8 @@ public sealed partial class IngestionService(
 
     private IConsumer<byte[]?, byte[]?> BuildConsumer()
     {
-        var config = new ConsumerConfig();
-        foreach (var (key, value) in kafkaOptions.Value.ConsumerSettings)
-        {
-            config.Set(key, value);
-        }
-
-        config.BootstrapServers = kafkaOptions.Value.BootstrapServers;
+        var config = KafkaClientConfigs.Consumer(kafkaOptions.Value, "nba-ingestion");
         config.GroupId = kafkaOptions.Value.GroupId;
-        config.ClientId ??= "nba-ingestion";
         config.EnableAutoCommit = true;
         config.EnableAutoOffsetStore = false;
         config.AutoOffsetReset ??= AutoOffsetReset.Earliest;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Simulator;
 
@@ -40,16 +41,7 @@ public sealed partial class TrafficSimulator(
                 "Kafka:BootstrapServers is empty: the traffic simulator needs brokers to produce to (or set Simulator:Enabled=false).");
         }
 
-        var producerConfig = new ProducerConfig();
-        foreach (var (key, value) in kafka.ProducerSettings)
-        {
-            producerConfig.Set(key, value);
-        }
-
-        producerConfig.BootstrapServers = kafka.BootstrapServers;
-        producerConfig.ClientId ??= "nba-simulator";
-        producerConfig.Acks = Acks.All;
-        producerConfig.EnableIdempotence = true;
+        var producerConfig = KafkaClientConfigs.Producer(kafka, "nba-simulator");
         producerConfig.LingerMs ??= 5;
         using var producer = new ProducerBuilder<string, byte[]>(producerConfig)
             .SetErrorHandler((_, error) => LogKafkaError(logger, error.Code, error.Reason))

@@ -5,19 +5,10 @@ using NextBestAction.IntegrationTests.Fixtures;
 namespace NextBestAction.IntegrationTests;
 
 /// <summary>KPIs maintained by ingestion and served by GET /v1/kpis, counted once under duplicates.</summary>
-public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis) : IAsyncLifetime
+public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis)
+    : RunningServerTests<NbaServerFactory>(new NbaServerFactory(kafka, redis))
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
-
-    private readonly NbaServerFactory factory = new(kafka, redis);
-
-    public ValueTask InitializeAsync()
-    {
-        factory.CreateClient().Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => factory.DisposeAsync();
 
     private static byte[] Order(string customer, string orderId) => CloudEvents.Create("order.placed", customer, new
     {
@@ -48,9 +39,9 @@ public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis) : 
     [Fact]
     public async Task Kpis_FromIngestedEvents_AreCountedOnceEvenWhenEventsArriveTwice()
     {
-        using var client = factory.CreateWebshopClient();
-        var a = $"cust-{factory.Suffix}-a";
-        var b = $"cust-{factory.Suffix}-b";
+        using var client = Factory.CreateWebshopClient();
+        var a = $"cust-{Factory.Suffix}-a";
+        var b = $"cust-{Factory.Suffix}-b";
         byte[][] aEvents =
         [
             Order(a, "o-1"),
@@ -65,7 +56,7 @@ public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis) : 
             lastOffsets[$"{delivered.Topic}/{delivered.Partition.Value}"] = delivered.Offset.Value;
         }
 
-        await kafka.ProduceAsync(factory.Topics.Orders, b, Order(b, "o-2"));
+        await kafka.ProduceAsync(Factory.Topics.Orders, b, Order(b, "o-2"));
 
         // Once customer a's profile has applied the last copy on every partition, every duplicate was handled.
         await ProfileAppliedAsync(client, a, lastOffsets);
@@ -104,8 +95,8 @@ public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis) : 
     private string TopicOf(byte[] cloudEvent)
     {
         var type = JsonDocument.Parse(cloudEvent).RootElement.GetProperty("type").GetString()!;
-        return type.StartsWith("service.", StringComparison.Ordinal) ? factory.Topics.Service
-            : type.StartsWith("order.", StringComparison.Ordinal) ? factory.Topics.Orders
-            : factory.Topics.Clickstream;
+        return type.StartsWith("service.", StringComparison.Ordinal) ? Factory.Topics.Service
+            : type.StartsWith("order.", StringComparison.Ordinal) ? Factory.Topics.Orders
+            : Factory.Topics.Clickstream;
     }
 }

@@ -12,14 +12,7 @@ public sealed class KafkaHealthCheck : IHealthCheck, IDisposable
 
     public KafkaHealthCheck(IOptions<KafkaOptions> options)
     {
-        var config = new AdminClientConfig();
-        foreach (var (key, value) in options.Value.Client)
-        {
-            config.Set(key, value);
-        }
-
-        config.BootstrapServers = options.Value.BootstrapServers;
-        config.ClientId ??= "nba-health";
+        var config = KafkaClientConfigs.Admin(options.Value, "nba-health");
         admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
     }
 

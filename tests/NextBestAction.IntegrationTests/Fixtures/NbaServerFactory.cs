@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.Contracts;
+using NextBestAction.Profiles;
 
 namespace NextBestAction.IntegrationTests.Fixtures;
 
@@ -60,6 +62,9 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>The server's own profile store: its Redis connection and its key prefix.</summary>
+    public RedisProfileStore ProfileStore => Services.GetRequiredService<RedisProfileStore>();
 
     public HttpClient CreateWebshopClient()
     {

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.Profiles;
 using NextBestAction.Simulator;
@@ -11,7 +10,8 @@ namespace NextBestAction.IntegrationTests.Reliability;
 /// arrives later, often after newer events of the same customer, and events also arrive out of time order. Each
 /// event must count once: every profile equals the oracle, which applies each event exactly once.
 /// </summary>
-public sealed class DuplicateDeliveryTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IAsyncLifetime
+public sealed class DuplicateDeliveryTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output)
+    : RunningServerTests<NbaServerFactory>(new NbaServerFactory(kafka, redis))
 {
     private const int Customers = 300;
     private const int Events = 6_000;
@@ -23,30 +23,20 @@ public sealed class DuplicateDeliveryTests(KafkaFixture kafka, RedisServerFixtur
     /// </summary>
     private const int MaxCopyDistance = ProfileLimits.RecentEventHashes / 2;
 
-    private readonly NbaServerFactory factory = new(kafka, redis);
-
-    public ValueTask InitializeAsync()
-    {
-        factory.CreateClient().Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => factory.DisposeAsync();
-
     [Fact]
     public async Task Ingestion_EveryEventProducedTwiceAndReordered_EachEventCountsOnce()
     {
         var seed = Random.Shared.Next();
         var random = new Random(seed);
-        output.WriteLine($"seed {seed}, suffix {factory.Suffix}");
-        var events = ClickstreamWorkload.Generate(Customers, Events, seed, $"dup-{factory.Suffix}");
+        output.WriteLine($"seed {seed}, suffix {Factory.Suffix}");
+        var events = ClickstreamWorkload.Generate(Customers, Events, seed, $"dup-{Factory.Suffix}");
         using var reliabilityKafka = new ReliabilityKafka(kafka.BootstrapServers);
 
-        var records = await reliabilityKafka.ProduceAsync(factory.Topics.Clickstream, WithLateCopies(events, random));
+        var records = await reliabilityKafka.ProduceAsync(Factory.Topics.Clickstream, WithLateCopies(events, random));
 
         var oracle = ProfileOracle.Replay(records, DateTimeOffset.UtcNow);
         Assert.Equal((Events * 2, Events), (oracle.ValidRecords, oracle.DistinctEvents));
-        var store = new RedisProfileStore(redis.Connection, Options.Create(new RedisOptions { Configuration = redis.Configuration, KeyPrefix = $"t{factory.Suffix}" }));
+        var store = Factory.ProfileStore;
         var caughtUp = await Wait.UntilAsync(async () => await oracle.CountPendingAsync(store) == 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
         Assert.True(caughtUp, $"{await oracle.CountPendingAsync(store)} customers never caught up");
 

@@ -1,10 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
 using NextBestAction.IntegrationTests.Fixtures;
-using NextBestAction.Profiles;
 
 namespace NextBestAction.IntegrationTests.Reliability;
 
@@ -13,31 +11,22 @@ namespace NextBestAction.IntegrationTests.Reliability;
 /// through a stream of good events, together with events of a type the contract does not know. Exactly the poison
 /// is dead-lettered, byte for byte; unknown types are ignored; every good event is applied.
 /// </summary>
-public sealed class PoisonEventTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output) : IAsyncLifetime
+public sealed class PoisonEventTests(KafkaFixture kafka, RedisServerFixture redis, ITestOutputHelper output)
+    : RunningServerTests<NbaServerFactory>(new NbaServerFactory(kafka, redis))
 {
     private const int Customers = 200;
     private const int GoodEvents = 4_000;
     private const int PerPoisonKind = 5;
     private const int UnknownTypeEvents = 10;
 
-    private readonly NbaServerFactory factory = new(kafka, redis);
-
-    public ValueTask InitializeAsync()
-    {
-        factory.CreateClient().Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => factory.DisposeAsync();
-
     [Fact]
     public async Task Ingestion_PoisonInterleavedWithGoodEvents_DeadLettersExactlyThePoisonAndAppliesTheRest()
     {
         var seed = Random.Shared.Next();
         var random = new Random(seed);
-        output.WriteLine($"seed {seed}, suffix {factory.Suffix}");
-        var topic = factory.Topics.Clickstream;
-        var good = ClickstreamWorkload.Generate(Customers, GoodEvents, seed, $"poison-{factory.Suffix}").Select(ClickstreamWorkload.AsMessage).ToList();
+        output.WriteLine($"seed {seed}, suffix {Factory.Suffix}");
+        var topic = Factory.Topics.Clickstream;
+        var good = ClickstreamWorkload.Generate(Customers, GoodEvents, seed, $"poison-{Factory.Suffix}").Select(ClickstreamWorkload.AsMessage).ToList();
         var customers = good.Select(m => m.Key).Distinct().ToList();
         var poison = new List<(string Key, byte[] Value)>();
         for (var i = 0; i < PerPoisonKind; i++)
@@ -55,7 +44,7 @@ public sealed class PoisonEventTests(KafkaFixture kafka, RedisServerFixture redi
 
         var oracle = ProfileOracle.Replay(records, DateTimeOffset.UtcNow);
         Assert.Equal((poison.Count, GoodEvents), (oracle.RejectedRecords, oracle.DistinctEvents));
-        var store = new RedisProfileStore(redis.Connection, Options.Create(new RedisOptions { Configuration = redis.Configuration, KeyPrefix = $"t{factory.Suffix}" }));
+        var store = Factory.ProfileStore;
         var caughtUp = await Wait.UntilAsync(async () => await oracle.CountPendingAsync(store) == 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
         Assert.True(caughtUp, $"{await oracle.CountPendingAsync(store)} customers never caught up");
         var mismatches = await oracle.FindMismatchesAsync(store, includeBookkeeping: true);
@@ -63,8 +52,8 @@ public sealed class PoisonEventTests(KafkaFixture kafka, RedisServerFixture redi
 
         // Every poison record precedes a good event of its customer, in the same partition, and that event is applied;
         // dead letters are acknowledged before a batch's profile writes, so they are all in the topic now.
-        Assert.Equal(poison.Count, reliabilityKafka.CountRecords(factory.Topics.DeadLetter));
-        var deadLetters = reliabilityKafka.ReadAll(factory.Topics.DeadLetter, poison.Count, TimeSpan.FromSeconds(30));
+        Assert.Equal(poison.Count, reliabilityKafka.CountRecords(Factory.Topics.DeadLetter));
+        var deadLetters = reliabilityKafka.ReadAll(Factory.Topics.DeadLetter, poison.Count, TimeSpan.FromSeconds(30));
         Assert.Equal(
             poison.Select(p => (p.Key, Convert.ToBase64String(p.Value))).Order(),
             deadLetters.Select(d => (Encoding.UTF8.GetString(d.Message.Key!), Convert.ToBase64String(d.Message.Value!))).Order());
@@ -97,7 +86,7 @@ public sealed class PoisonEventTests(KafkaFixture kafka, RedisServerFixture redi
         JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["specversion"] = "1.0",
-            ["id"] = $"{id}-{factory.Suffix}",
+            ["id"] = $"{id}-{Factory.Suffix}",
             ["source"] = "/integration-tests",
             ["type"] = type,
             ["time"] = time,

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Options;
 using NextBestAction.IntegrationTests.Fixtures;
-using NextBestAction.Profiles;
 
 namespace NextBestAction.IntegrationTests.Reliability;
 
@@ -10,33 +8,23 @@ namespace NextBestAction.IntegrationTests.Reliability;
 /// spread over the masters (hash-tagged keys), and decisions read them back.
 /// </summary>
 public sealed class RedisClusterIngestionTests(KafkaFixture kafka, RedisServerFixture redis, RedisClusterFixture cluster, ITestOutputHelper output)
-    : IClassFixture<RedisClusterFixture>, IAsyncLifetime
+    : RunningServerTests<RedisClusterIngestionTests.ClusterFactory>(new ClusterFactory(kafka, redis, cluster)), IClassFixture<RedisClusterFixture>
 {
     private const int Customers = 60;
     private static readonly string[] ProductLines = ["iphone", "pixel", "galaxy-s", "airpods", "sony-wh", "lego-technic"];
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
 
-    private readonly ClusterFactory factory = new(kafka, redis, cluster);
-
-    public ValueTask InitializeAsync()
-    {
-        factory.CreateClient().Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => factory.DisposeAsync();
-
     [Fact]
     public async Task CartEvents_IngestedIntoRedisCluster_ProfilesSpreadOverMastersAndDecisionsReflectThem()
     {
-        var customers = Enumerable.Range(0, Customers).Select(i => (Id: $"cust-{factory.Suffix}-{i:D2}", Line: ProductLines[i % ProductLines.Length])).ToList();
+        var customers = Enumerable.Range(0, Customers).Select(i => (Id: $"cust-{Factory.Suffix}-{i:D2}", Line: ProductLines[i % ProductLines.Length])).ToList();
         foreach (var (id, line) in customers)
         {
-            await kafka.ProduceAsync(factory.Topics.Clickstream, id, CloudEvents.Create("cart.item_added", id,
+            await kafka.ProduceAsync(Factory.Topics.Clickstream, id, CloudEvents.Create("cart.item_added", id,
                 new { productId = $"p-{line}-1", category = "electronics", productLine = line, price = 100.0, quantity = 1 }));
         }
 
-        var store = new RedisProfileStore(cluster.Connection, Options.Create(new RedisOptions { Configuration = cluster.Configuration, KeyPrefix = $"t{factory.Suffix}" }));
+        var store = Factory.ProfileStore;
         var stored = await Wait.UntilAsync(
             async () => (await Task.WhenAll(customers.Select(c => store.GetAsync(c.Id, DateTimeOffset.UtcNow)))).All(p => p?.Cart.Count == 1),
             MaxWait, TimeSpan.FromMilliseconds(200));
@@ -44,7 +32,7 @@ public sealed class RedisClusterIngestionTests(KafkaFixture kafka, RedisServerFi
         var profiles = await Task.WhenAll(customers.Select(c => store.GetAsync(c.Id, DateTimeOffset.UtcNow)));
         Assert.Equal(customers.Select(c => c.Line), profiles.Select(p => Assert.Single(p!.Cart).ProductLine));
 
-        using var client = factory.CreateWebshopClient();
+        using var client = Factory.CreateWebshopClient();
         var (customer, productLine) = customers[0];
         var decision = await NbaServerFactory.DecideUntilAsync(client, new { customerId = customer, touchpoint = "checkout", channel = "web" },
             d => d.Actions[0].ActionId == $"bundle-{productLine}", MaxWait);
@@ -58,7 +46,7 @@ public sealed class RedisClusterIngestionTests(KafkaFixture kafka, RedisServerFi
         Assert.True(keysPerMaster.Values.Count(n => n > 0) >= 2, $"all keys on one master: {string.Join(", ", keysPerMaster)}");
     }
 
-    private sealed class ClusterFactory(KafkaFixture kafka, RedisServerFixture redis, RedisClusterFixture cluster) : NbaServerFactory(kafka, redis)
+    public sealed class ClusterFactory(KafkaFixture kafka, RedisServerFixture redis, RedisClusterFixture cluster) : NbaServerFactory(kafka, redis)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
