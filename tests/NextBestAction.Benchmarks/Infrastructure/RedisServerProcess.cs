@@ -5,6 +5,8 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
+using NextBestAction.Testing;
+
 namespace NextBestAction.Benchmarks.Infrastructure;
 
 /// <summary>
@@ -35,34 +37,15 @@ internal sealed class RedisServerProcess : IAsyncDisposable
     public static async Task<RedisServerProcess> StartAsync(CancellationToken cancellationToken)
     {
         var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+            process = RedisServerLauncher.Start(RedisServerLauncher.WithoutPersistence(port));
         }
-        catch (Win32Exception ex)
+        catch (InvalidOperationException ex)
         {
-            throw new BenchmarkSetupException(
-                "redis-server is not installed (not found on PATH). Install the Debian package: "
-                + "sudo apt-get install -y redis-server (tests/run.sh does the same).", ex);
+            throw new BenchmarkSetupException(ex.Message, ex);
         }
-
-        // Drain its output so a chatty server never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         var server = new RedisServerProcess(process, $"127.0.0.1:{port}");
         try

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
+using NextBestAction.Testing;
+
 namespace NextBestAction.IntegrationTests.Fixtures;
 
 /// <summary>
@@ -108,29 +110,13 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     private static Process StartNode(int port, string directory)
     {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         var portText = port.ToString(CultureInfo.InvariantCulture);
-        foreach (var arg in new[]
-                 {
-                     "--port", portText, "--bind", "127.0.0.1", "--dir", directory,
-                     "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, $"nodes-{portText}.conf"),
-                     "--save", "", "--appendonly", "no",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return RedisServerLauncher.Start(
+        [
+            "--port", portText, "--bind", "127.0.0.1", "--dir", directory,
+            "--cluster-enabled", "yes", "--cluster-config-file", Path.Combine(directory, $"nodes-{portText}.conf"),
+            "--save", "", "--appendonly", "no",
+        ]);
     }
 
     private async Task CreateClusterAsync()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using NextBestAction.Testing;
 using StackExchange.Redis;
 
 [assembly: AssemblyFixture(typeof(NextBestAction.IntegrationTests.Fixtures.RedisServerFixture))]
@@ -32,31 +33,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a redis-server process without persistence on <paramref name="port"/>.</summary>
-    internal static Process StartProcess(int port)
-    {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        try
-        {
-            var started = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-            started.OutputDataReceived += (_, _) => { };
-            started.BeginOutputReadLine();
-            return started;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("redis-server is not installed: run the README's test command (tests/run.sh), which installs it.", ex);
-        }
-    }
+    internal static Process StartProcess(int port) => RedisServerLauncher.Start(RedisServerLauncher.WithoutPersistence(port));
 
     public async ValueTask DisposeAsync()
     {

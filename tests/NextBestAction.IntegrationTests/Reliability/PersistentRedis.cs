@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 
+using NextBestAction.Testing;
+
 namespace NextBestAction.IntegrationTests.Reliability;
 
 /// <summary>
@@ -23,26 +25,11 @@ internal sealed class PersistentRedis : IAsyncDisposable
 
     public void Start()
     {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
-                 {
-                     "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "",
-                     "--appendonly", "yes", "--appendfsync", "always", "--dir", directory.FullName,
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process = RedisServerLauncher.Start(
+        [
+            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "yes", "--appendfsync", "always", "--dir", directory.FullName,
+        ]);
     }
 
     /// <summary>SIGKILL: no shutdown save, no goodbye to clients.</summary>
