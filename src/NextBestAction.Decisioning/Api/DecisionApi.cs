@@ -68,13 +68,12 @@ public static class DecisionApi
     {
         if (!Identifiers.IsValid(customerId))
         {
-            return TypedResults.Problem(title: "Invalid customer id", detail: $"customerId must be {Identifiers.Rule}.",
-                statusCode: StatusCodes.Status400BadRequest);
+            return CustomerProblems.InvalidCustomerId();
         }
 
         var profile = await profiles.GetAsync(customerId, clock.GetUtcNow());
         return profile is null
-            ? TypedResults.Problem(title: "Unknown customer", detail: "No profile is stored for this customer.", statusCode: StatusCodes.Status404NotFound)
+            ? CustomerProblems.UnknownCustomer()
             : TypedResults.Ok(new ProfileResponse(profile, profile.Temporary));
     }
 }

@@ -43,14 +43,13 @@ public static class KpiApi
     {
         if (!Identifiers.IsValid(customerId))
         {
-            return TypedResults.Problem(title: "Invalid customer id", detail: $"customerId must be {Identifiers.Rule}.",
-                statusCode: StatusCodes.Status400BadRequest);
+            return CustomerProblems.InvalidCustomerId();
         }
 
         var now = clock.GetUtcNow();
         var profile = await profiles.GetAsync(customerId, now);
         return profile is null
-            ? TypedResults.Problem(title: "Unknown customer", detail: "No profile is stored for this customer.", statusCode: StatusCodes.Status404NotFound)
+            ? CustomerProblems.UnknownCustomer()
             : TypedResults.Ok(KpiReports.ForCustomer(library, profile, now, rules.Value));
     }
 }
