@@ -60,6 +60,7 @@ public static class EventReader
         [EventTypes.ProductVersionReleased] = ContractsJsonContext.Default.ProductVersionReleasedData,
         [EventTypes.OfferAccepted] = ContractsJsonContext.Default.OfferOutcomeData,
         [EventTypes.OfferDeclined] = ContractsJsonContext.Default.OfferOutcomeData,
+        [EventTypes.OfferIgnored] = ContractsJsonContext.Default.OfferOutcomeData,
         [EventTypes.ConsentChanged] = ContractsJsonContext.Default.ConsentChangedData,
     };
 

@@ -30,5 +30,8 @@ public static class EventTypes
     public const string OfferAccepted = "offer.accepted";
     public const string OfferDeclined = "offer.declined";
 
+    /// <summary>An extension of the contract: the offer was shown and neither accepted nor declined.</summary>
+    public const string OfferIgnored = "offer.ignored";
+
     public const string ConsentChanged = "consent.changed";
 }

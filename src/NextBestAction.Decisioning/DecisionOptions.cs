@@ -14,7 +14,31 @@ public sealed class DecisionOptions
     [Required(ErrorMessage = "Decisions:CatalogPath is required.")]
     public string CatalogPath { get; set; } = "catalog/actions.json";
 
+    /// <summary>How often the catalog file is checked for a new version; 0 turns hot reload off.</summary>
+    [Range(0, 3600, ErrorMessage = "Decisions:CatalogReloadSeconds must be between 0 and 3600.")]
+    public double CatalogReloadSeconds { get; set; } = 5;
+
     /// <summary>How long a decision waits for the profile before it serves a context-only fallback.</summary>
     [Range(1, 10_000, ErrorMessage = "Decisions:ProfileReadBudgetMs must be between 1 and 10000.")]
     public int ProfileReadBudgetMs { get; set; } = 20;
+
+    /// <summary>Profile reads failed in a row before the circuit opens and decisions stop trying Redis.</summary>
+    [Range(1, 1000, ErrorMessage = "Decisions:CircuitBreakerFailures must be between 1 and 1000.")]
+    public int CircuitBreakerFailures { get; set; } = 5;
+
+    /// <summary>How long the open circuit skips Redis before one request probes it again.</summary>
+    [Range(10, 600_000, ErrorMessage = "Decisions:CircuitBreakerOpenMs must be between 10 and 600000.")]
+    public int CircuitBreakerOpenMs { get; set; } = 5000;
+
+    /// <summary>Decisions waiting to be written to nba.decisions; beyond this they are dropped and counted.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Decisions:DecisionLogQueueCapacity must be between 1 and 1000000.")]
+    public int DecisionLogQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Decisions waiting for their impressions and outcome record to be written to Redis.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Decisions:DecisionRecordQueueCapacity must be between 1 and 1000000.")]
+    public int DecisionRecordQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>How long after a decision its outcome can still be reported.</summary>
+    [Range(1, 24 * 90, ErrorMessage = "Decisions:OutcomeWindowHours must be between 1 and 2160.")]
+    public int OutcomeWindowHours { get; set; } = 168;
 }

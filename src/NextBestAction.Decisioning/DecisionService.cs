@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Decisioning.Catalog;
+using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
 using StackExchange.Redis;
@@ -10,66 +13,125 @@ using StackExchange.Redis;
 namespace NextBestAction.Decisioning;
 
 /// <summary>
-/// The thin I/O shell around <see cref="DecisionEngine"/>: one profile read inside a time budget, then the
-/// pure engine. A slow or failed read never fails the checkout: the engine decides on the request context
-/// alone and the response says <c>degraded</c>.
+/// The thin I/O shell around <see cref="DecisionEngine"/>: profile and contact history in one Redis round
+/// trip inside a time budget, then the pure engine, then the decision handed to the background writers. A
+/// slow or failed read never fails the checkout: the engine decides on the request context alone and the
+/// response says <c>degraded</c>. While Redis keeps failing, the circuit breaker skips the read altogether.
 /// </summary>
 public sealed partial class DecisionService(
     RedisProfileStore profiles,
-    ActionCatalog catalog,
+    ContactHistoryStore contactHistory,
+    CatalogProvider catalogs,
+    DecisionEngine engine,
+    DecisionRecorder recorder,
+    DecisionLogPublisher decisionLog,
     IOptions<DecisionOptions> options,
     NbaTelemetry telemetry,
     TimeProvider clock,
     ILogger<DecisionService> logger)
 {
+    public const string DefaultTouchpoint = "default";
+    public const string DefaultChannel = "web";
+
     private readonly TimeSpan budget = TimeSpan.FromMilliseconds(options.Value.ProfileReadBudgetMs);
+    private readonly CircuitBreaker breaker = new(
+        options.Value.CircuitBreakerFailures, TimeSpan.FromMilliseconds(options.Value.CircuitBreakerOpenMs), clock);
+
+    public CircuitState ProfileReadCircuit => breaker.State;
 
     public async Task<DecisionResponse> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = telemetry.ActivitySource.StartActivity("decide");
-        activity?.SetTag("nba.touchpoint", request.Touchpoint);
+        var touchpoint = request.Touchpoint ?? DefaultTouchpoint;
+        activity?.SetTag("nba.touchpoint", touchpoint);
 
         var now = clock.GetUtcNow();
-        var (profile, degraded) = await ReadProfileAsync(request.CustomerId!, now, cancellationToken);
-        var decision = DecisionEngine.Decide(profile, request.Context?.Cart ?? [], catalog, now, request.MaxActions ?? 1);
-        var response = new DecisionResponse(
-            DecisionId: Guid.CreateVersion7().ToString("N"),
-            CustomerId: request.CustomerId!,
-            Actions: decision.Actions,
-            Degraded: degraded,
-            ModelVersion: DecisionEngine.ModelVersion,
-            CatalogVersion: catalog.Version);
+        var catalog = catalogs.Current;
+        var customerId = request.CustomerId!;
+        var (profile, history, fallback) = await ReadAsync(customerId, now, cancellationToken);
+        var degraded = fallback is not null;
+        var decision = engine.Decide(
+            new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, request.Context?.Cart ?? [], now,
+                request.MaxActions ?? 1, request.Debug == true, ProfileUnavailable: degraded),
+            catalog);
+
+        var decisionId = Guid.CreateVersion7().ToString("N");
+        var response = new DecisionResponse(decisionId, customerId, decision.Actions, degraded, engine.ModelVersion, catalog.Version)
+        {
+            Arbitration = decision.Arbitration,
+            Debug = decision.Debug,
+        };
+
+        if (request.DryRun != true)
+        {
+            var served = new ServedDecision(decisionId, customerId, request, decision, degraded, engine.ModelVersion, catalog.Version, engine.PolicyName, now);
+            recorder.TryEnqueue(served);
+            decisionLog.TryEnqueue(served);
+        }
 
         var kind = response.Actions.Count > 0 ? response.Actions[0].Kind : "none";
         activity?.SetTag("nba.decision.kind", kind);
         activity?.SetTag("nba.decision.degraded", degraded);
+        activity?.SetTag("nba.decision.candidates", decision.Candidates.Count);
         activity?.SetTag("nba.catalog.version", catalog.Version);
+        activity?.SetTag("nba.model.version", engine.ModelVersion);
         telemetry.Decisions.Add(1, new("kind", kind), new("degraded", degraded));
         telemetry.DecisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("degraded", degraded));
         return response;
     }
 
-    private async Task<(CustomerProfile? Profile, bool Degraded)> ReadProfileAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Profile and contact history in one round trip, or the reason a fallback is served instead.</summary>
+    private async Task<(CustomerProfile? Profile, ContactHistory History, string? Fallback)> ReadAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (!breaker.TryEnter())
+        {
+            return Fallback("circuit_open");
+        }
+
         using var activity = telemetry.ActivitySource.StartActivity("profile read", ActivityKind.Client);
         activity?.SetTag("db.system.name", "redis");
+        var batch = profiles.Database.CreateBatch();
+        var profileRead = profiles.QueueRead(batch, customerId);
+        var historyRead = contactHistory.QueueRead(batch, customerId);
+        batch.Execute();
+        var both = Task.WhenAll(profileRead, historyRead);
         try
         {
-            return (await profiles.GetAsync(customerId, now).WaitAsync(budget, cancellationToken), false);
+            await both.WaitAsync(budget, cancellationToken);
+            breaker.Succeeded();
+            return (RedisProfileStore.FromRead(profileRead.Result, now), ContactHistory.FromEntries(historyRead.Result, now), null);
         }
         catch (TimeoutException)
         {
+            // The read may still fail later; observe it so it does not surface as an unobserved task exception.
+            _ = both.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            breaker.Failed();
             LogProfileReadTimedOut(logger, budget.TotalMilliseconds);
             activity?.SetStatus(ActivityStatusCode.Error, "over budget");
-            return (null, true);
+            return Fallback("timeout");
         }
         catch (RedisException ex)
         {
+            breaker.Failed();
             LogProfileReadFailed(logger, ex.GetType().Name);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            return (null, true);
+            return Fallback("redis_error");
         }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        {
+            // Redis answered; the stored profile is unreadable. Not a reason to open the circuit.
+            breaker.Succeeded();
+            LogProfileUnreadable(logger, ex.GetType().Name);
+            activity?.SetStatus(ActivityStatusCode.Error, "unreadable profile");
+            return Fallback("unreadable_profile");
+        }
+    }
+
+    private (CustomerProfile?, ContactHistory, string?) Fallback(string reason)
+    {
+        telemetry.DecisionFallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        return (null, ContactHistory.Empty, reason);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Profile read exceeded the {BudgetMs} ms budget; served a context-only decision")]
@@ -77,4 +139,7 @@ public sealed partial class DecisionService(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Profile read failed ({ErrorType}); served a context-only decision")]
     private static partial void LogProfileReadFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "A stored profile could not be read ({ErrorType}); served a context-only decision")]
+    private static partial void LogProfileUnreadable(ILogger logger, string errorType);
 }

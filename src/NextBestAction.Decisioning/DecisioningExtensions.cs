@@ -1,10 +1,16 @@
+using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
+using NextBestAction.Decisioning.DecisionLog;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
+using NextBestAction.Profiles;
 using NextBestAction.Profiles.Kpis;
 using NextBestAction.ServiceDefaults;
 
@@ -12,7 +18,10 @@ namespace NextBestAction.Decisioning;
 
 public static class DecisioningExtensions
 {
-    /// <summary>Registers the decision service and loads the action catalog (a bad catalog fails start-up).</summary>
+    /// <summary>
+    /// Registers the decision service, its background writers and the action catalog (a bad catalog fails
+    /// start-up). Needs the profile store, Kafka options and API-key authentication registered by the host.
+    /// </summary>
     public static IHostApplicationBuilder AddDecisioning(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DecisionOptions>()
@@ -20,11 +29,9 @@ public static class DecisioningExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(sp =>
-        {
-            return CatalogLoader.Load(ResolvePath(sp.GetRequiredService<IOptions<DecisionOptions>>().Value.CatalogPath));
-        });
-        builder.Services.LoadAtStartup<ActionCatalog>();
+        builder.Services.AddSingleton<CatalogProvider>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogProvider>());
+        builder.Services.LoadAtStartup<CatalogProvider>();
 
         builder.Services.AddOptions<KpiOptions>()
             .Bind(builder.Configuration.GetSection(KpiOptions.Section))
@@ -32,6 +39,20 @@ public static class DecisioningExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => KpiLibrary.Load(ResolvePath(sp.GetRequiredService<IOptions<KpiOptions>>().Value.DefinitionsPath)));
         builder.Services.LoadAtStartup<KpiLibrary>();
+
+        builder.Services.AddSingleton<IPropensityModel, PriorPropensityModel>();
+        builder.Services.AddSingleton<IExplorationPolicy, GreedyPolicy>();
+        builder.Services.AddSingleton(sp => new DecisionEngine(
+            sp.GetRequiredService<IPropensityModel>(), sp.GetRequiredService<IExplorationPolicy>(), sp.GetRequiredService<IOptions<ProfileRules>>().Value));
+        builder.Services.AddSingleton<ContactHistoryStore>();
+        builder.Services.AddSingleton<DecisionRecordStore>();
+        builder.Services.AddSingleton<DecisionRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
+        builder.Services.AddSingleton<DecisionLogPublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionLogPublisher>());
+        builder.Services.AddSingleton<IProducer<string, byte[]>>(sp =>
+            new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, "nba-decisions")).Build());
+        builder.Services.AddSingleton<OutcomeService>();
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));
@@ -43,13 +64,16 @@ public static class DecisioningExtensions
     public static WebApplication UseDecisionApi(this WebApplication app)
     {
         app.UseAuthentication();
+        // After authentication (one bucket per key name), before authorization (so requests without a valid key are limited too).
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapDecisionApi();
         app.MapKpiApi();
+        app.MapAdminApi();
         return app;
     }
 
     /// <summary>Relative paths of data files are relative to the application directory, where the build puts them.</summary>
-    private static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+    internal static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 }

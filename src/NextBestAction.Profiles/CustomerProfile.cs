@@ -165,7 +165,13 @@ public sealed record BrokenPromise(string OrderId, DateTimeOffset PromisedDelive
 
 public sealed record OpenContact(string TicketId, string Channel, string Topic, DateTimeOffset OpenedAt);
 
-public sealed record OfferOutcomes(int Accepted, int Declined, DateTimeOffset LastAt);
+/// <summary>Outcomes of one action for this customer; <see cref="LastDeclinedAt"/> drives the contact policy's cool-down.</summary>
+public sealed record OfferOutcomes(int Accepted, int Declined, DateTimeOffset LastAt)
+{
+    public int Ignored { get; init; }
+
+    public DateTimeOffset? LastDeclinedAt { get; init; }
+}
 
 /// <summary>Consent per purpose, each with the event time of its last change (the latest change wins).</summary>
 public sealed record ConsentState

@@ -11,4 +11,7 @@ public sealed class ProfileKeys(string prefix)
     public string Temporary(string customerId) => $"{prefix}:{{{customerId}}}:temp";
 
     public string Version(string customerId) => $"{prefix}:{{{customerId}}}:ver";
+
+    /// <summary>The contact history the decision engine keeps (impressions per action per day, declines).</summary>
+    public string Contacts(string customerId) => $"{prefix}:{{{customerId}}}:contacts";
 }

@@ -129,14 +129,18 @@ public sealed partial class ProfileUpdater
         return true;
     }
 
-    private static bool RecordOffer(CustomerProfile profile, OfferOutcomeData d, bool accepted, DateTimeOffset t)
+    private static bool RecordOffer(CustomerProfile profile, OfferOutcomeData d, string outcome, DateTimeOffset t)
     {
         var current = profile.OfferOutcomes.GetValueOrDefault(d.ActionId!) ?? new OfferOutcomes(0, 0, t);
-        profile.OfferOutcomes[d.ActionId!] = accepted
-            ? current with { Accepted = current.Accepted + 1, LastAt = Max(current.LastAt, t) }
-            : current with { Declined = current.Declined + 1, LastAt = Max(current.LastAt, t) };
+        var lastAt = Max(current.LastAt, t);
+        profile.OfferOutcomes[d.ActionId!] = outcome switch
+        {
+            EventTypes.OfferAccepted => current with { Accepted = current.Accepted + 1, LastAt = lastAt },
+            EventTypes.OfferDeclined => current with { Declined = current.Declined + 1, LastAt = lastAt, LastDeclinedAt = Max(current.LastDeclinedAt, t) },
+            _ => current with { Ignored = current.Ignored + 1, LastAt = lastAt },
+        };
         TrimOldest(profile.OfferOutcomes, o => o.LastAt, ProfileLimits.OfferOutcomes);
-        if (accepted)
+        if (outcome == EventTypes.OfferAccepted)
         {
             profile.LastEngagedAt = Max(profile.LastEngagedAt, t);
         }

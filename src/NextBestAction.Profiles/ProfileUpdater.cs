@@ -60,7 +60,7 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
             OrderCancelledData d => Cancel(profile, d.OrderId!, t),
             ServiceContactOpenedData d => OpenContact(profile, d, t),
             ServiceContactResolvedData d => ResolveContact(profile, d, t),
-            OfferOutcomeData d => RecordOffer(profile, d, e.Type == EventTypes.OfferAccepted, t),
+            OfferOutcomeData d => RecordOffer(profile, d, e.Type, t),
             ConsentChangedData d => ChangeConsent(profile, d, t),
             _ => false,
         };

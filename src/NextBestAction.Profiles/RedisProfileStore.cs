@@ -40,10 +40,25 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
 
     public ProfileKeys Keys => keys;
 
+    /// <summary>The database the profiles live in, for stores that keep more per-customer keys beside them.</summary>
+    public IDatabase Database => redis.GetDatabase();
+
+    public string KeyPrefix => options.Value.KeyPrefix;
+
     /// <summary>The profile as a reader at <paramref name="now"/> may see it, or null for an unknown customer.</summary>
-    public async Task<CustomerProfile?> GetAsync(string customerId, DateTimeOffset now)
+    public async Task<CustomerProfile?> GetAsync(string customerId, DateTimeOffset now) =>
+        FromRead(await QueueRead(redis.GetDatabase(), customerId), now);
+
+    /// <summary>
+    /// Queues the profile read on <paramref name="db"/> (a batch, to send it with other reads in one round trip);
+    /// turn the result into the profile with <see cref="FromRead"/>.
+    /// </summary>
+    public Task<RedisValue[]> QueueRead(IDatabaseAsync db, string customerId) =>
+        db.StringGetAsync([keys.Profile(customerId), keys.Temporary(customerId)]);
+
+    /// <summary>The profile from the values of <see cref="QueueRead"/>, or null for an unknown customer.</summary>
+    public static CustomerProfile? FromRead(RedisValue[] values, DateTimeOffset now)
     {
-        var values = await redis.GetDatabase().StringGetAsync([keys.Profile(customerId), keys.Temporary(customerId)]);
         if (values[0].IsNull)
         {
             return null;

@@ -24,6 +24,16 @@ public sealed class NbaTelemetry : IDisposable
             "Decisions served, by the kind of the first action and whether a fallback was served.");
         DecisionDuration = Meter.CreateHistogram<double>("nba.decision.duration", "s",
             "Time to serve a decision inside the service, including the profile read.");
+        RateLimited = Meter.CreateCounter<long>("nba.http.rate_limited", "{request}",
+            "Requests refused with 429 by the per-API-key rate limit, by key name (\"(unauthenticated)\" without a valid key).");
+        DecisionFallbacks = Meter.CreateCounter<long>("nba.decision.fallbacks", "{decision}",
+            "Context-only decisions served because the profile read failed, by reason (timeout, redis_error, circuit_open).");
+        DecisionLogDropped = Meter.CreateCounter<long>("nba.decision_log.dropped", "{record}",
+            "Decision-log records not delivered to Kafka, by reason (queue_full, producer_queue_full, delivery_failed).");
+        DecisionRecordsDropped = Meter.CreateCounter<long>("nba.decision.records_dropped", "{decision}",
+            "Decisions whose impressions and outcome record were not written to Redis, by reason (queue_full, redis_error).");
+        Outcomes = Meter.CreateCounter<long>("nba.decision.outcomes", "{outcome}",
+            "Outcomes recorded through the outcome route, by outcome (accepted, declined, ignored).");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -37,6 +47,16 @@ public sealed class NbaTelemetry : IDisposable
     public Counter<long> Decisions { get; }
 
     public Histogram<double> DecisionDuration { get; }
+
+    public Counter<long> RateLimited { get; }
+
+    public Counter<long> DecisionFallbacks { get; }
+
+    public Counter<long> DecisionLogDropped { get; }
+
+    public Counter<long> DecisionRecordsDropped { get; }
+
+    public Counter<long> Outcomes { get; }
 
     public void Dispose()
     {

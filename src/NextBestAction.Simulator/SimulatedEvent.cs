@@ -24,7 +24,7 @@ public sealed record SimulatedEvent(string Id, string Source, string Type, DateT
             EventTypes.OrderPlaced or EventTypes.OrderDelivered or EventTypes.OrderReturned or EventTypes.OrderCancelled => topics.Orders,
             EventTypes.ServiceContactOpened or EventTypes.ServiceContactResolved => topics.Service,
             EventTypes.ProductPriceChanged or EventTypes.ProductBackInStock or EventTypes.ProductVersionReleased => topics.Catalog,
-            EventTypes.OfferAccepted or EventTypes.OfferDeclined => topics.Feedback,
+            EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored => topics.Feedback,
             EventTypes.ConsentChanged => topics.Consent,
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No input topic is defined for this event type."),
         };

@@ -292,7 +292,8 @@ public sealed class WebshopModel
         var actionId = random.NextDouble() < 0.5
             ? $"bundle-{customer.Cart[random.Next(customer.Cart.Count)].Product.ProductLine}"
             : ServiceActions[random.Next(ServiceActions.Length)];
-        var type = random.NextDouble() < 0.35 ? EventTypes.OfferAccepted : EventTypes.OfferDeclined;
+        var answer = random.NextDouble();
+        var type = answer < 0.35 ? EventTypes.OfferAccepted : answer < 0.8 ? EventTypes.OfferDeclined : EventTypes.OfferIgnored;
         Schedule(now.AddSeconds(2 + random.Next(18)),
             t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, actionId)));
     }

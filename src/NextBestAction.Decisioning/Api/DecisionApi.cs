@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults.Auth;
 
@@ -23,6 +24,17 @@ public static class DecisionApi
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .RequireScope(Scopes.Decide);
+
+        v1.MapPost("/decisions/{decisionId}/outcome", RecordOutcomeAsync)
+            .WithName("RecordOutcome")
+            .WithSummary("Record what the customer did with an action of a decision: accepted, declined or ignored")
+            .Accepts<OutcomeRequest>("application/json")
+            .Produces<OutcomeResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireScope(Scopes.Feedback);
 
         v1.MapGet("/customers/{customerId}/profile", GetProfileAsync)
             .WithName("GetProfile")
@@ -62,6 +74,66 @@ public static class DecisionApi
         }
 
         return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<OutcomeResponse>, ValidationProblem, ProblemHttpResult>> RecordOutcomeAsync(
+        string decisionId, HttpRequest httpRequest, OutcomeService outcomes, CancellationToken cancellationToken)
+    {
+        OutcomeRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(httpRequest.Body, DecisionJsonContext.Default.OutcomeRequest, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.Problem(title: "Malformed outcome", detail: $"The body is not a valid outcome: {ex.Message}",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!Identifiers.IsValid(decisionId))
+        {
+            errors["decisionId"] = [$"decisionId must be {Identifiers.Rule}"];
+        }
+
+        if (!Identifiers.IsValid(request?.ActionId))
+        {
+            errors["actionId"] = [$"actionId is required: {Identifiers.Rule}"];
+        }
+
+        if (!OutcomeService.All.Contains(request?.Outcome))
+        {
+            errors["outcome"] = [$"outcome must be one of {string.Join(", ", OutcomeService.All)}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid outcome");
+        }
+
+        var (actionId, outcome) = (request!.ActionId!, request.Outcome!);
+        OutcomeResult result;
+        try
+        {
+            result = await outcomes.RecordAsync(decisionId, actionId, outcome, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Confluent.Kafka.KafkaException or StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return TypedResults.Problem(title: "Outcome not recorded",
+                detail: "The outcome could not be stored right now; nothing was recorded. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return result switch
+        {
+            OutcomeResult.Recorded => TypedResults.Ok(new OutcomeResponse(decisionId, actionId, outcome, AlreadyRecorded: false)),
+            OutcomeResult.AlreadyRecorded => TypedResults.Ok(new OutcomeResponse(decisionId, actionId, outcome, AlreadyRecorded: true)),
+            OutcomeResult.UnknownDecision => TypedResults.Problem(title: "Unknown decision",
+                detail: "No decision with this id was served within the outcome window.", statusCode: StatusCodes.Status404NotFound),
+            OutcomeResult.ActionNotInDecision => TypedResults.Problem(title: "Action not in decision",
+                detail: $"Action \"{actionId}\" was not among the actions of this decision.", statusCode: StatusCodes.Status422UnprocessableEntity),
+            _ => TypedResults.Problem(title: "Outcome already recorded",
+                detail: "A different outcome was already recorded for this action of the decision.", statusCode: StatusCodes.Status409Conflict),
+        };
     }
 
     private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfileAsync(string customerId, RedisProfileStore profiles, TimeProvider clock)

@@ -1,15 +1,22 @@
 using System.Text.Json.Serialization;
+using NextBestAction.Contracts;
+using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
-using NextBestAction.Profiles;
+using NextBestAction.Decisioning.Serving;
 
 namespace NextBestAction.Decisioning.Api;
 
-/// <summary>Source-generated JSON for the HTTP API.</summary>
+/// <summary>Source-generated JSON for the HTTP API and the decision log.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DecisionRequest))]
 [JsonSerializable(typeof(DecisionResponse))]
+[JsonSerializable(typeof(OutcomeRequest))]
+[JsonSerializable(typeof(OutcomeResponse))]
+[JsonSerializable(typeof(CatalogStatus))]
 [JsonSerializable(typeof(ProfileResponse))]
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
+[JsonSerializable(typeof(OutgoingCloudEvent<DecisionLogRecord>))]
+[JsonSerializable(typeof(OutgoingCloudEvent<OfferOutcomeData>))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
-using System.Text.Json.Serialization;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Rules;
 
 namespace NextBestAction.Decisioning.Catalog;
 
@@ -12,63 +13,98 @@ public static class ActionKinds
     public static IReadOnlyList<string> All { get; } = [Service, Bundle];
 }
 
-/// <summary>What makes an action a candidate (the rule language of the decision-engine issue replaces this).</summary>
-public static class ActionTriggers
+/// <summary>How a missing marketing consent is read (catalog <c>contactPolicy.marketingConsent</c>).</summary>
+public enum MarketingConsentMode
 {
-    /// <summary>The cart holds a product of the action's product line.</summary>
-    public const string CartProductLine = "cart_product_line";
+    /// <summary>Marketing is shown unless the customer objected (consent withdrawn).</summary>
+    OptOut,
 
-    /// <summary>A delivery arrived after its promised date in the last 90 days, or an order is late now.</summary>
-    public const string BrokenPromise = "broken_promise";
-
-    /// <summary>Always a candidate: the offer of last resort.</summary>
-    public const string Always = "always";
-
-    public static IReadOnlyList<string> All { get; } = [CartProductLine, BrokenPromise, Always];
+    /// <summary>Marketing is shown only with recorded consent.</summary>
+    OptIn,
 }
 
-/// <summary>One action as a domain expert writes it in the catalog file.</summary>
-public sealed record ActionDefinition
+/// <summary>One validated action with its rules compiled. Immutable.</summary>
+public sealed class CatalogAction
 {
-    public string? Id { get; init; }
-    public string? Kind { get; init; }
-    public string? Title { get; init; }
-    public string? Trigger { get; init; }
+    public required int Index { get; init; }
+    public required string Id { get; init; }
+    public required string Kind { get; init; }
+    public required string Title { get; init; }
     public string? ProductLine { get; init; }
-    public IReadOnlyList<string>? BundleProducts { get; init; }
-    public decimal? DiscountPercent { get; init; }
+    public required IReadOnlyList<string> BundleProducts { get; init; }
+    public double DiscountPercent { get; init; }
+    public double? Price { get; init; }
+    public required double Value { get; init; }
+    public required double Lever { get; init; }
 
-    /// <summary>What the action is worth to the business when accepted (margin or saved cost), in EUR.</summary>
-    public double? Value { get; init; }
+    /// <summary>Null: every channel.</summary>
+    public FrozenSet<string>? Channels { get; init; }
 
-    /// <summary>Business lever: a weight marketers turn to favour or hold back an action. Default 1.</summary>
-    public double? Lever { get; init; }
+    public DateTimeOffset? ValidFrom { get; init; }
+    public DateTimeOffset? ValidTo { get; init; }
+    public required bool Marketing { get; init; }
+    public required IReadOnlyList<CompiledRule<RuleScope>> Eligibility { get; init; }
+    public int? MaxPerDay { get; init; }
+    public int? MaxPerWeek { get; init; }
+    public TimeSpan CooldownAfterDecline { get; init; }
+
+    public bool IsBundle => Kind == ActionKinds.Bundle;
+
+    public bool IsValidAt(DateTimeOffset now) => (ValidFrom is null || now >= ValidFrom) && (ValidTo is null || now < ValidTo);
 }
 
-/// <summary>The catalog file: a version and its actions.</summary>
-public sealed record CatalogDocument
+/// <summary>A suppression rule, compiled.</summary>
+public sealed record Suppression(string Id, string AppliesTo, CompiledRule<RuleScope> When, string Reason)
 {
-    public string? Version { get; init; }
-    public IReadOnlyList<ActionDefinition>? Actions { get; init; }
+    public const string AnyKind = "any";
+
+    public bool AppliesToKind(string kind) => AppliesTo == AnyKind || AppliesTo == kind;
 }
 
-/// <summary>A validated catalog, ready for the engine. Immutable, so it can be swapped atomically later.</summary>
+/// <summary>
+/// A validated catalog, ready for the engine. Immutable, so a reload swaps the whole catalog atomically and a
+/// decision in flight keeps the version it started with.
+/// </summary>
 public sealed class ActionCatalog
 {
-    public ActionCatalog(string version, IReadOnlyList<ActionDefinition> actions)
+    private readonly FrozenDictionary<string, FrozenDictionary<string, double>> contextWeights;
+
+    public ActionCatalog(
+        string version,
+        IReadOnlyList<CatalogAction> actions,
+        IReadOnlyList<Suppression> suppressions,
+        IReadOnlyDictionary<string, Dictionary<string, double>> contextWeights,
+        int? maxPerDayOverall,
+        int? maxPerWeekOverall,
+        MarketingConsentMode marketingConsent)
     {
         Version = version;
         Actions = actions;
-        BundlesByProductLine = actions
-            .Where(a => a.Trigger == ActionTriggers.CartProductLine)
-            .GroupBy(a => a.ProductLine!, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<ActionDefinition>)[.. g], StringComparer.Ordinal);
+        Suppressions = suppressions;
+        this.contextWeights = contextWeights.ToFrozenDictionary(
+            kv => kv.Key, kv => kv.Value.ToFrozenDictionary(StringComparer.Ordinal), StringComparer.Ordinal);
+        MaxPerDayOverall = maxPerDayOverall;
+        MaxPerWeekOverall = maxPerWeekOverall;
+        MarketingConsent = marketingConsent;
+        ById = actions.ToFrozenDictionary(a => a.Id, StringComparer.Ordinal);
     }
 
+    /// <summary>The declared version plus a hash of the file's bytes, so an edit without a new version is still told apart.</summary>
     public string Version { get; }
 
-    public IReadOnlyList<ActionDefinition> Actions { get; }
+    public IReadOnlyList<CatalogAction> Actions { get; }
 
-    [JsonIgnore]
-    public FrozenDictionary<string, IReadOnlyList<ActionDefinition>> BundlesByProductLine { get; }
+    public FrozenDictionary<string, CatalogAction> ById { get; }
+
+    public IReadOnlyList<Suppression> Suppressions { get; }
+
+    public int? MaxPerDayOverall { get; }
+
+    public int? MaxPerWeekOverall { get; }
+
+    public MarketingConsentMode MarketingConsent { get; }
+
+    /// <summary>How much this kind of action fits the touch point; 1 where the catalog says nothing.</summary>
+    public double ContextWeight(string touchpoint, string kind) =>
+        contextWeights.TryGetValue(touchpoint, out var byKind) && byKind.TryGetValue(kind, out var weight) ? weight : 1.0;
 }

@@ -1,200 +1,233 @@
+using System.Globalization;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Profiles;
 
 namespace NextBestAction.Decisioning.Engine;
 
-/// <summary>What the engine decided, before it is wrapped into a response.</summary>
-public sealed record EngineDecision(IReadOnlyList<ChosenAction> Actions);
+/// <summary>What the engine is asked: everything it needs, already read. The clock is an input too.</summary>
+public sealed record DecisionInput(
+    CustomerProfile? Profile,
+    ContactHistory Contacts,
+    string Touchpoint,
+    string Channel,
+    IReadOnlyList<RequestCartItem> Cart,
+    DateTimeOffset Now,
+    int MaxActions,
+    bool Debug = false,
+    bool ProfileUnavailable = false);
+
+/// <summary>An action that passed every filter, with its score parts.</summary>
+public sealed record ScoredCandidate(CatalogAction Action, double Propensity, double ContextWeight, double Score);
+
+/// <summary>What the engine decided, with what the decision log needs to replay it.</summary>
+public sealed record EngineDecision(
+    IReadOnlyList<ChosenAction> Actions,
+    Arbitration Arbitration,
+    IReadOnlyList<ScoredCandidate> Candidates,
+    IReadOnlyList<(ScoredCandidate Candidate, double Probability)> Picks,
+    DecisionFeatures Features,
+    int FilteredCount,
+    DecisionDebug? Debug);
 
 /// <summary>
-/// Picks the next best action from profile, request context and catalog. Pure and deterministic: no I/O,
-/// the clock is passed in. Priority = propensity x value x lever; the propensity here is a transparent
-/// prior from profile features, each feature's share reported as the explanation.
+/// Picks the next best action. Pure: no I/O, the clock comes in with the input. The funnel is
+/// candidates -> validity and channel -> eligibility rules -> suppression -> consent -> contact policy ->
+/// scoring (priority = propensity x context weight x value x lever) -> service-versus-bundle arbitration ->
+/// exploration policy. Explanations are built only for the actions returned.
 /// </summary>
-public static class DecisionEngine
+public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy policy, ProfileRules rules)
 {
-    public const string ModelVersion = "prior-v1";
+    private const int MaxReasonsFromContributions = 3;
 
-    /// <summary>A cart line added this recently counts as intent expressed in this visit.</summary>
-    public static readonly TimeSpan FreshIntentWindow = TimeSpan.FromMinutes(30);
+    public string ModelVersion => model.Version;
 
-    public static readonly TimeSpan BrokenPromiseWindow = TimeSpan.FromDays(90);
+    public string PolicyName => policy.Name;
 
-    private const double BundleBaseline = 0.25;
-    private const double ServiceBaseline = 0.30;
-    private const double FallbackPropensity = 0.05;
-    private const string DefaultOfferReason = "DEFAULT_OFFER";
-
-    /// <param name="profile">The stored profile, or null when unknown or unreadable (degraded).</param>
-    public static EngineDecision Decide(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, ActionCatalog catalog, DateTimeOffset now, int maxActions)
+    public EngineDecision Decide(DecisionInput input, ActionCatalog catalog)
     {
-        var cart = MergeCart(profile, requestCart, now);
-        var focusLines = FocusLines(cart, requestCart.Count > 0);
-        var brokenPromises = profile?.BrokenPromisesSince(now - BrokenPromiseWindow) ?? 0;
-        var lateOrders = profile?.LateOpenOrders(now).Count() ?? 0;
+        var features = DecisionFeatures.Compute(input.Profile, input.Contacts, input.Touchpoint, input.Channel, input.Cart, input.Now, catalog, rules);
+        var scope = new RuleScope(features);
+        var filtered = input.Debug ? new List<FilteredAction>() : null;
+        var filteredCount = 0;
+        var candidates = new List<ScoredCandidate>();
 
-        var candidates = new List<ChosenAction>();
         foreach (var action in catalog.Actions)
         {
-            var scored = action.Trigger switch
+            scope.Action = action;
+            if (IsFiltered(scope, catalog, filtered))
             {
-                ActionTriggers.CartProductLine when lateOrders == 0 && focusLines.Contains(action.ProductLine!) => ScoreBundle(action, cart),
-                ActionTriggers.BrokenPromise => ScoreService(action, brokenPromises, lateOrders),
-                ActionTriggers.Always => Fallback(action),
-                _ => null,
-            };
-            if (scored is not null)
+                filteredCount++;
+                continue;
+            }
+
+            var propensity = model.Predict(scope, null);
+            var weight = catalog.ContextWeight(features.Touchpoint, action.Kind);
+            candidates.Add(new ScoredCandidate(action, propensity, weight, propensity * weight * action.Value * action.Lever));
+        }
+
+        var arbitration = FamilyArbitration.Decide(features, candidates, scope);
+        var ranked = candidates
+            .OrderByDescending(c => c.Action.Kind == arbitration.Family)
+            .ThenByDescending(c => c.Score)
+            .ThenBy(c => c.Action.Id, StringComparer.Ordinal)
+            .ToList();
+        var picks = new List<(ScoredCandidate Candidate, double Probability)>(input.MaxActions);
+        policy.Choose(ranked, input.MaxActions, picks);
+
+        var actions = new List<ChosenAction>(picks.Count);
+        foreach (var (candidate, probability) in picks)
+        {
+            scope.Action = candidate.Action;
+            actions.Add(Explain(scope, candidate, probability, input, isFirst: actions.Count == 0, arbitration));
+        }
+
+        var debug = filtered is null ? null : new DecisionDebug(filtered,
+            [.. ranked.Select(c => new RankedAction(c.Action.Id, c.Action.Kind, Round(c.Score), Round(c.Propensity), c.ContextWeight,
+                picks.Exists(p => ReferenceEquals(p.Candidate, c))))]);
+        return new EngineDecision(actions, arbitration, candidates, picks, features, filteredCount, debug);
+    }
+
+    /// <summary>
+    /// True when a stage removes the action. The reason is only formatted when debug output collects it
+    /// (the null-conditional call skips building its arguments), so the hot path allocates nothing here.
+    /// </summary>
+    private static bool IsFiltered(RuleScope scope, ActionCatalog catalog, List<FilteredAction>? filtered)
+    {
+        var action = scope.Action;
+        var f = scope.Features;
+        if (!action.IsValidAt(f.Now))
+        {
+            filtered?.Add(new(action.Id, FilterStages.Validity, $"valid from {Format(action.ValidFrom)} to {Format(action.ValidTo)}"));
+            return true;
+        }
+
+        if (action.Channels is { } channels && !channels.Contains(f.Channel))
+        {
+            filtered?.Add(new(action.Id, FilterStages.Channel, $"not offered on channel \"{f.Channel}\" (offered on {string.Join(", ", channels.Order(StringComparer.Ordinal))})"));
+            return true;
+        }
+
+        foreach (var rule in action.Eligibility)
+        {
+            if (!rule.Evaluate(scope))
             {
-                candidates.Add(scored);
+                filtered?.Add(new(action.Id, FilterStages.Eligibility, $"rule not met: {rule.Text}"));
+                return true;
             }
         }
 
-        var (family, why) = ChooseFamily(candidates, lateOrders, cart);
-        var chosen = candidates
-            .OrderByDescending(c => c.Kind == family && !IsFallback(c))
-            .ThenByDescending(c => c.Score)
-            .ThenBy(c => c.ActionId, StringComparer.Ordinal)
-            .Take(maxActions)
-            .ToList();
-        if (chosen.Count > 0 && why is not null)
+        foreach (var suppression in catalog.Suppressions)
         {
-            chosen[0] = chosen[0] with { Reasons = [.. chosen[0].Reasons, why] };
+            if (suppression.AppliesToKind(action.Kind) && suppression.When.Evaluate(scope))
+            {
+                filtered?.Add(new(action.Id, FilterStages.Suppression, $"{suppression.Id}: {suppression.Reason} ({suppression.When.Text})"));
+                return true;
+            }
         }
 
-        return new EngineDecision(chosen);
+        if (action.Marketing && f.MarketingObjected)
+        {
+            filtered?.Add(new(action.Id, FilterStages.Consent, "marketing: the customer objected to marketing"));
+            return true;
+        }
+
+        if (action.Marketing && catalog.MarketingConsent == MarketingConsentMode.OptIn && !f.MarketingConsent)
+        {
+            filtered?.Add(new(action.Id, FilterStages.Consent, "marketing: no recorded marketing consent (the catalog requires opt-in)"));
+            return true;
+        }
+
+        return IsCapped(scope, catalog, filtered);
     }
 
-    /// <summary>
-    /// Service or bundle, decided from the signals explicitly before scores are compared: a late order needs
-    /// service now; purchase intent shown in this visit wins a bundle; otherwise the higher score decides.
-    /// </summary>
-    private static (string? Family, string? Why) ChooseFamily(List<ChosenAction> candidates, int lateOrders, List<CartView> cart)
+    private static bool IsCapped(RuleScope scope, ActionCatalog catalog, List<FilteredAction>? filtered)
     {
-        if (lateOrders > 0)
+        var action = scope.Action;
+        var contacts = scope.Features.Contacts;
+        var (today, week) = contacts.Shown(action.Id);
+        string? reason = null;
+        if (action.MaxPerDay is { } perDay && today >= perDay)
         {
-            return (ActionKinds.Service, cart.Count > 0
-                ? "SERVICE_FIRST: an order is late, so no upsell bundle is offered until it arrives"
-                : "SERVICE_FIRST: an order is late");
+            reason = filtered is null ? "" : $"shown {today} time(s) today; the cap is {perDay} per day";
+        }
+        else if (action.MaxPerWeek is { } perWeek && week >= perWeek)
+        {
+            reason = filtered is null ? "" : $"shown {week} time(s) in 7 days; the cap is {perWeek} per week";
+        }
+        else if (action.Marketing && catalog.MaxPerDayOverall is { } overallDay && contacts.OverallToday >= overallDay)
+        {
+            reason = filtered is null ? "" : $"{contacts.OverallToday} marketing action(s) shown today; the overall cap is {overallDay} per day";
+        }
+        else if (action.Marketing && catalog.MaxPerWeekOverall is { } overallWeek && contacts.OverallWeek >= overallWeek)
+        {
+            reason = filtered is null ? "" : $"{contacts.OverallWeek} marketing action(s) shown in 7 days; the overall cap is {overallWeek} per week";
+        }
+        else if (action.CooldownAfterDecline > TimeSpan.Zero && LastDeclined(scope) is { } declined && scope.Features.Now < declined + action.CooldownAfterDecline)
+        {
+            reason = filtered is null ? "" : $"declined at {Format(declined)}; cool-down until {Format(declined + action.CooldownAfterDecline)}";
         }
 
-        var bundles = candidates.Where(c => c.Kind == ActionKinds.Bundle).ToList();
-        var services = candidates.Where(c => c.Kind == ActionKinds.Service && !IsFallback(c)).ToList();
-        if (bundles.Count > 0 && services.Count > 0)
+        if (reason is null)
         {
-            return (ActionKinds.Bundle, "BUNDLE_FIRST: the customer is buying in this product line now; the service offer follows");
+            return false;
         }
 
-        return (null, null);
+        filtered?.Add(new(action.Id, FilterStages.ContactPolicy, reason));
+        return true;
     }
 
-    private static bool IsFallback(ChosenAction action) => action.Reasons.Count > 0 && action.Reasons[0].StartsWith(DefaultOfferReason, StringComparison.Ordinal);
-
-    /// <summary>
-    /// The product lines the customer is buying in right now: every line of the cart the webshop sent, or,
-    /// without one, the line of the most recent addition to the stored cart.
-    /// </summary>
-    private static HashSet<string> FocusLines(List<CartView> cart, bool requestHasCart)
+    /// <summary>A decline reported through the outcome route (contact history) or through the feedback topic (profile).</summary>
+    private static DateTimeOffset? LastDeclined(RuleScope scope)
     {
-        if (requestHasCart)
-        {
-            return [.. cart.Where(c => c.FromRequest).Select(c => c.ProductLine)];
-        }
-
-        var latest = cart.MaxBy(c => c.AddedAt);
-        return latest is null ? [] : [latest.ProductLine];
+        var fromHistory = scope.Features.Contacts.LastDeclined(scope.Action.Id);
+        var fromProfile = scope.Features.OfferOutcomes.TryGetValue(scope.Action.Id, out var o) ? o.LastDeclinedAt : null;
+        return fromHistory > fromProfile || fromProfile is null ? fromHistory : fromProfile;
     }
 
-    private static ChosenAction? ScoreBundle(ActionDefinition action, IReadOnlyList<CartView> cart)
+    private ChosenAction Explain(RuleScope scope, ScoredCandidate candidate, double probability, DecisionInput input, bool isFirst, Arbitration arbitration)
     {
-        var lineItems = cart.Where(c => c.ProductLine == action.ProductLine).ToList();
-        if (lineItems.Count == 0 || action.BundleProducts!.All(p => cart.Any(c => c.ProductId == p)))
-        {
-            return null;
-        }
+        var contributions = new List<FeatureContribution>();
+        model.Predict(scope, contributions);
+        var scale = candidate.ContextWeight * candidate.Action.Value * candidate.Action.Lever;
+        var explanation = contributions.ConvertAll(c => c with { Contribution = Round(c.Contribution * scale) });
 
-        var quantity = lineItems.Sum(c => c.Quantity);
-        var lineValue = lineItems.Sum(c => c.Price * c.Quantity);
-        var extraItems = Math.Min(0.3, 0.1 * (quantity - 1));
-        var fresh = lineItems.Any(c => c.Fresh) ? 0.1 : 0.0;
-        var explanation = new List<FeatureContribution>
-        {
-            new("baseline", BundleBaseline),
-            new("cart_line_quantity", extraItems),
-            new("fresh_cart_intent", fresh),
-        };
-        var reasons = new List<string>
-        {
-            $"CART_PRODUCT_LINE: the cart holds {quantity} {action.ProductLine} item(s) worth {lineValue:0.00} EUR",
-        };
-        if (fresh > 0)
-        {
-            reasons.Add("FRESH_INTENT: a product of this line was added to the cart in the last 30 minutes");
-        }
-
-        return Score(action, BundleBaseline + extraItems + fresh, reasons, explanation);
-    }
-
-    private static ChosenAction? ScoreService(ActionDefinition action, int brokenPromises, int lateOrders)
-    {
-        if (brokenPromises == 0 && lateOrders == 0)
-        {
-            return null;
-        }
-
-        var promiseShare = Math.Min(0.3, 0.15 * brokenPromises);
-        var lateShare = lateOrders > 0 ? 0.3 : 0.0;
         var reasons = new List<string>();
-        if (brokenPromises > 0)
+        if (isFirst && arbitration.Family is not null)
         {
-            reasons.Add($"BROKEN_PROMISE: {brokenPromises} delivery(ies) in the last 90 days arrived after the promised date");
+            reasons.Add(arbitration.Reason);
         }
 
-        if (lateOrders > 0)
+        foreach (var c in contributions.Where(c => c.Contribution > 0 && ReasonCodes.Has(c.Feature))
+                     .OrderByDescending(c => c.Contribution).Take(MaxReasonsFromContributions))
         {
-            reasons.Add($"LATE_ORDER: {lateOrders} order(s) are past their promised delivery date right now");
+            reasons.Add(ReasonCodes.Describe(c.Feature, scope));
         }
 
-        return Score(action, ServiceBaseline + promiseShare + lateShare, reasons,
-        [
-            new("baseline", ServiceBaseline),
-            new("broken_promises_90d", promiseShare),
-            new("late_open_orders", lateShare),
-        ]);
-    }
+        if (reasons.Count == (isFirst && arbitration.Family is not null ? 1 : 0))
+        {
+            reasons.Add("DEFAULT_OFFER: no stronger signal in profile or cart");
+        }
 
-    private static ChosenAction Fallback(ActionDefinition action) =>
-        Score(action, FallbackPropensity, [$"{DefaultOfferReason}: no stronger signal in profile or cart"], [new("baseline", FallbackPropensity)]);
+        if (input.ProfileUnavailable)
+        {
+            reasons.Add("CONTEXT_ONLY: the profile could not be read in time; decided on the request alone");
+        }
+        else if (scope.Features.ProfilingObjected)
+        {
+            reasons.Add("CONTEXT_ONLY: the customer objected to profiling; decided on the request alone");
+        }
 
-    private static ChosenAction Score(ActionDefinition action, double propensity, List<string> reasons, List<FeatureContribution> explanation)
-    {
-        propensity = Math.Clamp(propensity, 0.0, 0.95);
-        var value = action.Value!.Value;
-        var lever = action.Lever ?? 1.0;
-        return new ChosenAction(action.Id!, action.Kind!, action.Title!,
-            Score: Math.Round(propensity * value * lever, 6),
-            Propensity: Math.Round(propensity, 6),
-            Value: value,
-            Probability: 1.0,
+        var a = candidate.Action;
+        return new ChosenAction(a.Id, a.Kind, a.Title,
+            Score: Round(candidate.Score),
+            Propensity: Round(candidate.Propensity),
+            Value: a.Value,
+            Probability: probability,
             Reasons: reasons,
-            Explanation: [.. explanation.Where(e => e.Contribution != 0)]);
+            Explanation: explanation);
     }
 
-    private sealed record CartView(string ProductId, string ProductLine, double Price, int Quantity, DateTimeOffset AddedAt, bool Fresh, bool FromRequest);
+    private static double Round(double value) => Math.Round(value, 6);
 
-    /// <summary>The request's cart wins over the stored one for the same product: it is the newer view.</summary>
-    private static List<CartView> MergeCart(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, DateTimeOffset now)
-    {
-        var merged = new Dictionary<string, CartView>(StringComparer.Ordinal);
-        foreach (var line in profile?.Cart ?? [])
-        {
-            merged[line.ProductId] = new CartView(line.ProductId, line.ProductLine, (double)line.Price, line.Quantity, line.AddedAt, now - line.AddedAt <= FreshIntentWindow, FromRequest: false);
-        }
-
-        foreach (var item in requestCart)
-        {
-            merged[item.ProductId!] = new CartView(item.ProductId!, item.ProductLine!, (double)(item.Price ?? 0), item.Quantity ?? 1, now, Fresh: true, FromRequest: true);
-        }
-
-        return [.. merged.Values];
-    }
+    private static string Format(DateTimeOffset? time) => time?.ToString("u", CultureInfo.InvariantCulture) ?? "any time";
 }

@@ -1,7 +1,12 @@
 namespace NextBestAction.Decisioning.Engine;
 
 /// <summary>Body of <c>POST /v1/decisions</c> (shared/contracts.md). Nullable so validation can name what is missing.</summary>
-public sealed record DecisionRequest(string? CustomerId, string? Touchpoint, string? Channel, DecisionContext? Context, int? MaxActions);
+/// <param name="Debug">When true the response also says why every other action was not chosen.</param>
+/// <param name="DryRun">
+/// When true nothing is recorded: no impressions for the contact policy, no outcome record, no decision-log
+/// record. For previews by catalog authors and for tools that poll; the decision cannot get an outcome.
+/// </param>
+public sealed record DecisionRequest(string? CustomerId, string? Touchpoint, string? Channel, DecisionContext? Context, int? MaxActions, bool? Debug = null, bool? DryRun = null);
 
 public sealed record DecisionContext(IReadOnlyList<RequestCartItem>? Cart);
 
@@ -13,7 +18,14 @@ public sealed record DecisionResponse(
     IReadOnlyList<ChosenAction> Actions,
     bool Degraded,
     string ModelVersion,
-    string CatalogVersion);
+    string CatalogVersion)
+{
+    /// <summary>Which family of action won and why.</summary>
+    public Arbitration? Arbitration { get; init; }
+
+    /// <summary>Present when the request asked for <c>debug</c>.</summary>
+    public DecisionDebug? Debug { get; init; }
+}
 
 public sealed record ChosenAction(
     string ActionId,
@@ -26,5 +38,27 @@ public sealed record ChosenAction(
     IReadOnlyList<string> Reasons,
     IReadOnlyList<FeatureContribution> Explanation);
 
-/// <summary>How much one feature added to (or took from) an action's propensity.</summary>
+/// <summary>How much one feature added to (or took from) an action's score; the contributions of an action sum to its score.</summary>
 public sealed record FeatureContribution(string Feature, double Contribution);
+
+/// <summary>The service-versus-bundle choice: each family's signal strength and the reason.</summary>
+public sealed record Arbitration(string? Family, double ServiceSignal, double BundleSignal, string Reason);
+
+/// <summary>Why each action that was not chosen fell out, and the scores of those that were ranked.</summary>
+public sealed record DecisionDebug(IReadOnlyList<FilteredAction> Filtered, IReadOnlyList<RankedAction> Ranked);
+
+/// <summary>An action that never got a score, with the stage that removed it.</summary>
+public sealed record FilteredAction(string ActionId, string Stage, string Reason);
+
+public sealed record RankedAction(string ActionId, string Kind, double Score, double Propensity, double ContextWeight, bool Chosen);
+
+/// <summary>Stages of the engine's funnel, in the order they run.</summary>
+public static class FilterStages
+{
+    public const string Validity = "validity";
+    public const string Channel = "channel";
+    public const string Eligibility = "eligibility";
+    public const string Suppression = "suppression";
+    public const string Consent = "consent";
+    public const string ContactPolicy = "contact_policy";
+}

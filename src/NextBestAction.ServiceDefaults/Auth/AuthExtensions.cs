@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,10 @@ namespace NextBestAction.ServiceDefaults.Auth;
 
 public static class AuthExtensions
 {
-    /// <summary>API-key authentication with one authorization policy per scope.</summary>
+    /// <summary>
+    /// API-key authentication with one authorization policy per scope, and the per-key rate limit that
+    /// <see cref="RequireScope"/> applies (hosts add <c>app.UseRateLimiter()</c> after <c>UseAuthentication</c>).
+    /// </summary>
     public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>()
@@ -22,13 +26,18 @@ public static class AuthExtensions
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddScopePolicies();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy<string, ApiKeyRateLimiterPolicy>(ApiKeyRateLimiterPolicy.PolicyName);
+        });
         return builder;
     }
 
-    /// <summary>Requires an API key that carries <paramref name="scope"/>.</summary>
+    /// <summary>Requires an API key that carries <paramref name="scope"/>, and counts the request against that key's rate limit.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder endpoint, string scope)
         where TBuilder : IEndpointConventionBuilder =>
-        endpoint.RequireAuthorization(PolicyName(scope));
+        endpoint.RequireAuthorization(PolicyName(scope)).RequireRateLimiting(ApiKeyRateLimiterPolicy.PolicyName);
 
     private static void AddScopePolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
     {

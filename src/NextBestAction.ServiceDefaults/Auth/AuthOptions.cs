@@ -10,6 +10,15 @@ public sealed class AuthOptions
 
     /// <summary>API keys clients send in <c>X-Api-Key</c>, each with the scopes it grants.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// Sustained rate of the one bucket that all requests to <c>/v1</c> without a valid key share. Such
+    /// requests are refused anyway; the bucket bounds the work they cause and slows key guessing.
+    /// </summary>
+    public double UnauthenticatedRequestsPerSecond { get; set; } = 100;
+
+    /// <summary>Requests without a valid key that may arrive at once before the bucket refuses them.</summary>
+    public int UnauthenticatedBurst { get; set; } = 200;
 }
 
 public sealed class ApiKeyOptions
@@ -20,6 +29,15 @@ public sealed class ApiKeyOptions
     public string Key { get; set; } = "";
 
     public List<string> Scopes { get; set; } = [];
+
+    /// <summary>
+    /// Sustained rate of this key's token bucket. Far above what one webshop sends by default, so the
+    /// limit only stops a runaway or abusive client; fractions (0.5 = one request every 2 s) are allowed.
+    /// </summary>
+    public double RequestsPerSecond { get; set; } = 1000;
+
+    /// <summary>Requests the key may send at once on top of an idle period; at least one second's worth.</summary>
+    public int Burst { get; set; } = 2000;
 }
 
 /// <summary>Scopes a key can carry (shared/contracts.md).</summary>

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,13 +74,18 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
         return client;
     }
 
-    /// <summary>Asks for decisions until one satisfies <paramref name="accept"/> or the wait runs out; returns the last.</summary>
+    /// <summary>
+    /// Asks for decisions until one satisfies <paramref name="accept"/> or the wait runs out; returns the last.
+    /// The requests are dry runs, so polling does not count impressions against the contact caps.
+    /// </summary>
     public static async Task<DecisionDto> DecideUntilAsync(HttpClient client, object request, Func<DecisionDto, bool> accept, TimeSpan maxWait)
     {
         var deadline = DateTime.UtcNow + maxWait;
+        var dryRun = JsonSerializer.SerializeToNode(request)!.AsObject();
+        dryRun["dryRun"] = true;
         while (true)
         {
-            using var response = await client.PostAsJsonAsync("/v1/decisions", request);
+            using var response = await client.PostAsJsonAsync("/v1/decisions", dryRun);
             response.EnsureSuccessStatusCode();
             var decision = (await response.Content.ReadFromJsonAsync<DecisionDto>())!;
             if (accept(decision) || DateTime.UtcNow > deadline)

@@ -5,46 +5,127 @@ namespace NextBestAction.UnitTests.Decisioning;
 
 public sealed class CatalogLoaderTests
 {
-    private static ActionCatalog Parse(string json) => CatalogLoader.Parse(Encoding.UTF8.GetBytes(json), "actions.json");
+    private static CatalogValidationException Refused(string json) =>
+        Assert.Throws<CatalogValidationException>(() => CatalogLoader.Parse(Encoding.UTF8.GetBytes(json), "actions.json"));
+
+    private static string OneAction(string action, string extra = "") =>
+        $$"""{"version":"1",{{extra}}"actions":[{{action}}]}""";
 
     [Fact]
-    public void Load_ShippedCatalog_IsValid()
+    public void Load_ShippedCatalog_IsValidWithBothKindsAndAFallback()
     {
         var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
 
-        Assert.False(string.IsNullOrWhiteSpace(catalog.Version));
-        Assert.Contains(catalog.Actions, a => a.Kind == ActionKinds.Bundle);
-        Assert.Contains(catalog.Actions, a => a.Kind == ActionKinds.Service);
-        Assert.True(catalog.BundlesByProductLine.ContainsKey("galaxy-s"));
+        Assert.Matches(@"^\S+\+[0-9a-f]{8}$", catalog.Version);
+        Assert.Contains(catalog.Actions, a => a.Kind == ActionKinds.Bundle && a.ProductLine == "galaxy-s");
+        Assert.Contains(catalog.Actions, a => a.Kind == ActionKinds.Service && a.Eligibility.Count == 1 && a.Eligibility[0].Text == "true");
+        Assert.NotEmpty(catalog.Suppressions);
     }
 
     [Fact]
-    public void Parse_UnknownField_NamesFileAndField()
+    public void Parse_SameBytes_SameVersion_EditedBytes_NewVersion()
     {
-        var ex = Assert.Throws<CatalogValidationException>(() => Parse(
-            """{"version":"1","actions":[{"id":"a","kind":"service","title":"t","trigger":"always","value":1,"colour":"red"}]}"""));
+        var first = TestCatalog.Load();
+        var again = TestCatalog.Load();
+        var edited = TestCatalog.With("\"value\": 3", "\"value\": 4");
 
-        Assert.Contains("actions.json", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("colour", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(first.Version, again.Version);
+        Assert.StartsWith("test-1+", first.Version, StringComparison.Ordinal);
+        Assert.NotEqual(first.Version, edited.Version);
+    }
+
+    [Fact]
+    public void Parse_Defaults_AreAppliedWhereAnActionSetsNone()
+    {
+        var catalog = TestCatalog.Load();
+        var bundle = catalog.ById["bundle-galaxy-s"];
+        var service = catalog.ById["service-apology"];
+
+        Assert.Equal((3, 6, TimeSpan.FromHours(72)), (bundle.MaxPerDay, bundle.MaxPerWeek, bundle.CooldownAfterDecline));
+        Assert.True(bundle.Marketing);
+        Assert.False(service.Marketing);
+        Assert.Null(service.Channels);
+        Assert.Equal(1.2, catalog.ContextWeight("checkout", ActionKinds.Bundle));
+        Assert.Equal(1.0, catalog.ContextWeight("account", ActionKinds.Bundle));
+    }
+
+    [Fact]
+    public void Parse_MisspeltField_NamesFileActionAndField()
+    {
+        var ex = Refused(OneAction("""{"id":"a","kind":"service","title":"t","value":1,"eligibilty":["true"]}"""));
+
+        Assert.Contains("actions.json: action \"a\": unknown field \"eligibilty\"", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownFieldInContactPolicy_IsNamed()
+    {
+        var ex = Refused(OneAction("""{"id":"a","kind":"service","title":"t","value":1,"eligibility":["true"],"contactPolicy":{"maxPerMonth":3}}"""));
+
+        Assert.Contains("action \"a\": contactPolicy: unknown field \"maxPerMonth\"", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_DuplicateIdsAndBadFields_ReportsEveryErrorByAction()
     {
-        var ex = Assert.Throws<CatalogValidationException>(() => Parse(
+        var ex = Refused(
             """
             {"version":"1","actions":[
-              {"id":"a","kind":"service","title":"t","trigger":"always","value":1},
-              {"id":"a","kind":"gift","title":"t","trigger":"always","value":1},
-              {"id":"b","kind":"bundle","title":"t","trigger":"cart_product_line","value":-2}
+              {"id":"a","kind":"service","title":"t","value":1,"eligibility":["true"]},
+              {"id":"a","kind":"gift","title":"t","value":1,"eligibility":["true"]},
+              {"id":"b","kind":"bundle","title":"t","value":-2,"eligibility":["true"],"lever":0},
+              {"id":"c","kind":"service","title":"t","value":1,"eligibility":[]}
             ]}
-            """));
+            """);
 
         Assert.Contains("action \"a\": id is used by an earlier action", ex.Message, StringComparison.Ordinal);
         Assert.Contains("action \"a\": kind must be one of service, bundle, was \"gift\"", ex.Message, StringComparison.Ordinal);
         Assert.Contains("action \"b\": productLine is required", ex.Message, StringComparison.Ordinal);
         Assert.Contains("action \"b\": bundleProducts must list at least one product", ex.Message, StringComparison.Ordinal);
         Assert.Contains("action \"b\": value is required and must not be negative", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("action \"b\": lever must be greater than 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("action \"c\": eligibility must hold at least one rule", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cart.vaule >= 100", "unknown attribute \"cart.vaule\"", "did you mean \"cart.value\"")]
+    [InlineData("promises.brokenInDays >= 1", "unknown attribute \"promises.brokenInDays\"", "promises.broken90d")]
+    [InlineData("cart.value >= 'lots'", "cart.value", "number")]
+    [InlineData("cart.value >= 100 and", "and", "column")]
+    [InlineData("(orders.late > 0", "(", "column")]
+    public void Parse_BadRule_NamesActionRuleIndexAndProblem(string rule, string fragment, string hint)
+    {
+        var ex = Refused(OneAction($$"""{"id":"a","kind":"service","title":"t","value":1,"eligibility":["true", "{{rule.Replace("'", "\\u0027", StringComparison.Ordinal)}}"]}"""));
+
+        Assert.Contains("actions.json: action \"a\": eligibility[1]:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(fragment, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(hint, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BadSuppressionAndPolicy_AreNamed()
+    {
+        var ex = Refused(OneAction("""{"id":"a","kind":"service","title":"t","value":1,"eligibility":["true"]}""",
+            """
+            "contactPolicy":{"marketingConsent":"maybe","maxPerDayOverall":-1},
+            "contextWeights":{"checkout":{"gift":2}},
+            "suppressions":[{"id":"s","appliesTo":"everything","when":"orders.lat > 0"}],
+            """));
+
+        Assert.Contains("contactPolicy.marketingConsent must be optIn or optOut", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("contactPolicy.maxPerDayOverall must not be negative", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("contextWeights.checkout: \"gift\" is not an action kind", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("suppression \"s\": appliesTo must be service, bundle or any", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("suppression \"s\": reason is required", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("suppression \"s\": when: unknown attribute \"orders.lat\"", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NotJson_SaysSo()
+    {
+        var ex = Refused("{\"version\":\"1\",\"actions\":[");
+
+        Assert.Contains("actions.json: not valid catalog JSON", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -250,7 +250,7 @@ public sealed class WebshopModelTests
     [Fact]
     public void Next_OfferOutcomes_ReferToSimulatorDecisions()
     {
-        var outcomes = Run.Where(r => r.Event.Type is EventTypes.OfferAccepted or EventTypes.OfferDeclined)
+        var outcomes = Run.Where(r => r.Event.Type is EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored)
             .Select(r => (OfferOutcomeData)r.Event.Data).ToList();
 
         Assert.NotEmpty(outcomes);

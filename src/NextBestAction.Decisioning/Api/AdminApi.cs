@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using NextBestAction.Decisioning.Catalog;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.ServiceDefaults.Auth;
+
+namespace NextBestAction.Decisioning.Api;
+
+/// <summary>The live catalog and an immediate reload, for the people who own the catalog.</summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/v1/admin");
+
+        admin.MapGet("/catalog", (CatalogProvider catalogs, DecisionEngine engine) => TypedResults.Ok(Status(catalogs, engine)))
+            .WithName("GetCatalogStatus")
+            .WithSummary("The live catalog version, its actions, and the errors of the last refused version")
+            .RequireScope(Scopes.Admin);
+
+        admin.MapPost("/catalog/reload", Reload)
+            .WithName("ReloadCatalog")
+            .WithSummary("Load the catalog file now; a version with errors is refused (422) and the live one stays")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireScope(Scopes.Admin);
+
+        return app;
+    }
+
+    private static Results<Ok<CatalogStatus>, ProblemHttpResult> Reload(CatalogProvider catalogs, DecisionEngine engine)
+    {
+        try
+        {
+            catalogs.Reload();
+            return TypedResults.Ok(Status(catalogs, engine));
+        }
+        catch (CatalogValidationException ex)
+        {
+            return TypedResults.Problem(title: "Catalog refused", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["liveVersion"] = catalogs.Current.Version });
+        }
+    }
+
+    private static CatalogStatus Status(CatalogProvider catalogs, DecisionEngine engine)
+    {
+        var catalog = catalogs.Current;
+        return new CatalogStatus(catalog.Version, engine.ModelVersion, catalogs.LastRejection,
+            [.. catalog.Actions.Select(a => new CatalogActionSummary(a.Id, a.Kind, a.Title, a.Marketing, [.. a.Eligibility.Select(r => r.Text)]))]);
+    }
+}
+
+public sealed record CatalogStatus(string CatalogVersion, string ModelVersion, string? LastRejection, IReadOnlyList<CatalogActionSummary> Actions);
+
+public sealed record CatalogActionSummary(string Id, string Kind, string Title, bool Marketing, IReadOnlyList<string> Eligibility);

@@ -1,0 +1,117 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NextBestAction.Decisioning.Serving;
+using NextBestAction.Profiles;
+using NextBestAction.ServiceDefaults;
+using StackExchange.Redis;
+
+namespace NextBestAction.Decisioning.DecisionLog;
+
+/// <summary>
+/// After a decision is served, counts its impressions in the customer's contact history and keeps the
+/// decision for the outcome route, in pipelined batches off the request path. A full queue or a Redis error
+/// drops the write and counts it (<c>nba.decision.records_dropped</c>): the contact caps then undercount,
+/// which is safer for the checkout than making it wait.
+/// </summary>
+public sealed partial class DecisionRecorder : BackgroundService
+{
+    private const int MaxBatch = 256;
+
+    private readonly Channel<ServedDecision> queue;
+    private readonly RedisProfileStore profiles;
+    private readonly ContactHistoryStore contacts;
+    private readonly DecisionRecordStore records;
+    private readonly TimeSpan keepFor;
+    private readonly NbaTelemetry telemetry;
+    private readonly ILogger<DecisionRecorder> logger;
+
+    public DecisionRecorder(
+        RedisProfileStore profiles,
+        ContactHistoryStore contacts,
+        DecisionRecordStore records,
+        IOptions<DecisionOptions> options,
+        NbaTelemetry telemetry,
+        ILogger<DecisionRecorder> logger)
+    {
+        queue = Channel.CreateBounded<ServedDecision>(new BoundedChannelOptions(options.Value.DecisionRecordQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        this.profiles = profiles;
+        this.contacts = contacts;
+        this.records = records;
+        keepFor = TimeSpan.FromHours(options.Value.OutcomeWindowHours);
+        this.telemetry = telemetry;
+        this.logger = logger;
+    }
+
+    public bool TryEnqueue(ServedDecision decision)
+    {
+        if (queue.Writer.TryWrite(decision))
+        {
+            return true;
+        }
+
+        Dropped("queue_full", 1);
+        return false;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<ServedDecision>(MaxBatch);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var decision))
+                {
+                    batch.Add(decision);
+                }
+
+                await WriteAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: unwritten impressions are lost, which only loosens the caps for a moment.
+        }
+    }
+
+    private async Task WriteAsync(List<ServedDecision> decisions)
+    {
+        var db = profiles.Database;
+        var writes = new List<Task>(decisions.Count * 2);
+        foreach (var d in decisions)
+        {
+            var picks = d.Decision.Picks;
+            if (picks.Count == 0)
+            {
+                continue;
+            }
+
+            writes.Add(contacts.RecordImpressionsAsync(db, d.CustomerId, [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))], d.At));
+            writes.Add(records.SaveAsync(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At), keepFor));
+        }
+
+        try
+        {
+            await Task.WhenAll(writes);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            var failed = writes.Count(w => w.IsFaulted) / 2;
+            Dropped("redis_error", Math.Max(1, failed));
+            LogWriteFailed(logger, ex.GetType().Name, failed);
+        }
+    }
+
+    private void Dropped(string reason, int count) =>
+        telemetry.DecisionRecordsDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Decision records could not be written to Redis ({ErrorType}); about {Count} decision(s) dropped")]
+    private static partial void LogWriteFailed(ILogger logger, string errorType, int count);
+}

@@ -1,0 +1,15 @@
+using NextBestAction.Decisioning.Engine;
+
+namespace NextBestAction.Decisioning.DecisionLog;
+
+/// <summary>A decision as served, handed to the background writers after the response is on its way.</summary>
+public sealed record ServedDecision(
+    string DecisionId,
+    string CustomerId,
+    DecisionRequest Request,
+    EngineDecision Decision,
+    bool Degraded,
+    string ModelVersion,
+    string CatalogVersion,
+    string Policy,
+    DateTimeOffset At);

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Api;
+using NextBestAction.ServiceDefaults;
+
+namespace NextBestAction.Decisioning.Serving;
+
+/// <summary>Body of <c>POST /v1/decisions/{decisionId}/outcome</c>.</summary>
+public sealed record OutcomeRequest(string? ActionId, string? Outcome);
+
+public sealed record OutcomeResponse(string DecisionId, string ActionId, string Outcome, bool AlreadyRecorded);
+
+/// <summary>What became of an outcome report.</summary>
+public enum OutcomeResult
+{
+    Recorded,
+    AlreadyRecorded,
+    UnknownDecision,
+    ActionNotInDecision,
+    ConflictingOutcome,
+}
+
+/// <summary>
+/// Records what the customer did with an offer. A decline starts the action's cool-down in the contact history
+/// at once; every outcome is also published to the feedback topic (<c>offer.accepted</c>, <c>offer.declined</c>,
+/// <c>offer.ignored</c>) so the profile and the learning loop see it like outcomes reported by other channels.
+/// The event id is derived from decision and action, so a retried report is a duplicate downstream too.
+/// </summary>
+public sealed class OutcomeService(
+    DecisionRecordStore records,
+    ContactHistoryStore contactHistory,
+    IProducer<string, byte[]> producer,
+    IOptions<KafkaOptions> kafka,
+    NbaTelemetry telemetry,
+    TimeProvider clock)
+{
+    public const string Accepted = "accepted";
+    public const string Declined = "declined";
+    public const string Ignored = "ignored";
+    public const string EventSource = "/nba/decision-api/outcomes";
+
+    public static IReadOnlyList<string> All { get; } = [Accepted, Declined, Ignored];
+
+    public async Task<OutcomeResult> RecordAsync(string decisionId, string actionId, string outcome, CancellationToken cancellationToken)
+    {
+        var decision = await records.GetAsync(decisionId);
+        if (decision is null)
+        {
+            return OutcomeResult.UnknownDecision;
+        }
+
+        if (!decision.ActionIds.Contains(actionId))
+        {
+            return OutcomeResult.ActionNotInDecision;
+        }
+
+        var existing = await records.GetOutcomeAsync(decisionId, actionId);
+        if (existing is not null)
+        {
+            return existing == outcome ? OutcomeResult.AlreadyRecorded : OutcomeResult.ConflictingOutcome;
+        }
+
+        var now = clock.GetUtcNow();
+        // Published before it is stored: a failed publish leaves nothing stored, so the caller's retry goes through.
+        await PublishAsync(decision.CustomerId, decisionId, actionId, outcome, now, cancellationToken);
+        if (outcome == Declined)
+        {
+            await contactHistory.RecordDeclineAsync(decision.CustomerId, actionId, now);
+        }
+
+        var write = await records.TryRecordOutcomeAsync(decisionId, actionId, outcome);
+        if (write == OutcomeWrite.OtherOutcomeAlreadyRecorded)
+        {
+            return OutcomeResult.ConflictingOutcome;
+        }
+
+        telemetry.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        return write == OutcomeWrite.Recorded ? OutcomeResult.Recorded : OutcomeResult.AlreadyRecorded;
+    }
+
+    private Task<DeliveryResult<string, byte[]>> PublishAsync(string customerId, string decisionId, string actionId, string outcome, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var type = outcome switch
+        {
+            Accepted => EventTypes.OfferAccepted,
+            Declined => EventTypes.OfferDeclined,
+            _ => EventTypes.OfferIgnored,
+        };
+        var envelope = new OutgoingCloudEvent<OfferOutcomeData>($"{decisionId}:{actionId}", EventSource, type, at, customerId, new OfferOutcomeData(decisionId, actionId));
+        var value = JsonSerializer.SerializeToUtf8Bytes(envelope, DecisionJsonContext.Default.OutgoingCloudEventOfferOutcomeData);
+        return producer.ProduceAsync(kafka.Value.Topics.Feedback, new Message<string, byte[]> { Key = customerId, Value = value }, cancellationToken);
+    }
+}
