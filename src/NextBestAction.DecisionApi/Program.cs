@@ -1,17 +1,10 @@
 using NextBestAction.Decisioning;
-using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
-using NextBestAction.ServiceDefaults.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultLocalUrl("http://localhost:5081");
-builder.AddServiceDefaults();
-builder.AddProfileStore();
-builder.AddApiKeyAuthentication();
-builder.AddDecisioning();
+builder.AddDecisionApiServices();
 
 var app = builder.Build();
-app.UseServiceDefaults();
-app.UseDecisionApi();
-app.MapDefaultEndpoints();
+app.UseDecisionApiPipeline();
 app.Run();

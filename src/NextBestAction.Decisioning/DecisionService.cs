@@ -35,7 +35,11 @@ public sealed partial class DecisionService(
 
     private readonly TimeSpan budget = TimeSpan.FromMilliseconds(options.Value.ProfileReadBudgetMs);
     private readonly CircuitBreaker breaker = new(
-        options.Value.CircuitBreakerFailures, TimeSpan.FromMilliseconds(options.Value.CircuitBreakerOpenMs), clock);
+        options.Value.CircuitBreakerMinimumReads,
+        options.Value.CircuitBreakerFailureRatio,
+        TimeSpan.FromMilliseconds(options.Value.CircuitBreakerWindowMs),
+        TimeSpan.FromMilliseconds(options.Value.CircuitBreakerOpenMs),
+        clock);
 
     public CircuitState ProfileReadCircuit => breaker.State;
 
@@ -59,6 +63,7 @@ public sealed partial class DecisionService(
         var decisionId = Guid.CreateVersion7().ToString("N");
         var response = new DecisionResponse(decisionId, customerId, decision.Actions, degraded, engine.ModelVersion, catalog.Version)
         {
+            DegradedReason = fallback,
             Arbitration = decision.Arbitration,
             Debug = decision.Debug,
         };

@@ -55,8 +55,13 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton<OutcomeService>();
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default));
-        builder.Services.AddOpenApi();
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default);
+            // Absent rather than null: debug output, degradedReason and the like only appear when they say something.
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddOpenApi(o => o.AddExamples());
         return builder;
     }
 

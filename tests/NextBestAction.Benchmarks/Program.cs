@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NextBestAction.Benchmarks.Cli;
+using NextBestAction.Benchmarks.Decide;
 using NextBestAction.Benchmarks.Ingest;
 
 namespace NextBestAction.Benchmarks;
@@ -10,7 +11,7 @@ internal static class Program
     /// Every benchmark, one subcommand each. Adding one: a folder with a class implementing
     /// <see cref="IBenchmark"/>, an entry here, and a section in README.md.
     /// </summary>
-    private static IReadOnlyList<IBenchmark> Benchmarks => [new IngestBenchmark()];
+    private static IReadOnlyList<IBenchmark> Benchmarks => [new IngestBenchmark(), new DecideBenchmark()];
 
     private static Task<int> Main(string[] args) =>
         BenchmarkCli.RunAsync(args, [.. Benchmarks.Select(b => b.CreateCommand())]);

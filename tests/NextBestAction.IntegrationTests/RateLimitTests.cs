@@ -164,11 +164,11 @@ public sealed class RateLimitTests(KafkaFixture kafka, RedisServerFixture redis)
         {
             base.ConfigureWebHost(builder);
             // Index 2: the base factory configures keys 0 and 1.
-            builder.UseSetting("Auth:ApiKeys:2:Name", LimitedName);
-            builder.UseSetting("Auth:ApiKeys:2:Key", LimitedKey);
-            builder.UseSetting("Auth:ApiKeys:2:Scopes:0", "decide");
-            builder.UseSetting("Auth:ApiKeys:2:RequestsPerSecond", "0.001");
-            builder.UseSetting("Auth:ApiKeys:2:Burst", $"{Burst}");
+            builder.UseSetting("Auth:ApiKeys:3:Name", LimitedName);
+            builder.UseSetting("Auth:ApiKeys:3:Key", LimitedKey);
+            builder.UseSetting("Auth:ApiKeys:3:Scopes:0", "decide");
+            builder.UseSetting("Auth:ApiKeys:3:RequestsPerSecond", "0.001");
+            builder.UseSetting("Auth:ApiKeys:3:Burst", $"{Burst}");
             builder.UseSetting("Auth:UnauthenticatedRequestsPerSecond", "0.001");
             builder.UseSetting("Auth:UnauthenticatedBurst", $"{Burst}");
             // Decisions need no ingestion; one consumer less on a busy machine.

@@ -73,12 +73,44 @@ public sealed class RedisOutageTests(KafkaFixture kafka, RedisServerFixture shar
         Assert.Empty(kafka.Consume(factory.Topics.DeadLetter, 1, TimeSpan.FromSeconds(2)));
     }
 
+    [Fact]
+    public async Task Decisions_WhileRedisIsDown_AreDegraded200s_TheCircuitOpens_AndRecoversAfterRestart()
+    {
+        using var client = factory!.CreateWebshopClient();
+        var request = new
+        {
+            customerId = $"cust-{factory.Suffix}-breaker",
+            context = new { cart = new[] { new { productId = "p-1", category = "phones", productLine = "pixel", price = 899.0, quantity = 1 } } },
+        };
+        Assert.False((await NbaServerFactory.DecideUntilAsync(client, request, d => !d.Degraded, MaxWait)).Degraded);
+
+        await StopRedisAsync();
+        var reasons = new HashSet<string>(StringComparer.Ordinal);
+        var open = await NbaServerFactory.DecideUntilAsync(client, request, d =>
+        {
+            Assert.True(d.Degraded);
+            Assert.Equal("bundle-pixel", d.Actions[0].ActionId);
+            reasons.Add(d.DegradedReason!);
+            return d.DegradedReason == "circuit_open";
+        }, MaxWait);
+
+        Assert.Equal("circuit_open", open.DegradedReason);
+        Assert.Contains(reasons, r => r is "timeout" or "redis_error");
+
+        redis = RedisServerFixture.StartProcess(port);
+        var recovered = await NbaServerFactory.DecideUntilAsync(client, request, d => !d.Degraded, MaxWait);
+        Assert.False(recovered.Degraded);
+        Assert.Null(recovered.DegradedReason);
+    }
+
     private sealed class OwnRedisFactory(KafkaFixture kafka, RedisServerFixture redis, int port) : NbaServerFactory(kafka, redis)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Redis:Configuration", $"127.0.0.1:{port},connectTimeout=500,syncTimeout=1000,asyncTimeout=1000");
+            builder.UseSetting("Decisions:CircuitBreakerMinimumReads", "3");
+            builder.UseSetting("Decisions:CircuitBreakerOpenMs", "300");
         }
     }
 }

@@ -20,6 +20,9 @@ public sealed record DecisionResponse(
     string ModelVersion,
     string CatalogVersion)
 {
+    /// <summary>Why a fallback was served: timeout, redis_error, circuit_open or unreadable_profile; absent otherwise.</summary>
+    public string? DegradedReason { get; init; }
+
     /// <summary>Which family of action won and why.</summary>
     public Arbitration? Arbitration { get; init; }
 

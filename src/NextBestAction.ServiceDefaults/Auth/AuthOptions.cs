@@ -34,10 +34,10 @@ public sealed class ApiKeyOptions
     /// Sustained rate of this key's token bucket. Far above what one webshop sends by default, so the
     /// limit only stops a runaway or abusive client; fractions (0.5 = one request every 2 s) are allowed.
     /// </summary>
-    public double RequestsPerSecond { get; set; } = 1000;
+    public double RequestsPerSecond { get; set; } = 10_000;
 
     /// <summary>Requests the key may send at once on top of an idle period; at least one second's worth.</summary>
-    public int Burst { get; set; } = 2000;
+    public int Burst { get; set; } = 20_000;
 }
 
 /// <summary>Scopes a key can carry (shared/contracts.md).</summary>

@@ -28,7 +28,7 @@ internal sealed class IngestBenchmark : IBenchmark
 
     public Command CreateCommand()
     {
-        var events = PositiveOption("--events", 200_000, "Events pre-produced for the throughput phase and re-read by the baseline.");
+        var events = BenchmarkOptions.Positive("--events", 200_000, "Events pre-produced for the throughput phase and re-read by the baseline.");
         var rate = new Option<double>("--rate")
         {
             Description = "Open-loop events per second in the freshness phase.",
@@ -41,20 +41,9 @@ internal sealed class IngestBenchmark : IBenchmark
                 r.AddError("--rate must be above 0 and at most 1000000.");
             }
         });
-        var seconds = PositiveOption("--seconds", 20, "Measured duration of the freshness phase, after the warm-up.");
-        var warmup = new Option<int>("--warmup")
-        {
-            Description = "Warm-up seconds of the freshness phase, left out of its figures.",
-            DefaultValueFactory = _ => 5,
-        };
-        warmup.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--warmup must be 0 or more.");
-            }
-        });
-        var customers = PositiveOption("--customers", 10_000, "Simulated customers the events are spread over.");
+        var seconds = BenchmarkOptions.Positive("--seconds", 20, "Measured duration of the freshness phase, after the warm-up.");
+        var warmup = BenchmarkOptions.NotNegative("--warmup", 5, "Warm-up seconds of the freshness phase, left out of its figures.");
+        var customers = BenchmarkOptions.Positive("--customers", 10_000, "Simulated customers the events are spread over.");
         var seed = new Option<int>("--seed")
         {
             Description = "Seed of the simulated webshop.",
@@ -77,19 +66,6 @@ internal sealed class IngestBenchmark : IBenchmark
             parsed.InvocationConfiguration.Output,
             cancellationToken));
         return command;
-    }
-
-    private static Option<int> PositiveOption(string name, int defaultValue, string description)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"{name} must be at least 1.");
-            }
-        });
-        return option;
     }
 
     private static async Task<int> RunAsync(IngestSettings settings, TextWriter output, CancellationToken cancellationToken)

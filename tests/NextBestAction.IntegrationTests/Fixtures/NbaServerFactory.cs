@@ -16,6 +16,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
 {
     public const string WebshopKey = "test-webshop-key-0123456789";
     public const string ReadOnlyKey = "test-readonly-key-0123456789";
+    public const string AdminKey = "test-admin-key-0123456789";
 
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
@@ -49,9 +50,13 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:0:Key"] = WebshopKey,
             ["Auth:ApiKeys:0:Scopes:0"] = "decide",
             ["Auth:ApiKeys:0:Scopes:1"] = "profile:read",
+            ["Auth:ApiKeys:0:Scopes:2"] = "feedback",
             ["Auth:ApiKeys:1:Name"] = "dashboard",
             ["Auth:ApiKeys:1:Key"] = ReadOnlyKey,
             ["Auth:ApiKeys:1:Scopes:0"] = "profile:read",
+            ["Auth:ApiKeys:2:Name"] = "catalog-owner",
+            ["Auth:ApiKeys:2:Key"] = AdminKey,
+            ["Auth:ApiKeys:2:Scopes:0"] = "admin",
         };
         foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))
         {
@@ -67,10 +72,12 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
     /// <summary>The server's own profile store: its Redis connection and its key prefix.</summary>
     public RedisProfileStore ProfileStore => Services.GetRequiredService<RedisProfileStore>();
 
-    public HttpClient CreateWebshopClient()
+    public HttpClient CreateWebshopClient() => CreateClientWithKey(WebshopKey);
+
+    public HttpClient CreateClientWithKey(string apiKey)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", WebshopKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return client;
     }
 
@@ -98,7 +105,22 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
     }
 }
 
-public sealed record DecisionDto(string DecisionId, string CustomerId, List<ActionDto> Actions, bool Degraded, string ModelVersion, string CatalogVersion);
+public sealed record DecisionDto(string DecisionId, string CustomerId, List<ActionDto> Actions, bool Degraded, string ModelVersion, string CatalogVersion)
+{
+    public string? DegradedReason { get; init; }
+
+    public ArbitrationDto? Arbitration { get; init; }
+
+    public DebugDto? Debug { get; init; }
+}
+
+public sealed record ArbitrationDto(string? Family, double ServiceSignal, double BundleSignal, string Reason);
+
+public sealed record DebugDto(List<FilteredDto> Filtered, List<RankedDto> Ranked);
+
+public sealed record FilteredDto(string ActionId, string Stage, string Reason);
+
+public sealed record RankedDto(string ActionId, string Kind, double Score, double Propensity, double ContextWeight, bool Chosen);
 
 public sealed record ActionDto(string ActionId, string Kind, string Title, double Score, double Propensity, double Value, double Probability, List<string> Reasons, List<ContributionDto> Explanation);
 

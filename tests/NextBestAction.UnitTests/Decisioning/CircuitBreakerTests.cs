@@ -4,33 +4,56 @@ namespace NextBestAction.UnitTests.Decisioning;
 
 public sealed class CircuitBreakerTests
 {
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan OpenFor = TimeSpan.FromSeconds(5);
     private readonly ManualClock clock = new(TestEvents.Now);
 
-    [Fact]
-    public void Failures_BelowThreshold_KeepTheCircuitClosed()
-    {
-        var breaker = new CircuitBreaker(3, TimeSpan.FromSeconds(5), clock);
+    private CircuitBreaker Breaker(int minimumReads = 4) => new(minimumReads, 0.5, Window, OpenFor, clock);
 
-        breaker.Failed();
-        breaker.Failed();
+    private static void Report(CircuitBreaker breaker, int succeeded, int failed)
+    {
+        for (var i = 0; i < succeeded; i++)
+        {
+            breaker.Succeeded();
+        }
+
+        for (var i = 0; i < failed; i++)
+        {
+            breaker.Failed();
+        }
+    }
+
+    [Fact]
+    public void Failures_BelowMinimumReads_KeepTheCircuitClosed()
+    {
+        var breaker = Breaker();
+
+        Report(breaker, 0, 3);
 
         Assert.Equal(CircuitState.Closed, breaker.State);
         Assert.True(breaker.TryEnter());
     }
 
     [Fact]
-    public void FailuresInARow_OpenTheCircuit_ThenOneProbeAfterTheOpenPeriod()
+    public void FailuresBelowTheRatio_KeepTheCircuitClosed()
     {
-        var breaker = new CircuitBreaker(3, TimeSpan.FromSeconds(5), clock);
-        for (var i = 0; i < 3; i++)
-        {
-            breaker.Failed();
-        }
+        var breaker = Breaker();
+
+        Report(breaker, 6, 5);
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void FailureRatioReached_OpensTheCircuit_ThenOneProbeAfterTheOpenPeriod()
+    {
+        var breaker = Breaker();
+        Report(breaker, 2, 2);
 
         Assert.Equal(CircuitState.Open, breaker.State);
         Assert.False(breaker.TryEnter());
 
-        clock.Advance(TimeSpan.FromSeconds(5));
+        clock.Advance(OpenFor);
         Assert.Equal(CircuitState.HalfOpen, breaker.State);
         Assert.True(breaker.TryEnter());
         Assert.False(breaker.TryEnter());
@@ -39,14 +62,14 @@ public sealed class CircuitBreakerTests
     [Fact]
     public void SuccessfulProbe_ClosesTheCircuit_FailedProbeOpensItAgain()
     {
-        var breaker = new CircuitBreaker(1, TimeSpan.FromSeconds(5), clock);
+        var breaker = Breaker(minimumReads: 1);
         breaker.Failed();
-        clock.Advance(TimeSpan.FromSeconds(6));
+        clock.Advance(OpenFor + TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryEnter());
         breaker.Failed();
         Assert.False(breaker.TryEnter());
 
-        clock.Advance(TimeSpan.FromSeconds(6));
+        clock.Advance(OpenFor + TimeSpan.FromSeconds(1));
         Assert.True(breaker.TryEnter());
         breaker.Succeeded();
 
@@ -56,13 +79,13 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void Success_ResetsTheCountOfFailuresInARow()
+    public void OldWindow_IsForgotten()
     {
-        var breaker = new CircuitBreaker(2, TimeSpan.FromSeconds(5), clock);
+        var breaker = Breaker();
+        Report(breaker, 0, 3);
 
-        breaker.Failed();
-        breaker.Succeeded();
-        breaker.Failed();
+        clock.Advance(Window);
+        Report(breaker, 3, 1);
 
         Assert.Equal(CircuitState.Closed, breaker.State);
     }

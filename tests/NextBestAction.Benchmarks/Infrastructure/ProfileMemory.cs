@@ -2,7 +2,7 @@ using NextBestAction.Profiles;
 using NextBestAction.Simulator;
 using StackExchange.Redis;
 
-namespace NextBestAction.Benchmarks.Ingest;
+namespace NextBestAction.Benchmarks.Infrastructure;
 
 /// <summary>
 /// What one customer's profile costs in Redis: <c>MEMORY USAGE</c> of the profile, temporary-data and version

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.IntegrationTests.Reliability;
+
+namespace NextBestAction.IntegrationTests;
+
+/// <summary>
+/// A decision's life after the response, over HTTP with real redis-server and the Kafka mock cluster: its record
+/// on nba.decisions, its impressions against the contact caps, its outcome and the cool-down a decline starts.
+/// </summary>
+public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture redis)
+    : RunningServerTests<NbaServerFactory>(new NbaServerFactory(kafka, redis))
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    private static object Request(string customerId, string productLine = "galaxy-s", bool debug = false, bool dryRun = false) => new
+    {
+        customerId,
+        touchpoint = "checkout",
+        channel = "web",
+        context = new { cart = new[] { new { productId = "p-phone-1", category = "phones", productLine, price = 899.0, quantity = 1 } } },
+        maxActions = 1,
+        debug,
+        dryRun,
+    };
+
+    private string Customer(string name) => $"cust-{Factory.Suffix}-{name}";
+
+    private static async Task<DecisionDto> DecideAsync(HttpClient client, object request)
+    {
+        using var response = await client.PostAsJsonAsync("/v1/decisions", request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<DecisionDto>())!;
+    }
+
+    private static Task<HttpResponseMessage> OutcomeAsync(HttpClient client, string decisionId, string actionId, string outcome) =>
+        client.PostAsJsonAsync($"/v1/decisions/{decisionId}/outcome", new { actionId, outcome });
+
+    /// <summary>The decision record is written after the response; an outcome posted earlier gets 404, so wait for it.</summary>
+    private static async Task<HttpResponseMessage> FirstOutcomeAsync(HttpClient client, string decisionId, string actionId, string outcome)
+    {
+        var deadline = DateTime.UtcNow + MaxWait;
+        while (true)
+        {
+            var response = await OutcomeAsync(client, decisionId, actionId, outcome);
+            if (response.StatusCode != HttpStatusCode.NotFound || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(Poll);
+        }
+    }
+
+    [Fact]
+    public async Task Decision_IsLoggedToKafkaWithInputsCandidatesChoiceAndVersions()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var decision = await DecideAsync(client, Request(Customer("log")));
+
+        var records = kafka.Consume(Factory.Topics.Decisions, 1, MaxWait);
+
+        var record = Assert.Single(records);
+        Assert.Equal(decision.CustomerId, record.Message.Key);
+        using var json = JsonDocument.Parse(record.Message.Value);
+        var root = json.RootElement;
+        Assert.Equal("decision.logged", root.GetProperty("type").GetString());
+        Assert.Equal(decision.DecisionId, root.GetProperty("id").GetString());
+        var data = root.GetProperty("data");
+        Assert.Equal(decision.CatalogVersion, data.GetProperty("catalogVersion").GetString());
+        Assert.Equal(decision.ModelVersion, data.GetProperty("modelVersion").GetString());
+        Assert.Equal(899.0, data.GetProperty("features").GetProperty("cart.value").GetDouble());
+        var candidates = data.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.Contains(candidates, c => c.GetProperty("actionId").GetString() == decision.Actions[0].ActionId
+            && Math.Abs(c.GetProperty("score").GetDouble() - decision.Actions[0].Score) < 1e-4);
+        var chosen = Assert.Single(data.GetProperty("chosen").EnumerateArray());
+        Assert.Equal(decision.Actions[0].ActionId, chosen.GetProperty("actionId").GetString());
+        Assert.Equal(1.0, chosen.GetProperty("probability").GetDouble());
+        Assert.Equal("checkout", data.GetProperty("touchpoint").GetString());
+    }
+
+    [Fact]
+    public async Task DryRun_IsNotLoggedAndCannotGetAnOutcome()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var customer = Customer("dry");
+        var dry = await DecideAsync(client, Request(customer, dryRun: true));
+        var real = await DecideAsync(client, Request(customer));
+
+        using var outcome = await FirstOutcomeAsync(client, real.DecisionId, real.Actions[0].ActionId, "accepted");
+        Assert.Equal(HttpStatusCode.OK, outcome.StatusCode);
+        using var dryOutcome = await OutcomeAsync(client, dry.DecisionId, dry.Actions[0].ActionId, "accepted");
+        Assert.Equal(HttpStatusCode.NotFound, dryOutcome.StatusCode);
+        // One customer's records share a partition in the order they were queued: had the dry run (asked first)
+        // been logged, it would come first.
+        var first = Assert.Single(kafka.Consume(Factory.Topics.Decisions, 1, MaxWait));
+        using var logged = JsonDocument.Parse(first.Message.Value);
+        Assert.Equal(real.DecisionId, logged.RootElement.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Decline_IsRecordedOnce_PublishedAsFeedback_AndStartsTheCooldown()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var customer = Customer("decline");
+        var decision = await DecideAsync(client, Request(customer));
+        Assert.Equal("bundle-galaxy-s", decision.Actions[0].ActionId);
+
+        using var declined = await FirstOutcomeAsync(client, decision.DecisionId, "bundle-galaxy-s", "declined");
+        using var repeated = await OutcomeAsync(client, decision.DecisionId, "bundle-galaxy-s", "declined");
+        using var conflicting = await OutcomeAsync(client, decision.DecisionId, "bundle-galaxy-s", "accepted");
+
+        Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
+        Assert.False((await declined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadyRecorded").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, repeated.StatusCode);
+        Assert.True((await repeated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("alreadyRecorded").GetBoolean());
+        Assert.Equal(HttpStatusCode.Conflict, conflicting.StatusCode);
+
+        var feedback = Assert.Single(kafka.Consume(Factory.Topics.Feedback, 1, MaxWait), r => r.Message.Key == customer);
+        using var feedbackEvent = JsonDocument.Parse(feedback.Message.Value);
+        Assert.Equal("offer.declined", feedbackEvent.RootElement.GetProperty("type").GetString());
+        Assert.Equal(decision.DecisionId, feedbackEvent.RootElement.GetProperty("data").GetProperty("decisionId").GetString());
+
+        var next = await DecideAsync(client, Request(customer, debug: true, dryRun: true));
+        Assert.NotEqual("bundle-galaxy-s", next.Actions[0].ActionId);
+        var filtered = Assert.Single(next.Debug!.Filtered, f => f.ActionId == "bundle-galaxy-s");
+        Assert.Equal("contact_policy", filtered.Stage);
+        Assert.Contains("cool-down", filtered.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outcome_BadRequests_GetProblemResponses()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var decision = await DecideAsync(client, Request(Customer("bad-outcome")));
+        using var first = await FirstOutcomeAsync(client, decision.DecisionId, decision.Actions[0].ActionId, "ignored");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        using var unknownDecision = await OutcomeAsync(client, "no-such-decision", "bundle-galaxy-s", "accepted");
+        using var otherAction = await OutcomeAsync(client, decision.DecisionId, "bundle-iphone", "accepted");
+        using var badOutcome = await OutcomeAsync(client, decision.DecisionId, decision.Actions[0].ActionId, "maybe");
+        using var malformed = await client.PostAsync($"/v1/decisions/{decision.DecisionId}/outcome", new StringContent("{", Encoding.UTF8, "application/json"));
+        using var readOnly = Factory.CreateClientWithKey(NbaServerFactory.ReadOnlyKey);
+        using var forbidden = await OutcomeAsync(readOnly, decision.DecisionId, decision.Actions[0].ActionId, "accepted");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknownDecision.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, otherAction.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badOutcome.StatusCode);
+        Assert.Contains("outcome must be one of accepted, declined, ignored", await badOutcome.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.All([unknownDecision, otherAction, badOutcome, malformed, forbidden],
+            r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
+    }
+
+    [Fact]
+    public async Task Impressions_CountAgainstTheDailyCap()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var customer = Customer("cap");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("bundle-galaxy-s", (await DecideAsync(client, Request(customer))).Actions[0].ActionId);
+        }
+
+        // Impressions are written after the response; poll with dry runs, which count nothing.
+        DecisionDto? capped = null;
+        await Wait.UntilAsync(async () =>
+        {
+            capped = await DecideAsync(client, Request(customer, debug: true, dryRun: true));
+            return capped.Actions[0].ActionId != "bundle-galaxy-s";
+        }, MaxWait, Poll);
+
+        var filtered = Assert.Single(capped!.Debug!.Filtered, f => f.ActionId == "bundle-galaxy-s");
+        Assert.Equal("shown 3 time(s) today; the cap is 3 per day", filtered.Reason);
+    }
+
+    [Fact]
+    public async Task Debug_ExplainsEveryOtherActionAndTheFamilyChoice()
+    {
+        using var client = Factory.CreateWebshopClient();
+
+        var decision = await DecideAsync(client, Request(Customer("debug"), debug: true, dryRun: true));
+
+        Assert.NotNull(decision.Debug);
+        Assert.NotNull(decision.Arbitration);
+        Assert.Equal("bundle", decision.Arbitration!.Family);
+        Assert.Contains(decision.Debug!.Filtered, f => f.ActionId == "bundle-iphone" && f.Stage == "eligibility");
+        Assert.Contains(decision.Debug.Ranked, r => r.ActionId == "bundle-galaxy-s" && r.Chosen);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListsTheRoutesWithExamples()
+    {
+        using var client = Factory.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/v1/decisions", out var decide));
+        Assert.True(paths.TryGetProperty("/v1/decisions/{decisionId}/outcome", out _));
+        var example = decide.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("checkout", example.GetProperty("touchpoint").GetString());
+    }
+}
