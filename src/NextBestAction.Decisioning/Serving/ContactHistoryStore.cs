@@ -8,13 +8,17 @@ namespace NextBestAction.Decisioning.Serving;
 /// <summary>
 /// The contact history of each customer in one Redis hash next to the profile (same hash tag): impression
 /// counters per action per UTC day (<c>i:{day}:{actionId}</c>, <c>i:{day}:*</c> for marketing overall) and the
-/// last decline per action (<c>d:{actionId}</c>, Unix seconds). A script increments and prunes days older than
-/// a week in one step; the key expires after a month without contact.
+/// last decline per action (<c>d:{actionId}</c>, Unix seconds). A script increments and, once the hash has grown
+/// past a few dozen fields, prunes days older than a week in the same step (readers ignore old days anyway, so
+/// pruning only bounds the size); the key expires after a month without contact.
 /// </summary>
 public sealed class ContactHistoryStore(RedisProfileStore profiles)
 {
     /// <summary>Longer than the longest cool-down a catalog may set, so a decline is remembered for it.</summary>
     public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(Catalog.CatalogLoader.MaxCooldownHours + 24);
+
+    /// <summary>Fields a hash may hold before the script scans it for old days; most customers never get there.</summary>
+    private const int PruneAbove = 48;
 
     private static readonly LuaScript Increment = LuaScript.Prepare(
         """
@@ -22,11 +26,13 @@ public sealed class ContactHistoryStore(RedisProfileStore profiles)
         for field in string.gmatch(@fields, '[^\n]+') do
           redis.call('HINCRBY', @key, field, 1)
         end
-        for _, field in ipairs(redis.call('HKEYS', @key)) do
-          if string.sub(field, 1, 2) == 'i:' then
-            local day = tonumber(string.sub(field, 3, string.find(field, ':', 3, true) - 1))
-            if day ~= nil and day < oldest then
-              redis.call('HDEL', @key, field)
+        if redis.call('HLEN', @key) > tonumber(@pruneAbove) then
+          for _, field in ipairs(redis.call('HKEYS', @key)) do
+            if string.sub(field, 1, 2) == 'i:' then
+              local day = tonumber(string.sub(field, 3, string.find(field, ':', 3, true) - 1))
+              if day ~= nil and day < oldest then
+                redis.call('HDEL', @key, field)
+              end
             end
           end
         end
@@ -56,6 +62,7 @@ public sealed class ContactHistoryStore(RedisProfileStore profiles)
             key = (RedisKey)profiles.Keys.Contacts(customerId),
             fields = string.Join('\n', fields),
             oldestDay = (day - ContactHistory.WeekDays + 1).ToString(CultureInfo.InvariantCulture),
+            pruneAbove = PruneAbove.ToString(CultureInfo.InvariantCulture),
             lifetimeMs = ((long)KeyLifetime.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
         });
     }

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
+using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.Profiles;
+using StackExchange.Redis;
+
+namespace NextBestAction.IntegrationTests;
+
+/// <summary>The contact history's script and reads against a real redis-server and the embedded Garnet.</summary>
+public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFixture garnet)
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    public static TheoryData<string> Backends => ["redis-server", "garnet"];
+
+    private (ContactHistoryStore Store, RedisProfileStore Profiles, IDatabase Db) Store(string backend)
+    {
+        var connection = backend == "garnet" ? garnet.Connection : redis.Connection;
+        var profiles = new RedisProfileStore(connection, Options.Create(new RedisOptions { Configuration = "unused", KeyPrefix = $"c{Guid.NewGuid():N}"[..12] }));
+        return (new ContactHistoryStore(profiles), profiles, connection.GetDatabase());
+    }
+
+    private static async Task<ContactHistory> ReadAsync(ContactHistoryStore store, IDatabase db, string customerId) =>
+        ContactHistory.FromEntries(await store.QueueRead(db, customerId), Now);
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Impressions_AreCountedPerActionAndOverallForMarketing(string backend)
+    {
+        var (store, _, db) = Store(backend);
+
+        await store.RecordImpressionsAsync(db, "cust-1", [("bundle-a", true), ("service-b", false)], Now);
+        await store.RecordImpressionsAsync(db, "cust-1", [("bundle-a", true)], Now);
+        var history = await ReadAsync(store, db, "cust-1");
+
+        Assert.Equal((2, 2), history.Shown("bundle-a"));
+        Assert.Equal((1, 1), history.Shown("service-b"));
+        Assert.Equal((2, 2), (history.OverallToday, history.OverallWeek));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task GrownHash_IsPrunedOfDaysOlderThanAWeek_AndTheKeyExpires(string backend)
+    {
+        var (store, profiles, db) = Store(backend);
+        var key = profiles.Keys.Contacts("cust-2");
+        var today = ContactHistory.DayNumber(Now);
+        var old = Enumerable.Range(0, 60).Select(i => new HashEntry(ContactHistory.ImpressionField(today - 8 - (i % 5), $"a{i}"), 1)).ToArray();
+        await db.HashSetAsync(key, old);
+        await db.HashSetAsync(key, ContactHistory.ImpressionField(today - 2, "kept"), 4);
+
+        await store.RecordImpressionsAsync(db, "cust-2", [("bundle-a", true)], Now);
+
+        var fields = (await db.HashKeysAsync(key)).Select(f => (string)f!).Order().ToList();
+        Assert.Equal(
+            new[] { ContactHistory.ImpressionField(today - 2, "kept"), ContactHistory.ImpressionField(today, ContactHistory.OverallField), ContactHistory.ImpressionField(today, "bundle-a") }.Order(),
+            fields);
+        var ttl = await db.KeyTimeToLiveAsync(key);
+        Assert.NotNull(ttl);
+        Assert.True(ttl > TimeSpan.FromDays(30));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task Decline_IsReadBack(string backend)
+    {
+        var (store, _, db) = Store(backend);
+        var at = DateTimeOffset.FromUnixTimeSeconds(Now.ToUnixTimeSeconds() - 3600);
+
+        await store.RecordDeclineAsync("cust-3", "bundle-a", at);
+
+        Assert.Equal(at, (await ReadAsync(store, db, "cust-3")).LastDeclined("bundle-a"));
+    }
+}
