@@ -12,10 +12,6 @@ public static class ProfileInsights
             .Where(kv => IsRelevant(profile, kv.Key, now, rules))
             .ToDictionary(kv => kv.Key, kv => kv.Value.ValueAt(now, rules.InterestHalfLife), StringComparer.Ordinal);
 
-    /// <summary>Product-line affinity decayed to <paramref name="now"/>.</summary>
-    public static IReadOnlyDictionary<string, double> ProductLineAffinity(this CustomerProfile profile, DateTimeOffset now, ProfileRules rules) =>
-        profile.ProductLineInterest.ToDictionary(kv => kv.Key, kv => kv.Value.ValueAt(now, rules.InterestHalfLife), StringComparer.Ordinal);
-
     /// <summary>A life-stage category (pregnancy, baby) stops counting once its horizon since the first event has passed.</summary>
     public static bool IsRelevant(this CustomerProfile profile, string category, DateTimeOffset now, ProfileRules rules) =>
         !rules.LifeStageHorizonDays.TryGetValue(category, out var horizonDays)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NextBestAction.Benchmarks.Cli;
 using NextBestAction.Benchmarks.Decide;
+using NextBestAction.Benchmarks.Engine;
 using NextBestAction.Benchmarks.Ingest;
 
 namespace NextBestAction.Benchmarks;
@@ -11,7 +12,7 @@ internal static class Program
     /// Every benchmark, one subcommand each. Adding one: a folder with a class implementing
     /// <see cref="IBenchmark"/>, an entry here, and a section in README.md.
     /// </summary>
-    private static IReadOnlyList<IBenchmark> Benchmarks => [new IngestBenchmark(), new DecideBenchmark()];
+    private static IReadOnlyList<IBenchmark> Benchmarks => [new IngestBenchmark(), new DecideBenchmark(), new EngineBenchmark()];
 
     private static Task<int> Main(string[] args) =>
         BenchmarkCli.RunAsync(args, [.. Benchmarks.Select(b => b.CreateCommand())]);

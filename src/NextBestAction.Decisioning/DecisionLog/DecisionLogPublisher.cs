@@ -131,29 +131,26 @@ public sealed partial class DecisionLogPublisher : BackgroundService
     {
         var decision = served.Decision;
         var scope = new RuleScope(decision.Features);
-        var customerFeatures = new Dictionary<string, double>(StringComparer.Ordinal);
-        var actionAttributes = new List<(string Name, Func<RuleScope, double> Get)>();
-        foreach (var (name, get) in DecisionAttributes.Numeric)
-        {
-            if (name.StartsWith("action.", StringComparison.Ordinal))
-            {
-                actionAttributes.Add((name, get));
-                continue;
-            }
+        // Customer-level attributes never read the action, so the scope needs none here.
+        var customerFeatures = FeatureSchema.Customer.Read(scope);
 
-            // Customer-level attributes never read the action, so the scope needs none here.
-            customerFeatures[name] = get(scope);
-        }
-
-        var candidates = new List<LoggedCandidate>(decision.Candidates.Count);
-        foreach (var c in decision.Candidates)
+        var scored = decision.Candidates;
+        var candidates = new List<LoggedCandidate>(scored.Count);
+        for (var i = 0; i < scored.Count; i++)
         {
+            var c = scored[i];
             scope.Action = c.Action;
             candidates.Add(new LoggedCandidate(c.Action.Id, c.Action.Kind, c.Propensity, c.ContextWeight, c.Action.Value, c.Action.Lever, c.Score,
-                actionAttributes.ToDictionary(a => a.Name, a => a.Get(scope), StringComparer.Ordinal)));
+                FeatureSchema.Action.Read(scope)));
         }
 
-        var chosen = decision.Picks.Select((p, i) => new LoggedChoice(p.Candidate.Action.Id, i + 1, p.Probability)).ToList();
+        var picks = decision.Picks;
+        var chosen = new List<LoggedChoice>(picks.Count);
+        for (var i = 0; i < picks.Count; i++)
+        {
+            chosen.Add(new LoggedChoice(picks[i].Candidate.Action.Id, i + 1, picks[i].Probability));
+        }
+
         return new DecisionLogRecord(served.DecisionId, served.CustomerId, served.At, served.Request.Touchpoint, served.Request.Channel,
             served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Request.Context?.Cart ?? [],
             customerFeatures, decision.Arbitration, candidates, chosen, decision.FilteredCount);

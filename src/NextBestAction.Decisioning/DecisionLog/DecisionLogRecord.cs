@@ -1,3 +1,7 @@
+using System.Collections;
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using NextBestAction.Decisioning.Engine;
 
 namespace NextBestAction.Decisioning.DecisionLog;
@@ -18,7 +22,7 @@ public sealed record DecisionLogRecord(
     string CatalogVersion,
     string Policy,
     IReadOnlyList<RequestCartItem> Cart,
-    IReadOnlyDictionary<string, double> Features,
+    [property: JsonConverter(typeof(FeatureValuesJsonConverter))] IReadOnlyDictionary<string, double> Features,
     Arbitration Arbitration,
     IReadOnlyList<LoggedCandidate> Candidates,
     IReadOnlyList<LoggedChoice> Chosen,
@@ -33,6 +37,157 @@ public sealed record LoggedCandidate(
     double Value,
     double Lever,
     double Score,
-    IReadOnlyDictionary<string, double> Features);
+    [property: JsonConverter(typeof(FeatureValuesJsonConverter))] IReadOnlyDictionary<string, double> Features);
 
 public sealed record LoggedChoice(string ActionId, int Rank, double Probability);
+
+/// <summary>
+/// The numeric attributes (<see cref="DecisionAttributes.Numeric"/>) the log records, in their order, split into
+/// customer-level and action-level ones. Names, getters and JSON-encoded names are built once and shared by every
+/// record; a record or candidate holds only its array of values.
+/// </summary>
+internal sealed class FeatureSchema
+{
+    private const string ActionPrefix = "action.";
+
+    private readonly Func<RuleScope, double>[] getters;
+    private readonly FrozenDictionary<string, int> indexOf;
+
+    private FeatureSchema(IEnumerable<(string Name, Func<RuleScope, double> Get)> attributes)
+    {
+        var list = attributes.ToList();
+        Names = [.. list.Select(a => a.Name)];
+        EncodedNames = [.. Names.Select(n => JsonEncodedText.Encode(n))];
+        getters = [.. list.Select(a => a.Get)];
+        indexOf = Names.Select((name, i) => KeyValuePair.Create(name, i)).ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Attributes of the customer and the request; they never read the action.</summary>
+    public static FeatureSchema Customer { get; } =
+        new(DecisionAttributes.Numeric.Where(a => !a.Name.StartsWith(ActionPrefix, StringComparison.Ordinal)));
+
+    /// <summary>Attributes of the action under consideration (<c>action.*</c>).</summary>
+    public static FeatureSchema Action { get; } =
+        new(DecisionAttributes.Numeric.Where(a => a.Name.StartsWith(ActionPrefix, StringComparison.Ordinal)));
+
+    public string[] Names { get; }
+
+    public JsonEncodedText[] EncodedNames { get; }
+
+    public FeatureValues Read(RuleScope scope)
+    {
+        var values = new double[getters.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = getters[i](scope);
+        }
+
+        return new FeatureValues(this, values);
+    }
+
+    public bool TryGetIndex(string name, out int index) => indexOf.TryGetValue(name, out index);
+}
+
+/// <summary>Feature values by name: the shared names of a <see cref="FeatureSchema"/> and one array of values.</summary>
+internal sealed class FeatureValues(FeatureSchema schema, double[] values) : IReadOnlyDictionary<string, double>
+{
+    public FeatureSchema Schema => schema;
+
+    public ReadOnlySpan<double> Values => values;
+
+    public int Count => values.Length;
+
+    public IEnumerable<string> Keys => schema.Names;
+
+    IEnumerable<double> IReadOnlyDictionary<string, double>.Values => values;
+
+    public double this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no feature \"{key}\"");
+
+    public bool ContainsKey(string key) => schema.TryGetIndex(key, out _);
+
+    public bool TryGetValue(string key, out double value)
+    {
+        var found = schema.TryGetIndex(key, out var index);
+        value = found ? values[index] : 0;
+        return found;
+    }
+
+    public IEnumerator<KeyValuePair<string, double>> GetEnumerator()
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            yield return KeyValuePair.Create(schema.Names[i], values[i]);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
+/// Writes feature values as a JSON object name -> value, byte for byte as the serializer writes a dictionary, but from
+/// the shared pre-encoded names and the values array without enumerating key-value pairs. Reads any such object.
+/// </summary>
+internal sealed class FeatureValuesJsonConverter : JsonConverter<IReadOnlyDictionary<string, double>>
+{
+    /// <summary>
+    /// Below this magnitude the writer formats a whole double as plain digits, exactly as the same long; larger ones
+    /// (where the double formatter may choose exponent notation) are left to it.
+    /// </summary>
+    private const double PlainDigitsBelow = 1e15;
+
+    public override IReadOnlyDictionary<string, double> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("feature values must be a JSON object of numbers");
+        }
+
+        var features = new Dictionary<string, double>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            features[name] = reader.GetDouble();
+        }
+
+        return features;
+    }
+
+    public override void Write(Utf8JsonWriter writer, IReadOnlyDictionary<string, double> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        if (value is FeatureValues features)
+        {
+            var names = features.Schema.EncodedNames;
+            var values = features.Values;
+            for (var i = 0; i < values.Length; i++)
+            {
+                WriteNumber(writer, names[i], values[i]);
+            }
+        }
+        else
+        {
+            foreach (var (name, number) in value)
+            {
+                writer.WriteNumber(name, number);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Most features are counts, flags or whole amounts; formatting those as integers skips the far costlier shortest
+    /// round-trip search for doubles and gives the same text. Negative zero stays a double ("-0").
+    /// </summary>
+    private static void WriteNumber(Utf8JsonWriter writer, JsonEncodedText name, double value)
+    {
+        if (Math.Abs(value) < PlainDigitsBelow && value == Math.Truncate(value) && (value != 0 || !double.IsNegative(value)))
+        {
+            writer.WriteNumber(name, (long)value);
+            return;
+        }
+
+        writer.WriteNumber(name, value);
+    }
+}

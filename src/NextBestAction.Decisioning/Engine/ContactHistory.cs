@@ -47,22 +47,50 @@ public sealed class ContactHistory
     public const string OverallField = "*";
 
     /// <summary>The history from the customer's contact hash.</summary>
-    public static ContactHistory FromEntries(HashEntry[] entries, DateTimeOffset now) =>
-        entries.Length == 0 ? Empty : FromFields(entries.Select(e => KeyValuePair.Create((string)e.Name!, (long)e.Value)), now);
+    public static ContactHistory FromEntries(HashEntry[] entries, DateTimeOffset now)
+    {
+        if (entries.Length == 0)
+        {
+            return Empty;
+        }
+
+        // Read field by field, without a LINQ projection: this runs on every decision.
+        var reader = new FieldReader(now);
+        foreach (var entry in entries)
+        {
+            reader.Add((string)entry.Name!, (long)entry.Value);
+        }
+
+        return reader.ToHistory();
+    }
 
     /// <summary>Reads the hash fields; unknown or malformed fields are skipped, old days ignored.</summary>
     public static ContactHistory FromFields(IEnumerable<KeyValuePair<string, long>> fields, DateTimeOffset now)
     {
-        var today = DayNumber(now);
-        var perAction = new Dictionary<string, (int Today, int Week)>(StringComparer.Ordinal);
-        var declined = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        int overallToday = 0, overallWeek = 0;
+        var reader = new FieldReader(now);
         foreach (var (field, value) in fields)
+        {
+            reader.Add(field, value);
+        }
+
+        return reader.ToHistory();
+    }
+
+    /// <summary>The counters, added up field by field.</summary>
+    private struct FieldReader(DateTimeOffset now)
+    {
+        private readonly int today = DayNumber(now);
+        private readonly Dictionary<string, (int Today, int Week)> perAction = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, DateTimeOffset> declined = new(StringComparer.Ordinal);
+        private int overallToday;
+        private int overallWeek;
+
+        public void Add(string field, long value)
         {
             if (field.StartsWith("d:", StringComparison.Ordinal))
             {
                 declined[field[2..]] = DateTimeOffset.FromUnixTimeSeconds(value);
-                continue;
+                return;
             }
 
             var separator = field.IndexOf(':', 2);
@@ -70,7 +98,7 @@ public sealed class ContactHistory
                 || !int.TryParse(field.AsSpan(2, separator - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var day)
                 || day > today || today - day >= WeekDays)
             {
-                continue;
+                return;
             }
 
             var count = (int)Math.Min(value, int.MaxValue);
@@ -79,13 +107,13 @@ public sealed class ContactHistory
             {
                 overallWeek += count;
                 overallToday += day == today ? count : 0;
-                continue;
+                return;
             }
 
             var (t, w) = perAction.GetValueOrDefault(actionId);
             perAction[actionId] = (t + (day == today ? count : 0), w + count);
         }
 
-        return new ContactHistory(perAction, overallToday, overallWeek, declined);
+        public readonly ContactHistory ToHistory() => new(perAction, overallToday, overallWeek, declined);
     }
 }

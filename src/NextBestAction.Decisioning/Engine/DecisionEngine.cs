@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Profiles;
 
@@ -50,9 +51,13 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         var filtered = input.Debug ? new List<FilteredAction>() : null;
         var filteredCount = 0;
         var candidates = new List<ScoredCandidate>();
+        var weights = new ContextWeights(catalog, features.Touchpoint);
 
-        foreach (var action in catalog.Actions)
+        // Indexed loops over the catalog's lists: foreach over IReadOnlyList allocates an enumerator each time.
+        var actions = catalog.Actions;
+        for (var a = 0; a < actions.Count; a++)
         {
+            var action = actions[a];
             scope.Action = action;
             if (IsFiltered(scope, catalog, filtered))
             {
@@ -61,30 +66,29 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
             }
 
             var propensity = model.Predict(scope, null);
-            var weight = catalog.ContextWeight(features.Touchpoint, action.Kind);
+            var weight = weights.Of(action.Kind);
             candidates.Add(new ScoredCandidate(action, propensity, weight, propensity * weight * action.Value * action.Lever));
         }
 
         var arbitration = FamilyArbitration.Decide(features, candidates, scope);
-        var ranked = candidates
-            .OrderByDescending(c => c.Action.Kind == arbitration.Family)
-            .ThenByDescending(c => c.Score)
-            .ThenBy(c => c.Action.Id, StringComparer.Ordinal)
-            .ToList();
+        var ranked = new List<ScoredCandidate>(candidates);
+        CollectionsMarshal.AsSpan(ranked).Sort(new RankOrder(arbitration.Family));
         var picks = new List<(ScoredCandidate Candidate, double Probability)>(input.MaxActions);
         policy.Choose(ranked, input.MaxActions, picks);
 
-        var actions = new List<ChosenAction>(picks.Count);
+        var chosen = new List<ChosenAction>(picks.Count);
+        // One buffer for the model's shares of every explained action; each explanation is a list of its own.
+        List<FeatureContribution>? contributions = null;
         foreach (var (candidate, probability) in picks)
         {
             scope.Action = candidate.Action;
-            actions.Add(Explain(scope, candidate, probability, input, isFirst: actions.Count == 0, arbitration));
+            chosen.Add(Explain(scope, candidate, probability, input, isFirst: chosen.Count == 0, arbitration, contributions ??= []));
         }
 
         var debug = filtered is null ? null : new DecisionDebug(filtered,
             [.. ranked.Select(c => new RankedAction(c.Action.Id, c.Action.Kind, Round(c.Score), Round(c.Propensity), c.ContextWeight,
                 picks.Exists(p => ReferenceEquals(p.Candidate, c))))]);
-        return new EngineDecision(actions, arbitration, candidates, picks, features, filteredCount, debug);
+        return new EngineDecision(chosen, arbitration, candidates, picks, features, filteredCount, debug);
     }
 
     /// <summary>
@@ -107,8 +111,10 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
             return true;
         }
 
-        foreach (var rule in action.Eligibility)
+        var eligibility = action.Eligibility;
+        for (var i = 0; i < eligibility.Count; i++)
         {
+            var rule = eligibility[i];
             if (!rule.Evaluate(scope))
             {
                 filtered?.Add(new(action.Id, FilterStages.Eligibility, $"rule not met: {rule.Text}"));
@@ -116,8 +122,10 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
             }
         }
 
-        foreach (var suppression in catalog.Suppressions)
+        var suppressions = catalog.Suppressions;
+        for (var i = 0; i < suppressions.Count; i++)
         {
+            var suppression = suppressions[i];
             if (suppression.AppliesToKind(action.Kind) && suppression.When.Evaluate(scope))
             {
                 filtered?.Add(new(action.Id, FilterStages.Suppression, $"{suppression.Id}: {suppression.Reason} ({suppression.When.Text})"));
@@ -184,12 +192,17 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         return fromHistory > fromProfile || fromProfile is null ? fromHistory : fromProfile;
     }
 
-    private ChosenAction Explain(RuleScope scope, ScoredCandidate candidate, double probability, DecisionInput input, bool isFirst, Arbitration arbitration)
+    private ChosenAction Explain(
+        RuleScope scope, ScoredCandidate candidate, double probability, DecisionInput input, bool isFirst, Arbitration arbitration,
+        List<FeatureContribution> contributions)
     {
-        var contributions = new List<FeatureContribution>();
         model.Predict(scope, contributions);
         var scale = candidate.ContextWeight * candidate.Action.Value * candidate.Action.Lever;
-        var explanation = contributions.ConvertAll(c => c with { Contribution = Round(c.Contribution * scale) });
+        var explanation = new List<FeatureContribution>(contributions.Count);
+        foreach (var c in contributions)
+        {
+            explanation.Add(c with { Contribution = Round(c.Contribution * scale) });
+        }
 
         var reasons = new List<string>();
         if (isFirst && arbitration.Family is not null)
@@ -197,10 +210,10 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
             reasons.Add(arbitration.Reason);
         }
 
-        foreach (var c in contributions.Where(c => c.Contribution > 0 && ReasonCodes.Has(c.Feature))
-                     .OrderByDescending(c => c.Contribution).Take(MaxReasonsFromContributions))
+        Span<int> strongest = stackalloc int[MaxReasonsFromContributions];
+        foreach (var i in strongest[..StrongestWithReason(contributions, strongest)])
         {
-            reasons.Add(ReasonCodes.Describe(c.Feature, scope));
+            reasons.Add(ReasonCodes.Describe(contributions[i].Feature, scope));
         }
 
         if (reasons.Count == (isFirst && arbitration.Family is not null ? 1 : 0))
@@ -227,7 +240,74 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
             Explanation: explanation);
     }
 
+    /// <summary>
+    /// Fills <paramref name="top"/> with the indexes of the largest positive contributions that have a reason text,
+    /// largest first, ties in the model's order (as a stable sort would), and returns how many it found.
+    /// </summary>
+    private static int StrongestWithReason(List<FeatureContribution> contributions, Span<int> top)
+    {
+        var count = 0;
+        for (var i = 0; i < contributions.Count; i++)
+        {
+            var c = contributions[i];
+            if (!(c.Contribution > 0) || !ReasonCodes.Has(c.Feature))
+            {
+                continue;
+            }
+
+            var at = count;
+            while (at > 0 && contributions[top[at - 1]].Contribution < c.Contribution)
+            {
+                at--;
+            }
+
+            if (at == top.Length)
+            {
+                continue;
+            }
+
+            count = Math.Min(count + 1, top.Length);
+            top[at..(count - 1)].CopyTo(top[(at + 1)..]);
+            top[at] = i;
+        }
+
+        return count;
+    }
+
     private static double Round(double value) => Math.Round(value, 6);
+
+    /// <summary>The catalog's context weight of each kind at this touch point, looked up once per decision rather than per candidate.</summary>
+    private readonly struct ContextWeights(ActionCatalog catalog, string touchpoint)
+    {
+        private readonly double bundle = catalog.ContextWeight(touchpoint, ActionKinds.Bundle);
+        private readonly double service = catalog.ContextWeight(touchpoint, ActionKinds.Service);
+
+        public double Of(string kind) => kind switch
+        {
+            ActionKinds.Bundle => bundle,
+            ActionKinds.Service => service,
+            _ => catalog.ContextWeight(touchpoint, kind),
+        };
+    }
+
+    /// <summary>
+    /// The arbitrated family first, then the higher score, then the action id (ordinal). Ids are unique in a catalog,
+    /// so the order is total and an unstable sort ranks exactly as a stable one.
+    /// </summary>
+    private readonly struct RankOrder(string? family) : IComparer<ScoredCandidate>
+    {
+        public int Compare(ScoredCandidate? x, ScoredCandidate? y)
+        {
+            var byFamily = (y!.Action.Kind == family).CompareTo(x!.Action.Kind == family);
+            if (byFamily != 0)
+            {
+                return byFamily;
+            }
+
+            var byScore = y.Score.CompareTo(x.Score);
+            return byScore != 0 ? byScore : string.CompareOrdinal(x.Action.Id, y.Action.Id);
+        }
+    }
 
     private static string Format(DateTimeOffset? time) => time?.ToString("u", CultureInfo.InvariantCulture) ?? "any time";
 }

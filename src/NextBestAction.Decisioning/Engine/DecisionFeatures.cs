@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Runtime.InteropServices;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Profiles;
 
@@ -19,7 +21,14 @@ public sealed class DecisionFeatures
     /// <summary>Stand-in for "never" in day counts, so a rule like <c>orders.daysSinceLast > 90</c> reads naturally.</summary>
     public const double Never = 36_500;
 
-    private static readonly Dictionary<string, double> NoAffinity = [];
+    // Shared, immutable empties: most decisions have an empty cart, wishlist or outcome history.
+    private static readonly IReadOnlySet<string> NoTexts = FrozenSet<string>.Empty;
+    private static readonly IReadOnlyDictionary<string, int> NoQuantities = FrozenDictionary<string, int>.Empty;
+    private static readonly IReadOnlyDictionary<string, double> NoAffinity = FrozenDictionary<string, double>.Empty;
+    private static readonly IReadOnlyDictionary<string, OfferOutcomes> NoOutcomes = FrozenDictionary<string, OfferOutcomes>.Empty;
+
+    /// <summary>The ISO week of the last UTC day asked for; every decision of a day shares it, so it is formatted once.</summary>
+    private static IsoWeekOfDay? lastIsoWeek;
 
     private DecisionFeatures(string touchpoint, string channel, DateTimeOffset now)
     {
@@ -41,14 +50,14 @@ public sealed class DecisionFeatures
     public double CartValue { get; private set; }
     public double CartItems { get; private set; }
     public double CartLines { get; private set; }
-    public HashSet<string> CartProductLines { get; private set; } = [];
-    public HashSet<string> CartCategories { get; private set; } = [];
-    public HashSet<string> CartProducts { get; private set; } = [];
+    public IReadOnlySet<string> CartProductLines { get; private set; } = NoTexts;
+    public IReadOnlySet<string> CartCategories { get; private set; } = NoTexts;
+    public IReadOnlySet<string> CartProducts { get; private set; } = NoTexts;
 
     /// <summary>Product lines put in the cart in this visit (the request's cart or stored lines added in the last 30 minutes).</summary>
-    public HashSet<string> FreshCartLines { get; private set; } = [];
+    public IReadOnlySet<string> FreshCartLines { get; private set; } = NoTexts;
 
-    public Dictionary<string, int> CartQuantityByLine { get; private set; } = [];
+    public IReadOnlyDictionary<string, int> CartQuantityByLine { get; private set; } = NoQuantities;
 
     public double OrdersCount { get; private set; }
     public double TotalSpend { get; private set; }
@@ -82,16 +91,16 @@ public sealed class DecisionFeatures
     public bool MarketingObjected { get; private set; }
     public bool ProfilingConsent { get; private set; }
 
-    public HashSet<string> WishlistProductLines { get; private set; } = [];
-    public HashSet<string> WishlistProducts { get; private set; } = [];
+    public IReadOnlySet<string> WishlistProductLines { get; private set; } = NoTexts;
+    public IReadOnlySet<string> WishlistProducts { get; private set; } = NoTexts;
 
     /// <summary>Product lines with an affinity of at least 0.2.</summary>
-    public HashSet<string> InterestProductLines { get; private set; } = [];
+    public IReadOnlySet<string> InterestProductLines { get; private set; } = NoTexts;
 
     /// <summary>Decayed interest per product line, scaled so the customer's strongest line is 1.</summary>
     public IReadOnlyDictionary<string, double> LineAffinity { get; private set; } = NoAffinity;
 
-    public IReadOnlyDictionary<string, OfferOutcomes> OfferOutcomes { get; private set; } = new Dictionary<string, OfferOutcomes>();
+    public IReadOnlyDictionary<string, OfferOutcomes> OfferOutcomes { get; private set; } = NoOutcomes;
 
     public ContactHistory Contacts { get; private set; } = ContactHistory.Empty;
 
@@ -111,29 +120,15 @@ public sealed class DecisionFeatures
         var profilingObjected = consent?.Profiling == false;
         // An objection to profiling leaves the decision to the request alone; consent itself must still be honoured.
         var usable = profilingObjected ? null : profile;
-        var cart = MergeCart(usable, requestCart, now);
-        var quantityByLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in cart)
-        {
-            quantityByLine[line.ProductLine] = quantityByLine.GetValueOrDefault(line.ProductLine) + line.Quantity;
-        }
-
         var features = new DecisionFeatures(touchpoint, channel, now)
         {
             ProfilingObjected = profilingObjected,
-            CartValue = cart.Sum(c => c.Price * c.Quantity),
-            CartItems = cart.Sum(c => c.Quantity),
-            CartLines = cart.Count,
-            CartProductLines = [.. cart.Select(c => c.ProductLine)],
-            CartCategories = [.. cart.Where(c => c.Category is not null).Select(c => c.Category!)],
-            CartProducts = [.. cart.Select(c => c.ProductId)],
-            FreshCartLines = [.. cart.Where(c => c.Fresh).Select(c => c.ProductLine)],
-            CartQuantityByLine = quantityByLine,
             MarketingConsent = consent?.Marketing == true,
             MarketingObjected = consent?.Marketing == false,
             ProfilingConsent = consent?.Profiling == true,
             Contacts = contacts,
         };
+        features.ApplyCart(MergeCart(usable, requestCart, now));
         if (usable is not null)
         {
             features.ApplyProfile(usable, now, catalog, rules);
@@ -142,13 +137,51 @@ public sealed class DecisionFeatures
         return features;
     }
 
+    private void ApplyCart(ReadOnlySpan<CartView> cart)
+    {
+        CartLines = cart.Length;
+        if (cart.IsEmpty)
+        {
+            return;
+        }
+
+        double value = 0;
+        var items = 0;
+        var lines = new HashSet<string>(cart.Length, StringComparer.Ordinal);
+        var products = new HashSet<string>(cart.Length, StringComparer.Ordinal);
+        var quantityByLine = new Dictionary<string, int>(cart.Length, StringComparer.Ordinal);
+        HashSet<string>? categories = null;
+        HashSet<string>? fresh = null;
+        foreach (var line in cart)
+        {
+            value += line.Price * line.Quantity;
+            items = checked(items + line.Quantity);
+            lines.Add(line.ProductLine);
+            products.Add(line.ProductId);
+            CollectionsMarshal.GetValueRefOrAddDefault(quantityByLine, line.ProductLine, out _) += line.Quantity;
+            if (line.Category is { } category)
+            {
+                (categories ??= new HashSet<string>(cart.Length, StringComparer.Ordinal)).Add(category);
+            }
+
+            if (line.Fresh)
+            {
+                (fresh ??= new HashSet<string>(cart.Length, StringComparer.Ordinal)).Add(line.ProductLine);
+            }
+        }
+
+        CartValue = value;
+        CartItems = items;
+        CartProductLines = lines;
+        CartProducts = products;
+        CartQuantityByLine = quantityByLine;
+        CartCategories = categories ?? NoTexts;
+        FreshCartLines = fresh ?? NoTexts;
+    }
+
     private void ApplyProfile(CustomerProfile p, DateTimeOffset now, ActionCatalog catalog, ProfileRules rules)
     {
-        var affinity = p.ProductLineAffinity(now, rules);
-        var strongest = affinity.Count == 0 ? 0 : affinity.Values.Max();
-        var scaled = strongest <= 0
-            ? NoAffinity
-            : affinity.ToDictionary(kv => kv.Key, kv => kv.Value / strongest, StringComparer.Ordinal);
+        var scaled = ScaledAffinity(p.ProductLineInterest, now, rules.InterestHalfLife);
 
         double bundlesAccepted = 0, bundlesDeclined = 0, servicesAccepted = 0, servicesDeclined = 0;
         foreach (var (actionId, outcome) in p.OfferOutcomes)
@@ -171,7 +204,19 @@ public sealed class DecisionFeatures
             }
         }
 
-        var broken90d = p.BrokenPromisesSince(now - BrokenPromiseWindow);
+        var since = now - BrokenPromiseWindow;
+        var broken90d = 0;
+        foreach (var promise in p.BrokenPromises)
+        {
+            broken90d += promise.DeliveredAt >= since ? 1 : 0;
+        }
+
+        var lateOrders = 0;
+        foreach (var order in p.OpenOrders)
+        {
+            lateOrders += order.PromisedDeliveryDate < now ? 1 : 0;
+        }
+
         var notFirstTimeRight = Math.Max(0, p.ResolvedContacts - p.FirstTimeRightContacts);
         var daysSinceLastOrder = DaysSince(p.LastOrderAt, now);
         var averageOrder = p.OrderCount == 0 ? (double?)null : (double)p.TotalSpend / p.OrderCount;
@@ -180,7 +225,7 @@ public sealed class DecisionFeatures
         OrdersCount = p.OrderCount;
         TotalSpend = (double)p.TotalSpend;
         OpenOrders = p.OpenOrders.Count;
-        LateOrders = p.LateOpenOrders(now).Count();
+        LateOrders = lateOrders;
         DaysSinceLastOrder = daysSinceLastOrder;
         BrokenPromises90d = broken90d;
         KeptPromises = p.KeptPromises;
@@ -190,7 +235,7 @@ public sealed class DecisionFeatures
         FirstTimeRightRate = p.FirstTimeRightRate ?? 1;
         Returns = p.Returns;
         DaysSinceLastReturn = DaysSince(p.LastReturnAt, now);
-        SpendThisWeek = p.SpendPerWeek.TryGetValue(ProfileUpdater.IsoWeek(now), out var week) ? (double)week.Values.Sum() : 0;
+        SpendThisWeek = p.SpendPerWeek.TryGetValue(IsoWeek(now), out var week) ? (double)Sum(week) : 0;
         NotificationsOpened = p.NotificationsOpened;
         DaysSinceEngaged = DaysSince(p.LastEngagedAt, now);
         TenureDays = p.FirstSeenAt is { } first ? Math.Max(0, (now - first).TotalDays) : 0;
@@ -200,12 +245,104 @@ public sealed class DecisionFeatures
         ServicesDeclined = servicesDeclined;
         ChurnRisk = ChurnPrior(broken90d, notFirstTimeRight, p.OpenContacts.Count, p.Returns, p.OrderCount, daysSinceLastOrder);
         PriceSensitivity = averageOrder is { } aov ? Math.Clamp(1 - (aov / 1000), 0.1, 1) : 0.5;
-        WishlistProductLines = [.. p.Wishlist.Select(w => w.ProductLine)];
-        WishlistProducts = [.. p.Wishlist.Select(w => w.ProductId)];
-        InterestProductLines = [.. scaled.Where(kv => kv.Value >= 0.2).Select(kv => kv.Key)];
-        LineAffinity = scaled;
+        if (p.Wishlist.Count > 0)
+        {
+            var wishedLines = new HashSet<string>(p.Wishlist.Count, StringComparer.Ordinal);
+            var wishedProducts = new HashSet<string>(p.Wishlist.Count, StringComparer.Ordinal);
+            foreach (var item in p.Wishlist)
+            {
+                wishedLines.Add(item.ProductLine);
+                wishedProducts.Add(item.ProductId);
+            }
+
+            WishlistProductLines = wishedLines;
+            WishlistProducts = wishedProducts;
+        }
+
+        InterestProductLines = scaled is null ? NoTexts : Interests(scaled);
+        LineAffinity = scaled ?? NoAffinity;
         OfferOutcomes = p.OfferOutcomes;
     }
+
+    /// <summary>
+    /// Decayed interest per product line divided by the strongest line's; null when no line has a positive interest.
+    /// Each decayed value is computed once; the strongest is found as <see cref="Enumerable.Max(IEnumerable{double})"/>
+    /// does (NaN only when all are NaN).
+    /// </summary>
+    private static Dictionary<string, double>? ScaledAffinity(Dictionary<string, DecayingScore> interest, DateTimeOffset now, TimeSpan halfLife)
+    {
+        if (interest.Count == 0)
+        {
+            return null;
+        }
+
+        const int OnStack = 64;
+        Span<double> values = interest.Count <= OnStack ? stackalloc double[interest.Count] : new double[interest.Count];
+        var strongest = double.NaN;
+        var i = 0;
+        foreach (var score in interest.Values)
+        {
+            var value = values[i++] = score.ValueAt(now, halfLife);
+            if (double.IsNaN(strongest) || value > strongest)
+            {
+                strongest = value;
+            }
+        }
+
+        if (strongest <= 0)
+        {
+            return null;
+        }
+
+        var scaled = new Dictionary<string, double>(interest.Count, StringComparer.Ordinal);
+        i = 0;
+        foreach (var line in interest.Keys)
+        {
+            scaled.Add(line, values[i++] / strongest);
+        }
+
+        return scaled;
+    }
+
+    private static IReadOnlySet<string> Interests(Dictionary<string, double> affinity)
+    {
+        HashSet<string>? interests = null;
+        foreach (var (line, value) in affinity)
+        {
+            if (value >= 0.2)
+            {
+                (interests ??= new HashSet<string>(StringComparer.Ordinal)).Add(line);
+            }
+        }
+
+        return interests ?? NoTexts;
+    }
+
+    private static decimal Sum(Dictionary<string, decimal> spendByCategory)
+    {
+        var sum = 0m;
+        foreach (var spend in spendByCategory.Values)
+        {
+            sum += spend;
+        }
+
+        return sum;
+    }
+
+    private static string IsoWeek(DateTimeOffset now)
+    {
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
+        if (lastIsoWeek is { } cached && cached.Day == day)
+        {
+            return cached.Week;
+        }
+
+        var week = ProfileUpdater.IsoWeek(now);
+        lastIsoWeek = new IsoWeekOfDay(day, week);
+        return week;
+    }
+
+    private sealed record IsoWeekOfDay(DateOnly Day, string Week);
 
     /// <summary>
     /// Service trouble (broken promises, repeat contacts, an open contact, returns) and a lapsing order rhythm
@@ -229,22 +366,50 @@ public sealed class DecisionFeatures
 
     private static double DaysSince(DateTimeOffset? at, DateTimeOffset now) => at is { } t ? Math.Max(0, (now - t).TotalDays) : Never;
 
-    private sealed record CartView(string ProductId, string? Category, string ProductLine, double Price, int Quantity, bool Fresh);
+    private readonly record struct CartView(string ProductId, string? Category, string ProductLine, double Price, int Quantity, bool Fresh);
 
-    /// <summary>The stored cart with the request's cart on top: the webshop knows the cart at this moment best.</summary>
-    private static List<CartView> MergeCart(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, DateTimeOffset now)
+    /// <summary>
+    /// The stored cart with the request's cart on top: the webshop knows the cart at this moment best. A line
+    /// replaces an earlier one of the same product in place, so lines keep the order they were first seen in.
+    /// </summary>
+    private static ReadOnlySpan<CartView> MergeCart(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, DateTimeOffset now)
     {
-        var merged = new Dictionary<string, CartView>(StringComparer.Ordinal);
-        foreach (var line in profile?.Cart ?? [])
+        var stored = profile?.Cart;
+        var capacity = (stored?.Count ?? 0) + requestCart.Count;
+        if (capacity == 0)
         {
-            merged[line.ProductId] = new CartView(line.ProductId, line.Category, line.ProductLine, (double)line.Price, line.Quantity, now - line.AddedAt <= FreshIntentWindow);
+            return [];
         }
 
-        foreach (var item in requestCart)
+        var merged = new List<CartView>(capacity);
+        var indexOf = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
+        if (stored is not null)
         {
-            merged[item.ProductId!] = new CartView(item.ProductId!, item.Category, item.ProductLine!, (double)(item.Price ?? 0), item.Quantity ?? 1, Fresh: true);
+            foreach (var line in stored)
+            {
+                Put(merged, indexOf, new CartView(line.ProductId, line.Category, line.ProductLine, (double)line.Price, line.Quantity, now - line.AddedAt <= FreshIntentWindow));
+            }
         }
 
-        return [.. merged.Values];
+        for (var i = 0; i < requestCart.Count; i++)
+        {
+            var item = requestCart[i];
+            Put(merged, indexOf, new CartView(item.ProductId!, item.Category, item.ProductLine!, (double)(item.Price ?? 0), item.Quantity ?? 1, Fresh: true));
+        }
+
+        return CollectionsMarshal.AsSpan(merged);
+    }
+
+    private static void Put(List<CartView> merged, Dictionary<string, int> indexOf, CartView line)
+    {
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(indexOf, line.ProductId, out var exists);
+        if (exists)
+        {
+            merged[index] = line;
+            return;
+        }
+
+        index = merged.Count;
+        merged.Add(line);
     }
 }

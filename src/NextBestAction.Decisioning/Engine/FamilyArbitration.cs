@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using NextBestAction.Decisioning.Catalog;
 
 namespace NextBestAction.Decisioning.Engine;
@@ -11,13 +12,19 @@ namespace NextBestAction.Decisioning.Engine;
 /// </summary>
 public static class FamilyArbitration
 {
+    /// <summary>One builder per thread for the reason texts, so only the finished reason is allocated.</summary>
+    [ThreadStatic]
+    private static StringBuilder? reasonBuilder;
+
     public static Arbitration Decide(DecisionFeatures f, IReadOnlyList<ScoredCandidate> candidates, RuleScope scope)
     {
         var hasService = false;
         var bestBundle = 0.0;
         CatalogAction? strongestBundle = null;
-        foreach (var c in candidates)
+        // By index: foreach over the interface would allocate an enumerator.
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var c = candidates[i];
             if (!c.Action.IsBundle)
             {
                 hasService = true;
@@ -46,22 +53,30 @@ public static class FamilyArbitration
                 "SERVICE_FIRST: an order is late, so service comes before any upsell");
         }
 
+        var text = (reasonBuilder ??= new StringBuilder(256)).Clear();
         if (strongestBundle is null)
         {
-            return new Arbitration(ActionKinds.Service, Round(service), 0, $"SERVICE_ONLY: no bundle is eligible; {DescribeService(f)}");
+            DescribeService(text.Append("SERVICE_ONLY: no bundle is eligible; "), f);
+            return new Arbitration(ActionKinds.Service, Round(service), 0, text.ToString());
         }
 
         scope.Action = strongestBundle;
         if (!hasService)
         {
-            return new Arbitration(ActionKinds.Bundle, 0, Round(bundle), $"BUNDLE_ONLY: no service action is eligible; {DescribeBundle(scope)}");
+            DescribeBundle(text.Append("BUNDLE_ONLY: no service action is eligible; "), scope);
+            return new Arbitration(ActionKinds.Bundle, 0, Round(bundle), text.ToString());
         }
 
-        return service > bundle
-            ? new Arbitration(ActionKinds.Service, Round(service), Round(bundle),
-                string.Create(CultureInfo.InvariantCulture, $"SERVICE_FIRST: service signals {service:0.00} ({DescribeService(f)}) outweigh bundle signals {bundle:0.00}"))
-            : new Arbitration(ActionKinds.Bundle, Round(service), Round(bundle),
-                string.Create(CultureInfo.InvariantCulture, $"BUNDLE_FIRST: bundle signals {bundle:0.00} ({DescribeBundle(scope)}) outweigh service signals {service:0.00}"));
+        if (service > bundle)
+        {
+            DescribeService(text.Append(CultureInfo.InvariantCulture, $"SERVICE_FIRST: service signals {service:0.00} ("), f);
+            text.Append(CultureInfo.InvariantCulture, $") outweigh bundle signals {bundle:0.00}");
+            return new Arbitration(ActionKinds.Service, Round(service), Round(bundle), text.ToString());
+        }
+
+        DescribeBundle(text.Append(CultureInfo.InvariantCulture, $"BUNDLE_FIRST: bundle signals {bundle:0.00} ("), scope);
+        text.Append(CultureInfo.InvariantCulture, $") outweigh service signals {service:0.00}");
+        return new Arbitration(ActionKinds.Bundle, Round(service), Round(bundle), text.ToString());
     }
 
     /// <summary>How much the customer needs service now, 0 to 1.</summary>
@@ -85,69 +100,80 @@ public static class FamilyArbitration
             + (0.2 * acceptance));
     }
 
-    private static string DescribeService(DecisionFeatures f)
+    /// <summary>Appends the service signals present, comma-separated.</summary>
+    private static void DescribeService(StringBuilder text, DecisionFeatures f)
     {
-        var parts = new List<string>();
+        var start = text.Length;
         if (f.LateOrders > 0)
         {
-            parts.Add("late order");
+            Part(text, start).Append("late order");
         }
 
         if (f.BrokenPromises90d > 0)
         {
-            parts.Add($"{f.BrokenPromises90d} broken promise(s) in 90 days");
+            Part(text, start).Append($"{f.BrokenPromises90d} broken promise(s) in 90 days");
         }
 
         if (f.OpenContacts > 0)
         {
-            parts.Add($"{f.OpenContacts} open service contact(s)");
+            Part(text, start).Append($"{f.OpenContacts} open service contact(s)");
         }
 
         if (f.NotFirstTimeRight > 0)
         {
-            parts.Add($"{f.NotFirstTimeRight} contact(s) not first time right");
+            Part(text, start).Append($"{f.NotFirstTimeRight} contact(s) not first time right");
         }
 
         if (f.DaysSinceLastReturn <= 30)
         {
-            parts.Add("a return in the last 30 days");
+            Part(text, start).Append("a return in the last 30 days");
         }
 
         if (f.ChurnRisk > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"churn risk {f.ChurnRisk:0.00}"));
+            Part(text, start).Append(CultureInfo.InvariantCulture, $"churn risk {f.ChurnRisk:0.00}");
         }
 
-        return parts.Count == 0 ? "no service trouble" : string.Join(", ", parts);
+        if (text.Length == start)
+        {
+            text.Append("no service trouble");
+        }
     }
 
-    private static string DescribeBundle(RuleScope scope)
+    /// <summary>Appends the signals for the bundle of the scope's action, comma-separated.</summary>
+    private static void DescribeBundle(StringBuilder text, RuleScope scope)
     {
         var f = scope.Features;
         var line = scope.Action.ProductLine ?? scope.Action.Id;
-        var parts = new List<string>();
+        var start = text.Length;
         if (scope.ActionInCart)
         {
-            parts.Add($"{line} in the cart");
+            Part(text, start).Append($"{line} in the cart");
         }
 
         if (scope.FreshIntent)
         {
-            parts.Add("added in this visit");
+            Part(text, start).Append("added in this visit");
         }
 
         if (f.Affinity(scope.Action.ProductLine) > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"affinity to {line} {f.Affinity(scope.Action.ProductLine):0.00}"));
+            Part(text, start).Append(CultureInfo.InvariantCulture, $"affinity to {line} {f.Affinity(scope.Action.ProductLine):0.00}");
         }
 
         if (f.BundlesAccepted + f.BundlesDeclined > 0)
         {
-            parts.Add($"accepted {f.BundlesAccepted} of {f.BundlesAccepted + f.BundlesDeclined} bundle offers");
+            Part(text, start).Append($"accepted {f.BundlesAccepted} of {f.BundlesAccepted + f.BundlesDeclined} bundle offers");
         }
 
-        return parts.Count == 0 ? "no bundle signal beyond eligibility" : string.Join(", ", parts);
+        if (text.Length == start)
+        {
+            text.Append("no bundle signal beyond eligibility");
+        }
     }
+
+    /// <summary>The builder, after a separator unless this is the first part since <paramref name="start"/>.</summary>
+    private static StringBuilder Part(StringBuilder text, int start) => text.Length == start ? text : text.Append(", ");
 
     private static double Round(double value) => Math.Round(value, 4);
 }

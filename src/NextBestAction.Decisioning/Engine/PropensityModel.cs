@@ -30,42 +30,32 @@ public sealed class PriorPropensityModel : IPropensityModel
         contributions?.Clear();
         var f = scope.Features;
         var a = scope.Action;
-        var sum = 0.0;
+        var terms = new Terms(contributions);
 
-        void Add(string feature, double share)
-        {
-            if (share == 0)
-            {
-                return;
-            }
-
-            sum += share;
-            contributions?.Add(new FeatureContribution(feature, share));
-        }
-
-        Add(a.IsBundle ? "bundle_baseline" : "service_baseline", 0.10);
+        terms.Add(a.IsBundle ? "bundle_baseline" : "service_baseline", 0.10);
         if (a.IsBundle)
         {
-            Add("cart_product_line", scope.ActionInCart ? 0.25 : 0);
-            Add("fresh_cart_intent", scope.FreshIntent ? 0.10 : 0);
-            Add("cart_line_quantity", Math.Min(0.10, 0.05 * Math.Max(0, scope.CartLineQuantity - 1)));
-            Add("product_line_affinity", 0.20 * f.Affinity(a.ProductLine));
-            Add("discount_appeal", 0.30 * (a.DiscountPercent / 100) * f.PriceSensitivity);
-            Add("past_bundle_answers", PastAnswers(f.BundlesAccepted, f.BundlesDeclined));
+            terms.Add("cart_product_line", scope.ActionInCart ? 0.25 : 0);
+            terms.Add("fresh_cart_intent", scope.FreshIntent ? 0.10 : 0);
+            terms.Add("cart_line_quantity", Math.Min(0.10, 0.05 * Math.Max(0, scope.CartLineQuantity - 1)));
+            terms.Add("product_line_affinity", 0.20 * f.Affinity(a.ProductLine));
+            terms.Add("discount_appeal", 0.30 * (a.DiscountPercent / 100) * f.PriceSensitivity);
+            terms.Add("past_bundle_answers", PastAnswers(f.BundlesAccepted, f.BundlesDeclined));
         }
         else
         {
-            Add("late_orders", f.LateOrders > 0 ? 0.35 : 0);
-            Add("broken_promises_90d", Math.Min(0.30, 0.15 * f.BrokenPromises90d));
-            Add("open_service_contacts", Math.Min(0.20, 0.10 * f.OpenContacts));
-            Add("not_first_time_right", Math.Min(0.20, 0.10 * f.NotFirstTimeRight));
-            Add("returns", Math.Min(0.10, 0.05 * f.Returns));
-            Add("churn_risk", 0.20 * f.ChurnRisk);
-            Add("past_service_answers", PastAnswers(f.ServicesAccepted, f.ServicesDeclined));
+            terms.Add("late_orders", f.LateOrders > 0 ? 0.35 : 0);
+            terms.Add("broken_promises_90d", Math.Min(0.30, 0.15 * f.BrokenPromises90d));
+            terms.Add("open_service_contacts", Math.Min(0.20, 0.10 * f.OpenContacts));
+            terms.Add("not_first_time_right", Math.Min(0.20, 0.10 * f.NotFirstTimeRight));
+            terms.Add("returns", Math.Min(0.10, 0.05 * f.Returns));
+            terms.Add("churn_risk", 0.20 * f.ChurnRisk);
+            terms.Add("past_service_answers", PastAnswers(f.ServicesAccepted, f.ServicesDeclined));
         }
 
-        Add("declined_this_action", -Math.Min(0.15, 0.05 * scope.Declined));
+        terms.Add("declined_this_action", -Math.Min(0.15, 0.05 * scope.Declined));
 
+        var sum = terms.Sum;
         var propensity = Math.Clamp(sum, Minimum, Maximum);
         if (contributions is not null && propensity != sum)
         {
@@ -73,6 +63,26 @@ public sealed class PriorPropensityModel : IPropensityModel
         }
 
         return propensity;
+    }
+
+    /// <summary>
+    /// Adds up the shares and, when explaining, lists the non-zero ones. A struct on the caller's stack: a local
+    /// function capturing the sum would allocate a closure on every prediction, once per candidate.
+    /// </summary>
+    private struct Terms(List<FeatureContribution>? contributions)
+    {
+        public double Sum { get; private set; }
+
+        public void Add(string feature, double share)
+        {
+            if (share == 0)
+            {
+                return;
+            }
+
+            Sum += share;
+            contributions?.Add(new FeatureContribution(feature, share));
+        }
     }
 
     /// <summary>Acceptance rate with a Laplace prior, centred so a customer with no answers adds nothing; at most +/-0.075.</summary>

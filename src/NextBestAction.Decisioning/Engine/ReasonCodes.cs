@@ -10,21 +10,19 @@ public static class ReasonCodes
         ["cart_product_line"] = s => $"CART_PRODUCT_LINE: the cart holds {s.CartLineQuantity} {s.Action.ProductLine} item(s)",
         ["fresh_cart_intent"] = s => $"FRESH_INTENT: a {s.Action.ProductLine} product was put in the cart in this visit",
         ["cart_line_quantity"] = s => $"SEVERAL_ITEMS: {s.CartLineQuantity} items of this line in the cart",
-        ["product_line_affinity"] = s => Invariant($"LINE_AFFINITY: strong interest in {s.Action.ProductLine} ({s.Features.Affinity(s.Action.ProductLine):0.00} of the customer's top line)"),
-        ["discount_appeal"] = s => Invariant($"DISCOUNT_APPEAL: {s.Action.DiscountPercent:0.#}% off suits this customer's price sensitivity ({s.Features.PriceSensitivity:0.00})"),
+        ["product_line_affinity"] = s => string.Create(CultureInfo.InvariantCulture, $"LINE_AFFINITY: strong interest in {s.Action.ProductLine} ({s.Features.Affinity(s.Action.ProductLine):0.00} of the customer's top line)"),
+        ["discount_appeal"] = s => string.Create(CultureInfo.InvariantCulture, $"DISCOUNT_APPEAL: {s.Action.DiscountPercent:0.#}% off suits this customer's price sensitivity ({s.Features.PriceSensitivity:0.00})"),
         ["past_bundle_answers"] = s => $"ACCEPTS_BUNDLES: accepted {s.Features.BundlesAccepted} of {s.Features.BundlesAccepted + s.Features.BundlesDeclined} bundle offers",
         ["late_orders"] = s => $"LATE_ORDER: {s.Features.LateOrders} order(s) are past their promised delivery date right now",
         ["broken_promises_90d"] = s => $"BROKEN_PROMISE: {s.Features.BrokenPromises90d} delivery(ies) in the last 90 days arrived after the promised date",
         ["open_service_contacts"] = s => $"OPEN_SERVICE_CONTACT: {s.Features.OpenContacts} service contact(s) are open",
         ["not_first_time_right"] = s => $"NOT_FIRST_TIME_RIGHT: {s.Features.NotFirstTimeRight} issue(s) needed more than one contact",
         ["returns"] = s => $"RETURNS: {s.Features.Returns} product(s) returned",
-        ["churn_risk"] = s => Invariant($"CHURN_RISK: churn risk {s.Features.ChurnRisk:0.00}"),
+        ["churn_risk"] = s => string.Create(CultureInfo.InvariantCulture, $"CHURN_RISK: churn risk {s.Features.ChurnRisk:0.00}"),
         ["past_service_answers"] = s => $"ACCEPTS_SERVICE: accepted {s.Features.ServicesAccepted} of {s.Features.ServicesAccepted + s.Features.ServicesDeclined} service offers",
     };
 
     public static bool Has(string feature) => Texts.ContainsKey(feature);
 
     public static string Describe(string feature, RuleScope scope) => Texts[feature](scope);
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -19,14 +19,16 @@ public sealed class RuleScope(DecisionFeatures features)
     {
         get
         {
-            if (Action.BundleProducts.Count == 0)
+            var products = Action.BundleProducts;
+            if (products.Count == 0)
             {
                 return false;
             }
 
-            foreach (var product in Action.BundleProducts)
+            // By index: foreach over the interface would allocate an enumerator on every evaluation.
+            for (var i = 0; i < products.Count; i++)
             {
-                if (!Features.CartProducts.Contains(product))
+                if (!Features.CartProducts.Contains(products[i]))
                 {
                     return false;
                 }

@@ -53,9 +53,12 @@ internal static class BenchmarkCatalog
     public static string Write(string directory)
     {
         var path = Path.Combine(directory, $"{Version}.json");
-        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(Create(), Json));
+        File.WriteAllBytes(path, Utf8Json());
         return path;
     }
+
+    /// <summary>The catalog file's content.</summary>
+    public static byte[] Utf8Json() => JsonSerializer.SerializeToUtf8Bytes(Create(), Json);
 
     public static CatalogFile Create()
     {

@@ -11,16 +11,16 @@ namespace NextBestAction.Benchmarks.Decide;
 /// </summary>
 internal sealed class DecisionRequests
 {
-    /// <summary>Distinct bodies; enough that customers and carts do not repeat in a short cycle.</summary>
-    private const int Distinct = 16_384;
+    /// <summary>Distinct bodies by default; enough that customers and carts do not repeat in a short cycle.</summary>
+    public const int DefaultDistinct = 16_384;
 
     private readonly byte[][] bodies;
     private long next = -1;
 
-    public DecisionRequests(IReadOnlyList<string> customerIds, int seed)
+    public DecisionRequests(IReadOnlyList<string> customerIds, int seed, int distinct = DefaultDistinct)
     {
         var random = new Random(seed);
-        bodies = new byte[Distinct][];
+        bodies = new byte[distinct][];
         for (var i = 0; i < bodies.Length; i++)
         {
             bodies[i] = Body(random, customerIds[random.Next(customerIds.Count)]);
@@ -31,7 +31,9 @@ internal sealed class DecisionRequests
 
     public double AverageBytes { get; }
 
-    public byte[] Next() => bodies[(int)((ulong)Interlocked.Increment(ref next) % Distinct)];
+    public IReadOnlyList<byte[]> Bodies => bodies;
+
+    public byte[] Next() => bodies[(int)((ulong)Interlocked.Increment(ref next) % (ulong)bodies.Length)];
 
     private static byte[] Body(Random random, string customerId)
     {

@@ -1,66 +1,23 @@
 using System.Diagnostics;
-using NextBestAction.Contracts;
 using NextBestAction.Profiles;
-using NextBestAction.Simulator;
 
 namespace NextBestAction.Benchmarks.Decide;
 
 /// <summary>
-/// Fills Redis with profiles as ingestion would have built them: the simulator's <see cref="WebshopModel"/> plays a
-/// history whose event times end now, every event goes through the contract's <see cref="EventReader"/> and the
-/// profile service's <see cref="ProfileUpdater"/> (with a Kafka-like topic/partition and offset, so the stored
-/// bookkeeping is as large as in production), and the profiles are written with <see cref="RedisProfileStore"/>'s
-/// compare-and-set write. Catalog events (keyed by product) have no profile effect and are skipped, as ingestion does.
+/// Fills Redis with profiles as ingestion would have built them: <see cref="SimulatedProfiles"/> plays a simulated
+/// history whose event times end now through the real <see cref="ProfileUpdater"/>, and the profiles are written with
+/// <see cref="RedisProfileStore"/>'s compare-and-set write.
 /// </summary>
 internal static class ProfileSeeder
 {
-    /// <summary>The ingest benchmark's history pace: follow-ups (deliveries, late ones, returns, contacts) come due within it.</summary>
-    private const double EventsPerSecond = 200;
-
-    /// <summary>Partitions per input topic, as the mock cluster gives an auto-created topic.</summary>
-    private const int Partitions = 4;
-
     private const int WriteBatch = 500;
 
     public static async Task<SeededProfiles> SeedAsync(
         RedisProfileStore store, ProfileUpdater updater, int customers, int events, int seed, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var model = new WebshopModel(customers, new Random(seed), "bench-decide");
-        var topics = new TopicNames();
-        var spacing = TimeSpan.FromSeconds(1 / EventsPerSecond);
-        var now = DateTimeOffset.UtcNow;
-        var eventTime = now - (spacing * events);
-        var profiles = new Dictionary<string, CustomerProfile>(StringComparer.Ordinal);
-        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
-        var invalid = 0;
-        for (var i = 0; i < events; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var simulated = model.Next(eventTime);
-            eventTime += spacing;
-            var topic = simulated.TopicIn(topics);
-            if (topic == topics.Catalog)
-            {
-                continue;
-            }
-
-            var read = EventReader.Read(SimulatedEventJson.ToUtf8Json(simulated), now, EventLimits.Default);
-            if (read.Event is not { } e)
-            {
-                invalid++;
-                continue;
-            }
-
-            var partitionKey = $"{topic}/{(ulong)ProfileUpdater.EventHash(e.Subject) % Partitions}";
-            var offset = offsets[partitionKey] = offsets.GetValueOrDefault(partitionKey) + 1;
-            if (!profiles.TryGetValue(e.Subject, out var profile))
-            {
-                profiles[e.Subject] = profile = new CustomerProfile { CustomerId = e.Subject };
-            }
-
-            updater.Apply(profile, e, partitionKey, offset);
-        }
+        var history = SimulatedProfiles.Play(updater, "bench-decide", customers, events, seed, DateTimeOffset.UtcNow, cancellationToken);
+        var profiles = history.Profiles;
 
         var writtenAt = DateTimeOffset.UtcNow;
         foreach (var batch in profiles.Values.Chunk(WriteBatch))
@@ -72,11 +29,10 @@ internal static class ProfileSeeder
             }
         }
 
-        var ids = profiles.Keys.Order(StringComparer.Ordinal).ToArray();
         return new SeededProfiles(
-            ids,
+            history.CustomerIds(),
             events,
-            invalid,
+            history.Invalid,
             ProfileMix.Of(profiles.Values, writtenAt),
             [.. profiles.Values.Select(p => p.OpenOrders.Select(o => o.PromisedDeliveryDate).ToArray()).Where(d => d.Length > 0)],
             Stopwatch.GetElapsedTime(started));
