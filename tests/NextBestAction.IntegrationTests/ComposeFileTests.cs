@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Collections;
 using NextBestAction.Contracts;
 using NextBestAction.Decisioning;
@@ -64,7 +65,7 @@ public sealed class ComposeFileTests
     [Fact]
     public void Compose_BuiltServicesUseTheDockerfileWithAHostProjectThatExists()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryPaths.Root;
         var built = BuiltServices().ToList();
 
         Assert.NotEmpty(built);
@@ -159,15 +160,4 @@ public sealed class ComposeFileTests
         string.Join(':', key.Split(':').Select(part => part.All(char.IsAsciiDigit) ? "#" : part));
 
     private static string FreeKey(string key) => key.Contains(':', StringComparison.Ordinal) ? key[..key.LastIndexOf(':')] + ":*" : key;
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NextBestAction.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
-    }
 }

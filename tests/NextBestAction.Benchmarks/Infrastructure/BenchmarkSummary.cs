@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using NextBestAction.Testing;
 
 namespace NextBestAction.Benchmarks.Infrastructure;
 
@@ -45,26 +46,12 @@ internal sealed class BenchmarkSummary(string bench)
     public async Task PublishAsync(TextWriter output)
     {
         var line = ToJsonLine();
-        var directory = Path.Combine(RepositoryRoot(), "results");
+        var directory = Path.Combine(RepositoryPaths.FindRoot() ?? Directory.GetCurrentDirectory(), "results");
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, $"{bench}.jsonl");
         await File.AppendAllTextAsync(file, line + "\n");
         await output.WriteLineAsync($"summary appended to {file}");
         await output.WriteLineAsync(line);
         await output.FlushAsync();
-    }
-
-    /// <summary>The folder holding NextBestAction.sln above the build output; the working directory if there is none.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NextBestAction.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

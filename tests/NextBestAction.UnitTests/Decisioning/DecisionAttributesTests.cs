@@ -1,6 +1,7 @@
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Rules;
 using NextBestAction.Profiles;
+using NextBestAction.Testing;
 
 namespace NextBestAction.UnitTests.Decisioning;
 
@@ -9,7 +10,7 @@ public sealed class DecisionAttributesTests
     [Fact]
     public void Readme_DocumentsEveryRuleAttribute()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
 
         var missing = DecisionAttributes.Schema.Attributes.Where(a => !readme.Contains($"| `{a.Name}` |", StringComparison.Ordinal)).Select(a => a.Name);
 
@@ -52,18 +53,5 @@ public sealed class DecisionAttributesTests
             .Select(a => a.Name);
 
         Assert.Equal(numeric.Order(), DecisionAttributes.Numeric.Select(n => n.Name).Order());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NextBestAction.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NextBestAction.sln not found above the test output");
     }
 }
