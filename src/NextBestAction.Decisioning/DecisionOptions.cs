@@ -46,6 +46,22 @@ public sealed class DecisionOptions
     [Range(1, 1_000_000, ErrorMessage = "Decisions:DecisionRecordQueueCapacity must be between 1 and 1000000.")]
     public int DecisionRecordQueueCapacity { get; set; } = 10_000;
 
+    /// <summary><c>greedy</c> (always the best) or <c>epsilon-greedy</c> (explore with <see cref="ExplorationEpsilon"/>).</summary>
+    [AllowedValues("greedy", "epsilon-greedy", ErrorMessage = "Decisions:ExplorationPolicy must be greedy or epsilon-greedy.")]
+    public string ExplorationPolicy { get; set; } = "greedy";
+
+    /// <summary>Share of slots epsilon-greedy fills with a random eligible action instead of the best.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Decisions:ExplorationEpsilon must be between 0 and 1.")]
+    public double ExplorationEpsilon { get; set; } = 0.05;
+
+    /// <summary>Percentage of customers in the holdout (control) group, chosen by a hash of the customer id; 0 = none.</summary>
+    [Range(0.0, 50.0, ErrorMessage = "Decisions:HoldoutPercent must be between 0 and 50.")]
+    public double HoldoutPercent { get; set; }
+
+    /// <summary>Mixed into the holdout hash; change it to draw a new control group.</summary>
+    [Required(ErrorMessage = "Decisions:HoldoutSalt is required.")]
+    public string HoldoutSalt { get; set; } = "holdout-1";
+
     /// <summary>How long after a decision its outcome can still be reported.</summary>
     [Range(1, 24 * 90, ErrorMessage = "Decisions:OutcomeWindowHours must be between 1 and 2160.")]
     public int OutcomeWindowHours { get; set; } = 168;

@@ -34,6 +34,7 @@ public sealed partial class DecisionService(
     public const string DefaultChannel = "web";
 
     private readonly TimeSpan budget = TimeSpan.FromMilliseconds(options.Value.ProfileReadBudgetMs);
+    private readonly Holdout holdout = new(options.Value.HoldoutPercent, options.Value.HoldoutSalt);
     private readonly CircuitBreaker breaker = new(
         options.Value.CircuitBreakerMinimumReads,
         options.Value.CircuitBreakerFailureRatio,
@@ -55,12 +56,14 @@ public sealed partial class DecisionService(
         var customerId = request.CustomerId!;
         var (profile, history, fallback) = await ReadAsync(customerId, now, cancellationToken);
         var degraded = fallback is not null;
+        var id = Guid.CreateVersion7();
+        var control = holdout.IsControl(customerId);
         var decision = engine.Decide(
             new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, request.Context?.Cart ?? [], now,
-                request.MaxActions ?? 1, request.Debug == true, ProfileUnavailable: degraded),
+                request.MaxActions ?? 1, request.Debug == true, ProfileUnavailable: degraded, ExplorationSeed: SeedOf(id), Holdout: control),
             catalog);
 
-        var decisionId = Guid.CreateVersion7().ToString("N");
+        var decisionId = id.ToString("N");
         var response = new DecisionResponse(decisionId, customerId, decision.Actions, degraded, engine.ModelVersion, catalog.Version)
         {
             DegradedReason = fallback,
@@ -70,7 +73,11 @@ public sealed partial class DecisionService(
 
         if (request.DryRun != true)
         {
-            var served = new ServedDecision(decisionId, customerId, request, decision, degraded, engine.ModelVersion, catalog.Version, engine.PolicyName, now);
+            var served = new ServedDecision(decisionId, customerId, request, decision, degraded, engine.ModelVersion, catalog.Version,
+                control ? DecisionEngine.HoldoutPolicyName : engine.PolicyName, now)
+            {
+                Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,
+            };
             recorder.TryEnqueue(served);
             decisionLog.TryEnqueue(served);
         }
@@ -84,6 +91,14 @@ public sealed partial class DecisionService(
         telemetry.Decisions.Add(1, new("kind", kind), new("degraded", degraded));
         telemetry.DecisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("degraded", degraded));
         return response;
+    }
+
+    /// <summary>The exploration seed: the random tail of the version-7 decision id, so the log can replay the draw.</summary>
+    private static ulong SeedOf(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return BitConverter.ToUInt64(bytes[8..]);
     }
 
     /// <summary>Profile and contact history in one round trip, or the reason a fallback is served instead.</summary>

@@ -41,7 +41,9 @@ public static class DecisioningExtensions
         builder.Services.LoadAtStartup<KpiLibrary>();
 
         builder.Services.AddSingleton<IPropensityModel, PriorPropensityModel>();
-        builder.Services.AddSingleton<IExplorationPolicy, GreedyPolicy>();
+        builder.Services.AddSingleton<IExplorationPolicy>(sp => sp.GetRequiredService<IOptions<DecisionOptions>>().Value is { ExplorationPolicy: "epsilon-greedy" } o
+            ? new EpsilonGreedyPolicy(o.ExplorationEpsilon)
+            : new GreedyPolicy());
         builder.Services.AddSingleton(sp => new DecisionEngine(
             sp.GetRequiredService<IPropensityModel>(), sp.GetRequiredService<IExplorationPolicy>(), sp.GetRequiredService<IOptions<ProfileRules>>().Value));
         builder.Services.AddSingleton<ContactHistoryStore>();

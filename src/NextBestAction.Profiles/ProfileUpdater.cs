@@ -85,19 +85,8 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
         return string.Create(CultureInfo.InvariantCulture, $"{ISOWeek.GetYear(utc)}-W{ISOWeek.GetWeekOfYear(utc):D2}");
     }
 
-    /// <summary>FNV-1a, 64 bit, over the UTF-16 code units: stable across processes and versions, unlike string.GetHashCode.</summary>
-    public static long EventHash(string dedupKey)
-    {
-        const ulong offsetBasis = 14695981039346656037;
-        const ulong prime = 1099511628211;
-        var hash = offsetBasis;
-        foreach (var c in dedupKey)
-        {
-            hash = (hash ^ c) * prime;
-        }
-
-        return unchecked((long)hash);
-    }
+    /// <summary>The stored hash of an event's source+id pair (FNV-1a): stable across processes and versions.</summary>
+    public static long EventHash(string dedupKey) => unchecked((long)StableHash.Fnv1a64(dedupKey));
 
     private static void MarkOffset(CustomerProfile profile, string? partitionKey, long offset)
     {

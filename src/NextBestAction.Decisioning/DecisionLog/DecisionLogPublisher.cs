@@ -134,14 +134,16 @@ public sealed partial class DecisionLogPublisher : BackgroundService
         // Customer-level attributes never read the action, so the scope needs none here.
         var customerFeatures = FeatureSchema.Customer.Read(scope);
 
-        var scored = decision.Candidates;
-        var candidates = new List<LoggedCandidate>(scored.Count);
-        for (var i = 0; i < scored.Count; i++)
+        // In the policy's ranking, each with its probability of being shown first: the logging policy's
+        // distribution that off-policy evaluation needs.
+        var ranked = decision.Ranked;
+        var candidates = new List<LoggedCandidate>(ranked.Count);
+        for (var i = 0; i < ranked.Count; i++)
         {
-            var c = scored[i];
+            var c = ranked[i];
             scope.Action = c.Action;
             candidates.Add(new LoggedCandidate(c.Action.Id, c.Action.Kind, c.Propensity, c.ContextWeight, c.Action.Value, c.Action.Lever, c.Score,
-                FeatureSchema.Action.Read(scope)));
+                FeatureSchema.Action.Read(scope)) { Probability = decision.FirstSlotProbabilities[i] });
         }
 
         var picks = decision.Picks;
@@ -153,7 +155,7 @@ public sealed partial class DecisionLogPublisher : BackgroundService
 
         return new DecisionLogRecord(served.DecisionId, served.CustomerId, served.At, served.Request.Touchpoint, served.Request.Channel,
             served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Request.Context?.Cart ?? [],
-            customerFeatures, decision.Arbitration, candidates, chosen, decision.FilteredCount);
+            customerFeatures, decision.Arbitration, candidates, chosen, decision.FilteredCount) { Group = served.Group };
     }
 
     private void Dropped(string reason) => telemetry.DecisionLogDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -26,9 +26,20 @@ public sealed record DecisionLogRecord(
     Arbitration Arbitration,
     IReadOnlyList<LoggedCandidate> Candidates,
     IReadOnlyList<LoggedChoice> Chosen,
-    int FilteredCount);
+    int FilteredCount)
+{
+    /// <summary><c>treatment</c>, or <c>control</c> for the holdout group that gets the baseline policy.</summary>
+    public string Group { get; init; } = DecisionGroups.Treatment;
+}
 
-/// <summary>A candidate that passed every filter, with its score parts and the action-level feature values.</summary>
+/// <summary>The experiment groups of the holdout.</summary>
+public static class DecisionGroups
+{
+    public const string Treatment = "treatment";
+    public const string Control = "control";
+}
+
+/// <summary>A candidate that passed every filter, in the policy's ranking, with its score parts and action-level feature values.</summary>
 public sealed record LoggedCandidate(
     string ActionId,
     string Kind,
@@ -37,7 +48,11 @@ public sealed record LoggedCandidate(
     double Value,
     double Lever,
     double Score,
-    [property: JsonConverter(typeof(FeatureValuesJsonConverter))] IReadOnlyDictionary<string, double> Features);
+    [property: JsonConverter(typeof(FeatureValuesJsonConverter))] IReadOnlyDictionary<string, double> Features)
+{
+    /// <summary>The probability the policy would have shown this candidate first; over all candidates they sum to 1.</summary>
+    public double Probability { get; init; }
+}
 
 public sealed record LoggedChoice(string ActionId, int Rank, double Probability);
 

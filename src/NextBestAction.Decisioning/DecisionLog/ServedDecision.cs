@@ -12,4 +12,7 @@ public sealed record ServedDecision(
     string ModelVersion,
     string CatalogVersion,
     string Policy,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    public string Group { get; init; } = DecisionGroups.Treatment;
+}

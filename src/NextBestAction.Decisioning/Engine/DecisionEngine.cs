@@ -15,7 +15,9 @@ public sealed record DecisionInput(
     DateTimeOffset Now,
     int MaxActions,
     bool Debug = false,
-    bool ProfileUnavailable = false);
+    bool ProfileUnavailable = false,
+    ulong ExplorationSeed = 0,
+    bool Holdout = false);
 
 /// <summary>An action that passed every filter, with its score parts.</summary>
 public sealed record ScoredCandidate(CatalogAction Action, double Propensity, double ContextWeight, double Score);
@@ -26,6 +28,8 @@ public sealed record EngineDecision(
     Arbitration Arbitration,
     IReadOnlyList<ScoredCandidate> Candidates,
     IReadOnlyList<(ScoredCandidate Candidate, double Probability)> Picks,
+    IReadOnlyList<ScoredCandidate> Ranked,
+    IReadOnlyList<double> FirstSlotProbabilities,
     DecisionFeatures Features,
     int FilteredCount,
     DecisionDebug? Debug);
@@ -43,6 +47,11 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
     public string ModelVersion => model.Version;
 
     public string PolicyName => policy.Name;
+
+    /// <summary>The policy of the holdout (control) group.</summary>
+    public const string HoldoutPolicyName = "holdout-catalog-order";
+
+    private static readonly GreedyPolicy HoldoutPolicy = new();
 
     public EngineDecision Decide(DecisionInput input, ActionCatalog catalog)
     {
@@ -72,9 +81,19 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
 
         var arbitration = FamilyArbitration.Decide(features, candidates, scope);
         var ranked = new List<ScoredCandidate>(candidates);
-        CollectionsMarshal.AsSpan(ranked).Sort(new RankOrder(arbitration.Family));
         var picks = new List<(ScoredCandidate Candidate, double Probability)>(input.MaxActions);
-        policy.Choose(ranked, input.MaxActions, picks);
+        var firstSlot = new List<double>(ranked.Count);
+        if (input.Holdout)
+        {
+            // The control group sees what a static rules engine would show: eligible actions in catalog order.
+            CollectionsMarshal.AsSpan(ranked).Sort(static (x, y) => x.Action.Index.CompareTo(y.Action.Index));
+            HoldoutPolicy.Choose(ranked, input.MaxActions, input.ExplorationSeed, picks, firstSlot);
+        }
+        else
+        {
+            CollectionsMarshal.AsSpan(ranked).Sort(new RankOrder(arbitration.Family));
+            policy.Choose(ranked, input.MaxActions, input.ExplorationSeed, picks, firstSlot);
+        }
 
         var chosen = new List<ChosenAction>(picks.Count);
         // One buffer for the model's shares of every explained action; each explanation is a list of its own.
@@ -88,7 +107,7 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         var debug = filtered is null ? null : new DecisionDebug(filtered,
             [.. ranked.Select(c => new RankedAction(c.Action.Id, c.Action.Kind, Round(c.Score), Round(c.Propensity), c.ContextWeight,
                 picks.Exists(p => ReferenceEquals(p.Candidate, c))))]);
-        return new EngineDecision(chosen, arbitration, candidates, picks, features, filteredCount, debug);
+        return new EngineDecision(chosen, arbitration, candidates, picks, ranked, firstSlot, features, filteredCount, debug);
     }
 
     /// <summary>
