@@ -62,6 +62,17 @@ public sealed class DecisionOptions
     [Required(ErrorMessage = "Decisions:HoldoutSalt is required.")]
     public string HoldoutSalt { get; set; } = "holdout-1";
 
+    /// <summary>Whether outcomes correct the model's propensity per touch point and action between retrains.</summary>
+    public bool AdaptiveEnabled { get; set; } = true;
+
+    /// <summary>The adaptive correction's prior, in expected acceptances: how much evidence it takes to move away from the model.</summary>
+    [Range(0.1, 100_000, ErrorMessage = "Decisions:AdaptivePriorStrength must be between 0.1 and 100000.")]
+    public double AdaptivePriorStrength { get; set; } = 20;
+
+    /// <summary>How often each instance reloads the adaptive counts from Redis.</summary>
+    [Range(100, 600_000, ErrorMessage = "Decisions:AdaptiveRefreshMs must be between 100 and 600000.")]
+    public int AdaptiveRefreshMs { get; set; } = 1000;
+
     /// <summary>How long after a decision its outcome can still be reported.</summary>
     [Range(1, 24 * 90, ErrorMessage = "Decisions:OutcomeWindowHours must be between 1 and 2160.")]
     public int OutcomeWindowHours { get; set; } = 168;

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -44,8 +45,17 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton<IExplorationPolicy>(sp => sp.GetRequiredService<IOptions<DecisionOptions>>().Value is { ExplorationPolicy: "epsilon-greedy" } o
             ? new EpsilonGreedyPolicy(o.ExplorationEpsilon)
             : new GreedyPolicy());
+        if (builder.Configuration.GetSection(DecisionOptions.Section).GetValue(nameof(DecisionOptions.AdaptiveEnabled), true))
+        {
+            builder.Services.AddSingleton<AdaptiveStore>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<AdaptiveStore>());
+        }
+
         builder.Services.AddSingleton(sp => new DecisionEngine(
-            sp.GetRequiredService<IPropensityModel>(), sp.GetRequiredService<IExplorationPolicy>(), sp.GetRequiredService<IOptions<ProfileRules>>().Value));
+            sp.GetRequiredService<IPropensityModel>(),
+            sp.GetRequiredService<IExplorationPolicy>(),
+            sp.GetRequiredService<IOptions<ProfileRules>>().Value,
+            sp.GetService<AdaptiveStore>()));
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();
         builder.Services.AddSingleton<DecisionRecorder>();

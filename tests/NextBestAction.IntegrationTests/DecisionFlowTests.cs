@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.IntegrationTests.Reliability;
 
@@ -131,6 +133,22 @@ public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture red
         var filtered = Assert.Single(next.Debug!.Filtered, f => f.ActionId == "bundle-galaxy-s");
         Assert.Equal("contact_policy", filtered.Stage);
         Assert.Contains("cool-down", filtered.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acceptance_FeedsTheAdaptiveCorrectionSharedThroughRedis()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var decision = await DecideAsync(client, Request(Customer("adaptive")));
+        using var accepted = await FirstOutcomeAsync(client, decision.DecisionId, decision.Actions[0].ActionId, "accepted");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var store = Factory.Services.GetRequiredService<AdaptiveStore>();
+
+        var statistics = await store.RefreshAsync();
+
+        // One acceptance against the model's expected share of one impression: the factor rises above 1.
+        Assert.True(statistics.Factor("checkout", decision.Actions[0].ActionId) > 1.0);
+        Assert.Equal(1.0, statistics.Factor("account", decision.Actions[0].ActionId));
     }
 
     [Fact]

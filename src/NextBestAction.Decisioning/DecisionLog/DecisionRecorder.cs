@@ -23,6 +23,9 @@ public sealed partial class DecisionRecorder : BackgroundService
     private readonly RedisProfileStore profiles;
     private readonly ContactHistoryStore contacts;
     private readonly DecisionRecordStore records;
+
+    /// <summary>Null when the adaptive correction is off.</summary>
+    private readonly AdaptiveStore? adaptive;
     private readonly TimeSpan keepFor;
     private readonly NbaTelemetry telemetry;
     private readonly ILogger<DecisionRecorder> logger;
@@ -33,7 +36,8 @@ public sealed partial class DecisionRecorder : BackgroundService
         DecisionRecordStore records,
         IOptions<DecisionOptions> options,
         NbaTelemetry telemetry,
-        ILogger<DecisionRecorder> logger)
+        ILogger<DecisionRecorder> logger,
+        AdaptiveStore? adaptive = null)
     {
         queue = Channel.CreateBounded<ServedDecision>(new BoundedChannelOptions(options.Value.DecisionRecordQueueCapacity)
         {
@@ -43,6 +47,7 @@ public sealed partial class DecisionRecorder : BackgroundService
         this.profiles = profiles;
         this.contacts = contacts;
         this.records = records;
+        this.adaptive = adaptive;
         keepFor = TimeSpan.FromHours(options.Value.OutcomeWindowHours);
         this.telemetry = telemetry;
         this.logger = logger;
@@ -84,7 +89,7 @@ public sealed partial class DecisionRecorder : BackgroundService
     private async Task WriteAsync(List<ServedDecision> decisions)
     {
         var db = profiles.Database;
-        var writes = new List<Task>(decisions.Count * 2);
+        var writes = new List<Task>(decisions.Count * 3);
         foreach (var d in decisions)
         {
             var picks = d.Decision.Picks;
@@ -93,8 +98,16 @@ public sealed partial class DecisionRecorder : BackgroundService
                 continue;
             }
 
+            var touchpoint = d.Decision.Features.Touchpoint;
             writes.Add(contacts.RecordImpressionsAsync(db, d.CustomerId, [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))], d.At));
-            writes.Add(records.SaveAsync(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At), keepFor));
+            writes.Add(records.SaveAsync(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint), keepFor));
+            if (adaptive is not null)
+            {
+                foreach (var (candidate, _) in picks)
+                {
+                    writes.Add(adaptive.RecordShownAsync(db, touchpoint, candidate.Action.Id, candidate.ModelPropensity));
+                }
+            }
         }
 
         try
@@ -103,7 +116,7 @@ public sealed partial class DecisionRecorder : BackgroundService
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            var failed = writes.Count(w => w.IsFaulted) / 2;
+            var failed = writes.Count(w => w.IsFaulted) / 3;
             Dropped("redis_error", Math.Max(1, failed));
             LogWriteFailed(logger, ex.GetType().Name, failed);
         }

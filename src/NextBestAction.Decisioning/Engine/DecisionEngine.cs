@@ -20,7 +20,11 @@ public sealed record DecisionInput(
     bool Holdout = false);
 
 /// <summary>An action that passed every filter, with its score parts.</summary>
-public sealed record ScoredCandidate(CatalogAction Action, double Propensity, double ContextWeight, double Score);
+public sealed record ScoredCandidate(CatalogAction Action, double Propensity, double ContextWeight, double Score)
+{
+    /// <summary>The model's propensity before the adaptive correction; what the correction's expected counts add up.</summary>
+    public double ModelPropensity { get; init; } = Propensity;
+}
 
 /// <summary>What the engine decided, with what the decision log needs to replay it.</summary>
 public sealed record EngineDecision(
@@ -40,9 +44,14 @@ public sealed record EngineDecision(
 /// scoring (priority = propensity x context weight x value x lever) -> service-versus-bundle arbitration ->
 /// exploration policy. Explanations are built only for the actions returned.
 /// </summary>
-public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy policy, ProfileRules rules)
+public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy policy, ProfileRules rules, IAdaptiveCorrection? adaptive = null)
 {
     private const int MaxReasonsFromContributions = 3;
+    private const double AdaptiveMinimum = 0.001;
+    private const double AdaptiveMaximum = 0.99;
+
+    /// <summary>The explanation's name for what the adaptive correction added to (or took from) the model's propensity.</summary>
+    public const string AdaptiveFeature = "adaptive_correction";
 
     public string ModelVersion => model.Version;
 
@@ -74,9 +83,10 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
                 continue;
             }
 
-            var propensity = model.Predict(scope, null);
+            var modelPropensity = model.Predict(scope, null);
+            var propensity = Adapt(modelPropensity, features.Touchpoint, action.Id);
             var weight = weights.Of(action.Kind);
-            candidates.Add(new ScoredCandidate(action, propensity, weight, propensity * weight * action.Value * action.Lever));
+            candidates.Add(new ScoredCandidate(action, propensity, weight, propensity * weight * action.Value * action.Lever) { ModelPropensity = modelPropensity });
         }
 
         var arbitration = FamilyArbitration.Decide(features, candidates, scope);
@@ -211,11 +221,20 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         return fromHistory > fromProfile || fromProfile is null ? fromHistory : fromProfile;
     }
 
+    /// <summary>The model's propensity times what outcomes since taught about this action here, kept in the model's bounds.</summary>
+    private double Adapt(double modelPropensity, string segment, string actionId) =>
+        adaptive is null ? modelPropensity : Math.Clamp(modelPropensity * adaptive.Factor(segment, actionId), AdaptiveMinimum, AdaptiveMaximum);
+
     private ChosenAction Explain(
         RuleScope scope, ScoredCandidate candidate, double probability, DecisionInput input, bool isFirst, Arbitration arbitration,
         List<FeatureContribution> contributions)
     {
         model.Predict(scope, contributions);
+        if (candidate.Propensity != candidate.ModelPropensity)
+        {
+            contributions.Add(new FeatureContribution(AdaptiveFeature, candidate.Propensity - candidate.ModelPropensity));
+        }
+
         var scale = candidate.ContextWeight * candidate.Action.Value * candidate.Action.Lever;
         var explanation = new List<FeatureContribution>(contributions.Count);
         foreach (var c in contributions)

@@ -19,6 +19,7 @@ public static class ReasonCodes
         ["not_first_time_right"] = s => $"NOT_FIRST_TIME_RIGHT: {s.Features.NotFirstTimeRight} issue(s) needed more than one contact",
         ["returns"] = s => $"RETURNS: {s.Features.Returns} product(s) returned",
         ["churn_risk"] = s => string.Create(CultureInfo.InvariantCulture, $"CHURN_RISK: churn risk {s.Features.ChurnRisk:0.00}"),
+        [DecisionEngine.AdaptiveFeature] = s => $"LEARNT_FROM_OUTCOMES: customers at the {s.Features.Touchpoint} touch point accepted this offer more often than the model expected",
         ["past_service_answers"] = s => $"ACCEPTS_SERVICE: accepted {s.Features.ServicesAccepted} of {s.Features.ServicesAccepted + s.Features.ServicesDeclined} service offers",
     };
 

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace NextBestAction.Decisioning.Serving;
 
 /// <summary>What the outcome route needs to know about a decision it did not see: whose it was and what was shown.</summary>
-public sealed record DecisionRecord(string DecisionId, string CustomerId, IReadOnlyList<string> ActionIds, DateTimeOffset At);
+public sealed record DecisionRecord(string DecisionId, string CustomerId, IReadOnlyList<string> ActionIds, DateTimeOffset At, string Touchpoint);
 
 /// <summary>The outcome already stored for a decision's action, if any.</summary>
 public enum OutcomeWrite
@@ -24,6 +24,7 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
     private const string CustomerField = "customer";
     private const string ActionsField = "actions";
     private const string AtField = "at";
+    private const string TouchpointField = "touchpoint";
 
     public Task SaveAsync(IDatabaseAsync db, DecisionRecord record, TimeSpan keepFor)
     {
@@ -33,20 +34,21 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
             new HashEntry(CustomerField, record.CustomerId),
             new HashEntry(ActionsField, string.Join(',', record.ActionIds)),
             new HashEntry(AtField, record.At.ToUnixTimeMilliseconds()),
+            new HashEntry(TouchpointField, record.Touchpoint),
         ]);
         return Task.WhenAll(set, db.KeyExpireAsync(key, keepFor));
     }
 
     public async Task<DecisionRecord?> GetAsync(string decisionId)
     {
-        var values = await profiles.Database.HashGetAsync(Key(decisionId), [CustomerField, ActionsField, AtField]);
+        var values = await profiles.Database.HashGetAsync(Key(decisionId), [CustomerField, ActionsField, AtField, TouchpointField]);
         if (values[0].IsNull)
         {
             return null;
         }
 
         var actions = values[1].IsNullOrEmpty ? [] : ((string)values[1]!).Split(',');
-        return new DecisionRecord(decisionId, values[0]!, actions, DateTimeOffset.FromUnixTimeMilliseconds((long)values[2]));
+        return new DecisionRecord(decisionId, values[0]!, actions, DateTimeOffset.FromUnixTimeMilliseconds((long)values[2]), (string?)values[3] ?? DecisionService.DefaultTouchpoint);
     }
 
     /// <summary>Stores the outcome unless one is already there; says which.</summary>

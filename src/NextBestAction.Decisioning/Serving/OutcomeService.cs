@@ -34,7 +34,8 @@ public sealed class OutcomeService(
     IProducer<string, byte[]> producer,
     IOptions<KafkaOptions> kafka,
     NbaTelemetry telemetry,
-    TimeProvider clock)
+    TimeProvider clock,
+    AdaptiveStore? adaptive = null)
 {
     public const string Accepted = "accepted";
     public const string Declined = "declined";
@@ -74,6 +75,11 @@ public sealed class OutcomeService(
         if (write == OutcomeWrite.OtherOutcomeAlreadyRecorded)
         {
             return OutcomeResult.ConflictingOutcome;
+        }
+
+        if (write == OutcomeWrite.Recorded && outcome == Accepted && adaptive is not null)
+        {
+            await adaptive.RecordAcceptedAsync(decision.Touchpoint, actionId);
         }
 
         telemetry.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

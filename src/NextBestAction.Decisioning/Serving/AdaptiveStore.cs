@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Profiles;
+using StackExchange.Redis;
+
+namespace NextBestAction.Decisioning.Serving;
+
+/// <summary>
+/// The adaptive correction's counts, shared by every API instance in one Redis hash <c>{prefix}:adaptive</c>:
+/// per segment (touch point) and action the impressions (<c>n:</c>), the model's expected acceptances
+/// (<c>e:</c>, the sum of its propensities) and the acceptances (<c>a:</c>). Each instance reads the whole
+/// hash every <c>Decisions:AdaptiveRefreshMs</c> into an immutable snapshot, so decisions never wait on it.
+/// </summary>
+public sealed partial class AdaptiveStore(
+    RedisProfileStore profiles,
+    IOptions<DecisionOptions> options,
+    ILogger<AdaptiveStore> logger) : BackgroundService, IAdaptiveCorrection
+{
+    private readonly TimeSpan refresh = TimeSpan.FromMilliseconds(options.Value.AdaptiveRefreshMs);
+    private readonly double priorStrength = options.Value.AdaptivePriorStrength;
+    private AdaptiveStatistics current = AdaptiveStatistics.Empty;
+
+    private RedisKey Key => $"{profiles.KeyPrefix}:adaptive";
+
+    public AdaptiveStatistics Current => Volatile.Read(ref current);
+
+    public double Factor(string segment, string actionId) => Current.Factor(segment, actionId);
+
+    /// <summary>Queues the counts of one impression on <paramref name="db"/> (a pipeline of the caller).</summary>
+    public Task RecordShownAsync(IDatabaseAsync db, string segment, string actionId, double modelPropensity) => Task.WhenAll(
+        db.HashIncrementAsync(Key, Field('n', segment, actionId), 1),
+        db.HashIncrementAsync(Key, Field('e', segment, actionId), modelPropensity));
+
+    public Task RecordAcceptedAsync(string segment, string actionId) =>
+        profiles.Database.HashIncrementAsync(Key, Field('a', segment, actionId), 1);
+
+    /// <summary>Reads the counts now; also what the background refresh calls.</summary>
+    public async Task<AdaptiveStatistics> RefreshAsync()
+    {
+        var entries = await profiles.Database.HashGetAllAsync(Key);
+        var counts = new Dictionary<string, (string Segment, string ActionId, double Accepted, double Expected)>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var field = (string)entry.Name!;
+            var parts = field.Split(':', 3);
+            if (parts.Length != 3 || !double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                continue;
+            }
+
+            var key = AdaptiveStatistics.Key(parts[1], parts[2]);
+            var c = counts.GetValueOrDefault(key, (parts[1], parts[2], 0, 0));
+            counts[key] = parts[0] switch
+            {
+                "a" => c with { Accepted = value },
+                "e" => c with { Expected = value },
+                _ => c,
+            };
+        }
+
+        var statistics = new AdaptiveStatistics(counts.Values, priorStrength);
+        Volatile.Write(ref current, statistics);
+        return statistics;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(refresh);
+        do
+        {
+            try
+            {
+                await RefreshAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // The last snapshot stays in use; the next tick tries again.
+                LogRefreshFailed(logger, ex.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private static RedisValue Field(char counter, string segment, string actionId) => $"{counter}:{segment}:{actionId}";
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Warning, Message = "The adaptive correction could not be refreshed ({ErrorType}); the last snapshot stays in use")]
+    private static partial void LogRefreshFailed(ILogger logger, string errorType);
+}
