@@ -64,7 +64,7 @@ public sealed partial class DecisionService(
             catalog);
 
         var decisionId = id.ToString("N");
-        var response = new DecisionResponse(decisionId, customerId, decision.Actions, degraded, engine.ModelVersion, catalog.Version)
+        var response = new DecisionResponse(decisionId, customerId, decision.Actions, degraded, decision.ModelVersion, catalog.Version)
         {
             DegradedReason = fallback,
             Arbitration = decision.Arbitration,
@@ -73,7 +73,7 @@ public sealed partial class DecisionService(
 
         if (request.DryRun != true)
         {
-            var served = new ServedDecision(decisionId, customerId, request, decision, degraded, engine.ModelVersion, catalog.Version,
+            var served = new ServedDecision(decisionId, customerId, request, decision, degraded, decision.ModelVersion, catalog.Version,
                 control ? DecisionEngine.HoldoutPolicyName : engine.PolicyName, now)
             {
                 Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,
@@ -87,7 +87,7 @@ public sealed partial class DecisionService(
         activity?.SetTag("nba.decision.degraded", degraded);
         activity?.SetTag("nba.decision.candidates", decision.Candidates.Count);
         activity?.SetTag("nba.catalog.version", catalog.Version);
-        activity?.SetTag("nba.model.version", engine.ModelVersion);
+        activity?.SetTag("nba.model.version", decision.ModelVersion);
         telemetry.Decisions.Add(1, new("kind", kind), new("degraded", degraded));
         telemetry.DecisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("degraded", degraded));
         return response;

@@ -36,7 +36,11 @@ public sealed record EngineDecision(
     IReadOnlyList<double> FirstSlotProbabilities,
     DecisionFeatures Features,
     int FilteredCount,
-    DecisionDebug? Debug);
+    DecisionDebug? Debug)
+{
+    /// <summary>The version of the propensity model that scored this decision.</summary>
+    public string ModelVersion { get; init; } = "";
+}
 
 /// <summary>
 /// Picks the next best action. Pure: no I/O, the clock comes in with the input. The funnel is
@@ -53,7 +57,11 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
     /// <summary>The explanation's name for what the adaptive correction added to (or took from) the model's propensity.</summary>
     public const string AdaptiveFeature = "adaptive_correction";
 
-    public string ModelVersion => model.Version;
+    /// <summary>The version of the model a decision starting now would use.</summary>
+    public string ModelVersion => CurrentModel.Version;
+
+    /// <summary>A model source that can swap models (the registry) is read once per decision, so one decision uses one model.</summary>
+    private IPropensityModel CurrentModel => model is IPropensityModelSource source ? source.Current : model;
 
     public string PolicyName => policy.Name;
 
@@ -64,6 +72,7 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
 
     public EngineDecision Decide(DecisionInput input, ActionCatalog catalog)
     {
+        var model = CurrentModel;
         var features = DecisionFeatures.Compute(input.Profile, input.Contacts, input.Touchpoint, input.Channel, input.Cart, input.Now, catalog, rules);
         var scope = new RuleScope(features);
         var filtered = input.Debug ? new List<FilteredAction>() : null;
@@ -111,13 +120,13 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         foreach (var (candidate, probability) in picks)
         {
             scope.Action = candidate.Action;
-            chosen.Add(Explain(scope, candidate, probability, input, isFirst: chosen.Count == 0, arbitration, contributions ??= []));
+            chosen.Add(Explain(model, scope, candidate, probability, input, isFirst: chosen.Count == 0, arbitration, contributions ??= []));
         }
 
         var debug = filtered is null ? null : new DecisionDebug(filtered,
             [.. ranked.Select(c => new RankedAction(c.Action.Id, c.Action.Kind, Round(c.Score), Round(c.Propensity), c.ContextWeight,
                 picks.Exists(p => ReferenceEquals(p.Candidate, c))))]);
-        return new EngineDecision(chosen, arbitration, candidates, picks, ranked, firstSlot, features, filteredCount, debug);
+        return new EngineDecision(chosen, arbitration, candidates, picks, ranked, firstSlot, features, filteredCount, debug) { ModelVersion = model.Version };
     }
 
     /// <summary>
@@ -225,7 +234,8 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
     private double Adapt(double modelPropensity, string segment, string actionId) =>
         adaptive is null ? modelPropensity : Math.Clamp(modelPropensity * adaptive.Factor(segment, actionId), AdaptiveMinimum, AdaptiveMaximum);
 
-    private ChosenAction Explain(
+    private static ChosenAction Explain(
+        IPropensityModel model,
         RuleScope scope, ScoredCandidate candidate, double probability, DecisionInput input, bool isFirst, Arbitration arbitration,
         List<FeatureContribution> contributions)
     {

@@ -13,6 +13,12 @@ public interface IPropensityModel
     double Predict(RuleScope scope, List<FeatureContribution>? contributions);
 }
 
+/// <summary>Holds the live model when models can be swapped at run time; the engine reads it once per decision.</summary>
+public interface IPropensityModelSource
+{
+    IPropensityModel Current { get; }
+}
+
 /// <summary>
 /// A hand-set additive prior from profile features: a baseline per kind plus the signals domain experts name
 /// (affinity to the line, intent in the cart, price sensitivity against the discount, service trouble, past

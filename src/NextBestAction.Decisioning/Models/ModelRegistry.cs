@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NextBestAction.Decisioning.Engine;
+
+namespace NextBestAction.Decisioning.Models;
+
+/// <summary>A model file cannot be used; the message says which file and what is wrong.</summary>
+public sealed class ModelLoadException(string message) : Exception(message);
+
+/// <summary>Turns a model directory into a propensity model, refusing one the engine cannot feed.</summary>
+public interface IModelLoader
+{
+    /// <exception cref="ModelLoadException">The model is unreadable or its feature schema does not match.</exception>
+    IPropensityModel Load(string versionDirectory);
+}
+
+/// <summary>
+/// The propensity model registry: a directory with one sub-directory per model version and a file
+/// <c>current</c> naming the live version. Deploying is writing a version name into <c>current</c>; rolling back
+/// is writing the previous one. The file is checked every <c>Models:ReloadSeconds</c> (and on demand); a version
+/// that cannot be loaded, or whose features the engine does not have, is refused and the live model stays.
+/// Without a directory the transparent prior serves.
+/// </summary>
+public sealed partial class ModelRegistry : BackgroundService, IPropensityModelSource, IPropensityModel
+{
+    public const string CurrentFile = "current";
+
+    private readonly string? directory;
+    private readonly TimeSpan interval;
+    private readonly IModelLoader loader;
+    private readonly ILogger<ModelRegistry> logger;
+    private readonly Lock reloadGate = new();
+    private string? loadedPointer;
+    private IPropensityModel current;
+
+    public ModelRegistry(IOptions<ModelOptions> options, IModelLoader loader, IPropensityModel fallback, ILogger<ModelRegistry> logger)
+    {
+        directory = string.IsNullOrWhiteSpace(options.Value.Directory) ? null : DecisioningExtensions.ResolvePath(options.Value.Directory);
+        interval = TimeSpan.FromSeconds(options.Value.ReloadSeconds);
+        this.loader = loader;
+        this.logger = logger;
+        current = fallback;
+        if (directory is not null && File.Exists(Path.Combine(directory, CurrentFile)))
+        {
+            // At start-up a bad model stops the service: better than silently serving the prior.
+            Swap(ReadPointer(), throwOnRefusal: true);
+        }
+    }
+
+    public IPropensityModel Current => Volatile.Read(ref current);
+
+    public string Version => Current.Version;
+
+    /// <summary>The reason the last version was refused, until a good one is loaded.</summary>
+    public string? LastRejection { get; private set; }
+
+    /// <summary>Versions present in the registry directory, newest name last.</summary>
+    public IReadOnlyList<string> Available =>
+        directory is null || !Directory.Exists(directory)
+            ? []
+            : [.. Directory.GetDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+
+    public double Predict(RuleScope scope, List<FeatureContribution>? contributions) => Current.Predict(scope, contributions);
+
+    /// <summary>Loads the version <c>current</c> names if it changed; throws <see cref="ModelLoadException"/> when refused.</summary>
+    public IPropensityModel Reload()
+    {
+        if (directory is null)
+        {
+            throw new ModelLoadException("no model registry is configured (setting Models:Directory)");
+        }
+
+        Swap(ReadPointer(), throwOnRefusal: true);
+        return Current;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (directory is null || interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (File.Exists(Path.Combine(directory, CurrentFile)))
+            {
+                Swap(ReadPointer(), throwOnRefusal: false);
+            }
+        }
+    }
+
+    private string ReadPointer()
+    {
+        var path = Path.Combine(directory!, CurrentFile);
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException($"{path}: cannot be read ({ex.GetType().Name})");
+        }
+    }
+
+    private void Swap(string version, bool throwOnRefusal)
+    {
+        lock (reloadGate)
+        {
+            if (version == loadedPointer)
+            {
+                return;
+            }
+
+            // Remembered before loading, so a refused version is reported once, not every interval.
+            loadedPointer = version;
+            try
+            {
+                if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version is "." or "..")
+                {
+                    throw new ModelLoadException($"{Path.Combine(directory!, CurrentFile)}: must name one version directory, was \"{version}\"");
+                }
+
+                var next = loader.Load(Path.Combine(directory!, version));
+                Volatile.Write(ref current, next);
+                LastRejection = null;
+                LogModelLoaded(logger, next.Version);
+            }
+            catch (ModelLoadException ex)
+            {
+                LastRejection = ex.Message;
+                LogModelRefused(logger, Current.Version, ex.Message);
+                if (throwOnRefusal)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Propensity model {Version} is live")]
+    private static partial void LogModelLoaded(ILogger logger, string version);
+
+    [LoggerMessage(EventId = 3502, Level = LogLevel.Error, Message = "A propensity model was refused; {Version} stays live. Reason: {Reason}")]
+    private static partial void LogModelRefused(ILogger logger, string version, string reason);
+}
+
+/// <summary>Settings under <c>Models</c>.</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "Models";
+
+    /// <summary>The model registry directory; empty serves the transparent prior.</summary>
+    public string Directory { get; set; } = "";
+
+    /// <summary>How often the registry's <c>current</c> file is checked; 0 = only at start-up and on demand.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 3600, ErrorMessage = "Models:ReloadSeconds must be between 0 and 3600.")]
+    public double ReloadSeconds { get; set; } = 5;
+}
