@@ -18,11 +18,16 @@ public static class StableHash
     }
 
     /// <summary>FNV-1a with a final avalanche mix, so every bit (also the low ones a modulo reads) depends on the whole text.</summary>
-    public static ulong Mixed(string text)
+    public static ulong Mixed(string text) => Mix(Fnv1a64(text));
+
+    /// <summary>The SplitMix64 finalizer: spreads every input bit over the output.</summary>
+    public static ulong Mix(ulong z)
     {
-        var z = Fnv1a64(text);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
     }
+
+    /// <summary>A double in [0, 1) from the top 53 bits.</summary>
+    public static double Unit(ulong z) => (z >> 11) * (1.0 / (1UL << 53));
 }

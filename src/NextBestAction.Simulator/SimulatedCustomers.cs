@@ -13,4 +13,18 @@ public static class SimulatedCustomers
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         return string.Create(CultureInfo.InvariantCulture, $"{Prefix}{n:D5}");
     }
+
+    /// <summary>The number of the customer <paramref name="id"/> as <see cref="Id"/> writes it; false for any other text.</summary>
+    public static bool TryParse(string? id, out int n)
+    {
+        if (id is not null && id.StartsWith(Prefix, StringComparison.Ordinal)
+            && int.TryParse(id.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out n)
+            && n >= 1 && id == Id(n))
+        {
+            return true;
+        }
+
+        n = 0;
+        return false;
+    }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using NextBestAction.Contracts;
+using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Simulator;
 
@@ -11,6 +13,9 @@ namespace NextBestAction.Simulator;
 /// their consent; the catalog changes prices, stock and versions.
 /// Pure and deterministic: no I/O, the random generator and the clock are passed in, so the same seed, run id and
 /// times give the same events. Time is compressed (deliveries take minutes) so every pattern shows up quickly.
+/// Each customer also has hidden <see cref="CustomerTraits"/> and a true <see cref="CustomerSituation"/>; with
+/// <see cref="WebshopModelOptions.AnswerOffersRandomly"/> off, checkouts become <see cref="DecisionMoment"/>s that a
+/// driver answers through the hidden <see cref="ResponseModel"/>.
 /// Not thread-safe.
 /// </summary>
 public sealed class WebshopModel
@@ -54,9 +59,16 @@ public sealed class WebshopModel
     private readonly List<Customer> browsing = [];
     private readonly Dictionary<string, ProductState> products;
     private readonly PriorityQueue<Func<DateTimeOffset, SimulatedEvent>, (DateTimeOffset Due, long Sequence)> pending = new();
+    private readonly WebshopModelOptions options;
+    private readonly ulong traitSeed;
+    private readonly Random outcomes;
+    private readonly Queue<DecisionMoment> decisionMoments = new();
+    private readonly Dictionary<long, WaitingDecision> waitingDecisions = [];
     private long eventSequence;
     private long referenceSequence;
     private long pendingSequence;
+    private long momentSequence;
+    private DateTimeOffset lastNow = DateTimeOffset.MinValue;
 
     /// <param name="customers">Customers <c>cust-00001</c> up to <see cref="SimulatedCustomers.Id"/>(customers).</param>
     /// <param name="random">A seeded generator, owned by the model from now on.</param>
@@ -65,9 +77,18 @@ public sealed class WebshopModel
     /// the same seed does not repeat ids that consumers would drop as duplicates.
     /// </param>
     public WebshopModel(int customers, Random random, string runId)
+        : this(customers, random, runId, WebshopModelOptions.Default)
+    {
+    }
+
+    /// <inheritdoc cref="WebshopModel(int, Random, string)"/>
+    /// <param name="options">How offers at checkout are answered.</param>
+    public WebshopModel(int customers, Random random, string runId, WebshopModelOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(customers, 1);
         ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DecisionTimeout, TimeSpan.Zero);
         if (!Identifiers.IsValid(runId) || runId.Length > 32)
         {
             throw new ArgumentException("runId must be 1 to 32 letters, digits, '-', '_', '.', ':' or '@'.", nameof(runId));
@@ -79,14 +100,23 @@ public sealed class WebshopModel
         maxBrowsing = Math.Clamp(customers / 20, 1, 256);
         activitySeed = (ulong)random.NextInt64();
         products = SimulatedCatalog.Products.ToDictionary(p => p.Id, p => new ProductState(p.ListPrice), StringComparer.Ordinal);
+
+        // Derived, not drawn, so the event stream of a seed stays what it was before traits existed.
+        this.options = options;
+        traitSeed = StableHash.Mix(activitySeed ^ 0x7EA1_75EE_D000_0001UL);
+        outcomes = new Random(unchecked((int)StableHash.Mix(activitySeed ^ 0x0C0F_FE85_0000_0002UL)));
     }
 
     public int Customers => customerCount;
+
+    /// <summary>How offers at checkout are answered.</summary>
+    public WebshopModelOptions Options => options;
 
     /// <summary>The next event at <paramref name="now"/>: a scheduled one that is due (delivery, resolution...) first, else new activity.</summary>
     public SimulatedEvent Next(DateTimeOffset now)
     {
         now = WholeMilliseconds(now);
+        lastNow = now > lastNow ? now : lastNow;
         while (true)
         {
             // Some steps only change state (a session ends, a product sells out); keep stepping until one emits.
@@ -95,6 +125,93 @@ public sealed class WebshopModel
                 return e;
             }
         }
+    }
+
+    /// <summary>
+    /// The next checkout waiting for a decision, oldest first; moments that stopped waiting (timed out) are skipped.
+    /// Only filled when <see cref="WebshopModelOptions.AnswerOffersRandomly"/> is off.
+    /// </summary>
+    public bool TryTakeDecisionMoment([NotNullWhen(true)] out DecisionMoment? moment)
+    {
+        while (decisionMoments.TryDequeue(out moment))
+        {
+            if (waitingDecisions.TryGetValue(moment.Id, out var waiting) && StillWaiting(waiting))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The hidden traits of <paramref name="customerId"/>: deterministic from the model's seed and the customer, with
+    /// tastes that follow the customer's favourite lines. Null for a customer who has not done anything yet (looking
+    /// one up never creates it, so it does not change the events). For drivers and benchmarks, never for the policy.
+    /// </summary>
+    public CustomerTraits? TraitsOf(string customerId) => Find(customerId) is { } customer ? Traits(customer) : null;
+
+    /// <summary>What is really going on with <paramref name="customerId"/> at <paramref name="now"/>; null for a customer who has not done anything yet.</summary>
+    public CustomerSituation? SituationOf(string customerId, DateTimeOffset now) =>
+        Find(customerId) is { } customer ? Situation(customer, WholeMilliseconds(now)) : null;
+
+    /// <summary>The true probability that the customer of <paramref name="moment"/> accepts <paramref name="offer"/> there.</summary>
+    public double TrueProbability(DecisionMoment moment, SimulatedOffer offer)
+    {
+        ArgumentNullException.ThrowIfNull(moment);
+        ArgumentNullException.ThrowIfNull(offer);
+        return ResponseModel.Probability(TraitsAt(moment), moment.Situation, offer);
+    }
+
+    /// <summary>What the oracle shows at <paramref name="moment"/>: the offer with the highest true expected value.</summary>
+    public OracleChoice BestOffer(DecisionMoment moment, IEnumerable<SimulatedOffer> offers)
+    {
+        ArgumentNullException.ThrowIfNull(moment);
+        return Oracle.Choose(TraitsAt(moment), moment.Situation, offers);
+    }
+
+    /// <summary>
+    /// Shows <paramref name="offer"/> at <paramref name="moment"/> (null: the decision had nothing to show) and lets
+    /// the customer answer with a draw from the <see cref="ResponseModel"/>; see <see cref="Report"/> for what follows.
+    /// Draws come from a generator of their own, so answering does not shift the rest of the traffic's randomness.
+    /// </summary>
+    /// <param name="moment">A moment from <see cref="TryTakeDecisionMoment"/>.</param>
+    /// <param name="decisionId">The decision's id, echoed in the outcome event.</param>
+    /// <param name="offer">The first action of the decision, or null.</param>
+    public OfferAnswer Answer(DecisionMoment moment, string decisionId, SimulatedOffer? offer)
+    {
+        var waiting = Waiting(moment, decisionId);
+        if (waiting is null)
+        {
+            return new OfferAnswer(moment, offer, OfferResponse.TooLate, 0);
+        }
+
+        if (offer is null)
+        {
+            Release(waiting);
+            return new OfferAnswer(moment, null, OfferResponse.NotShown, 0);
+        }
+
+        var probability = ResponseModel.Probability(Traits(waiting.Customer), moment.Situation, offer);
+        return Respond(waiting, decisionId, offer, outcomes.NextDouble() < probability, probability);
+    }
+
+    /// <summary>
+    /// Records that the customer of <paramref name="moment"/> answered <paramref name="offer"/> as
+    /// <paramref name="accepted"/> says, for drivers that draw outcomes themselves. What follows, at the latest time
+    /// given to <see cref="Next"/>: an <c>offer.accepted</c> or <c>offer.declined</c> event for
+    /// <paramref name="decisionId"/>; for an accepted bundle, its products join the cart (<c>cart.item_added</c>
+    /// events) and the order; for an accepted service offer, the customer counts as helped
+    /// (<see cref="CustomerSituation.ServiceRecoveredRecently"/>); an accepting customer completes checkout.
+    /// A moment that is no longer waiting (answered before, or timed out) gets <see cref="OfferResponse.TooLate"/>.
+    /// </summary>
+    public OfferAnswer Report(DecisionMoment moment, string decisionId, SimulatedOffer offer, bool accepted)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        var waiting = Waiting(moment, decisionId);
+        return waiting is null
+            ? new OfferAnswer(moment, offer, OfferResponse.TooLate, 0)
+            : Respond(waiting, decisionId, offer, accepted, ResponseModel.Probability(Traits(waiting.Customer), moment.Situation, offer));
     }
 
     private SimulatedEvent? Step(DateTimeOffset now)
@@ -143,8 +260,21 @@ public sealed class WebshopModel
 
         if (session.CheckingOut)
         {
+            if (session.Decision is { } decision)
+            {
+                if (now <= decision.Deadline)
+                {
+                    return null; // the webshop still waits for the decision
+                }
+
+                // Too slow: checkout goes on without an offer.
+                waitingDecisions.Remove(decision.Moment.Id);
+                session.Decision = null;
+            }
+
             EndSession(customer);
-            return random.NextDouble() < 0.75 ? PlaceOrder(customer, now) : null; // the rest abandon their checkout
+            // The rest abandon their checkout; someone who just accepted an offer does not.
+            return random.NextDouble() < 0.75 || session.OfferAccepted ? PlaceOrder(customer, now) : null;
         }
 
         if (--session.StepsLeft < 0)
@@ -277,12 +407,126 @@ public sealed class WebshopModel
     private SimulatedEvent StartCheckout(Customer customer, DateTimeOffset now)
     {
         customer.Session!.CheckingOut = true;
-        if (random.NextDouble() < 0.08)
+        if (!options.AnswerOffersRandomly)
+        {
+            QueueDecisionMoment(customer, now);
+        }
+        else if (random.NextDouble() < 0.08)
         {
             ScheduleOfferOutcome(customer, now);
         }
 
         return Event(WebshopSource, EventTypes.CheckoutStarted, now, customer.Id, new CheckoutStartedData(CartValue(customer.Cart)));
+    }
+
+    /// <summary>Checkout waits (up to the timeout) for a driver to answer the decision it asks for.</summary>
+    private void QueueDecisionMoment(Customer customer, DateTimeOffset now)
+    {
+        var session = customer.Session!;
+        DecisionCartItem[] cart = [.. customer.Cart.Select(l =>
+            new DecisionCartItem(l.Product.Id, l.Product.Category, l.Product.ProductLine, l.Price, l.Quantity))];
+        var moment = new DecisionMoment(++momentSequence, customer.Id, now, DecisionMoment.CheckoutTouchpoint, session.Channel, session.Id,
+            cart, Situation(customer, now));
+        var waiting = new WaitingDecision(moment, customer, now + options.DecisionTimeout);
+        session.Decision = waiting;
+        waitingDecisions.Add(moment.Id, waiting);
+        decisionMoments.Enqueue(moment);
+    }
+
+    /// <summary>The waiting decision of <paramref name="moment"/>, or null when it no longer waits.</summary>
+    private WaitingDecision? Waiting(DecisionMoment moment, string decisionId)
+    {
+        ArgumentNullException.ThrowIfNull(moment);
+        if (!Identifiers.IsValid(decisionId))
+        {
+            throw new ArgumentException($"decisionId must be {Identifiers.Rule}.", nameof(decisionId));
+        }
+
+        if (!waitingDecisions.TryGetValue(moment.Id, out var waiting))
+        {
+            return moment.Id >= 1 && moment.Id <= momentSequence
+                ? null
+                : throw new ArgumentException("The moment does not come from this model.", nameof(moment));
+        }
+
+        if (waiting.Moment != moment)
+        {
+            throw new ArgumentException("The moment does not come from this model.", nameof(moment));
+        }
+
+        return StillWaiting(waiting) ? waiting : null;
+    }
+
+    /// <summary>False, and released, once the model's clock has passed the deadline: the webshop stopped waiting then.</summary>
+    private bool StillWaiting(WaitingDecision waiting)
+    {
+        if (lastNow <= waiting.Deadline)
+        {
+            return true;
+        }
+
+        Release(waiting);
+        return false;
+    }
+
+    private void Release(WaitingDecision waiting)
+    {
+        waitingDecisions.Remove(waiting.Moment.Id);
+        if (ReferenceEquals(waiting.Customer.Session?.Decision, waiting))
+        {
+            waiting.Customer.Session.Decision = null;
+        }
+    }
+
+    private OfferAnswer Respond(WaitingDecision waiting, string decisionId, SimulatedOffer offer, bool accepted, double probability)
+    {
+        // Before anything changes, so a bad bundle leaves the moment waiting.
+        var bundleLines = accepted && offer.Kind == SimulatedOffer.BundleKind ? BundleLines(offer) : null;
+        Release(waiting);
+        var customer = waiting.Customer;
+        var at = lastNow > waiting.Moment.Time ? lastNow : waiting.Moment.Time;
+        var type = accepted ? EventTypes.OfferAccepted : EventTypes.OfferDeclined;
+        Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
+        if (accepted)
+        {
+            customer.Session!.OfferAccepted = true;
+            if (bundleLines is not null)
+            {
+                // Due at once, so they reach the cart before the checkout it belongs to places the order.
+                foreach (var line in bundleLines)
+                {
+                    Schedule(at, t =>
+                    {
+                        customer.Cart.Add(line);
+                        return Event(WebshopSource, EventTypes.CartItemAdded, t, customer.Id, new CartItemAddedData(
+                            line.Product.Id, line.Product.Category, line.Product.ProductLine, line.Price, line.Quantity));
+                    });
+                }
+            }
+            else
+            {
+                customer.ServiceAcceptedAt = at;
+            }
+        }
+
+        return new OfferAnswer(waiting.Moment, offer, accepted ? OfferResponse.Accepted : OfferResponse.Declined, probability);
+    }
+
+    /// <summary>A bundle's products as cart lines: its combination price split over them, cents on the last.</summary>
+    private static List<CartLine> BundleLines(SimulatedOffer offer)
+    {
+        IReadOnlyList<string> ids = offer.BundleProducts.Count > 0 ? offer.BundleProducts : [offer.ActionId];
+        if (ids.FirstOrDefault(id => !Identifiers.IsValid(id)) is { } invalid)
+        {
+            throw new ArgumentException($"Bundle product '{invalid}' is not a valid id: {Identifiers.Rule}.", nameof(offer));
+        }
+
+        var line = SimulatedCatalog.ProductLines.FirstOrDefault(l => l.Name == offer.ProductLine);
+        var (category, productLine) = line is null ? ("accessories", offer.ProductLine ?? "accessories") : (line.Category, line.Name);
+        var total = Math.Round((decimal)Math.Max(offer.Price ?? 0, 0), 2);
+        var each = decimal.Floor(total * 100 / ids.Count) / 100;
+        return [.. ids.Select((id, i) => new CartLine(
+            new SimulatedProduct(id, category, productLine, each, null), i == ids.Count - 1 ? total - (each * (ids.Count - 1)) : each, 1, false))];
     }
 
     /// <summary>The customer answers the offer the checkout showed: a bundle for a line in the cart or a service.</summary>
@@ -306,12 +550,16 @@ public sealed class WebshopModel
         var total = CartValue(customer.Cart);
         customer.Cart.Clear();
         var promised = now.AddSeconds(60 + random.Next(121));
+        customer.OpenOrders.Add((orderId, promised));
 
         if (random.NextDouble() < 0.03)
         {
             // Cancelled orders are cancelled well before the promise and never delivered.
-            Schedule(now.AddSeconds(5 + (random.NextDouble() * 40)),
-                t => Event(WebshopSource, EventTypes.OrderCancelled, t, customer.Id, new OrderCancelledData(orderId)));
+            Schedule(now.AddSeconds(5 + (random.NextDouble() * 40)), t =>
+            {
+                customer.CloseOrder(orderId);
+                return Event(WebshopSource, EventTypes.OrderCancelled, t, customer.Id, new OrderCancelledData(orderId));
+            });
         }
         else
         {
@@ -326,6 +574,12 @@ public sealed class WebshopModel
 
     private SimulatedEvent Deliver(Customer customer, string orderId, OrderItem[] items, bool late, DateTimeOffset deliveredAt, DateTimeOffset now)
     {
+        customer.CloseOrder(orderId);
+        if (late)
+        {
+            Customer.Remember(customer.LateDeliveries, deliveredAt);
+        }
+
         if (random.NextDouble() < 0.05)
         {
             var productId = items[random.Next(items.Length)].ProductId!;
@@ -343,6 +597,7 @@ public sealed class WebshopModel
 
     private SimulatedEvent Return(Customer customer, string orderId, string productId, DateTimeOffset now)
     {
+        Customer.Remember(customer.Returns, now);
         if (random.NextDouble() < 0.2)
         {
             Schedule(now.AddSeconds(5 + random.Next(55)), t => OpenContact(customer, "return", afterLateDelivery: false, t));
@@ -357,8 +612,17 @@ public sealed class WebshopModel
         var ticketId = NewReference("tkt");
         var firstTimeRight = random.NextDouble() < (afterLateDelivery ? 0.6 : 0.72);
         var contacts = firstTimeRight ? 1 : random.NextDouble() < 0.65 ? 2 : 3;
-        Schedule(now.AddSeconds(contacts * (30 + random.Next(150))),
-            t => Event(ServiceSource, EventTypes.ServiceContactResolved, t, customer.Id, new ServiceContactResolvedData(ticketId, contacts)));
+        customer.OpenContacts++;
+        Schedule(now.AddSeconds(contacts * (30 + random.Next(150))), t =>
+        {
+            customer.OpenContacts--;
+            if (contacts > 1)
+            {
+                Customer.Remember(customer.RepeatedContacts, t);
+            }
+
+            return Event(ServiceSource, EventTypes.ServiceContactResolved, t, customer.Id, new ServiceContactResolvedData(ticketId, contacts));
+        });
         return Event(ServiceSource, EventTypes.ServiceContactOpened, now, customer.Id,
             new ServiceContactOpenedData(ticketId, ContactChannels[random.Next(ContactChannels.Length)], topic));
     }
@@ -457,13 +721,44 @@ public sealed class WebshopModel
     }
 
     /// <summary>Share of product views that are for a gift: higher from mid-November through December.</summary>
-    private static double GiftShare(DateTimeOffset now) => now.Month == 12 || (now.Month == 11 && now.Day >= 15) ? 0.25 : 0.05;
+    private static double GiftShare(DateTimeOffset now) => GiftSeason.Contains(now) ? 0.25 : 0.05;
 
     /// <summary>UTC, truncated to whole milliseconds: precise enough for compressed time, and short in JSON.</summary>
     private static DateTimeOffset WholeMilliseconds(DateTimeOffset t) =>
         new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private static decimal CartValue(List<CartLine> cart) => cart.Sum(l => l.Price * l.Quantity);
+
+    private static CustomerSituation Situation(Customer customer, DateTimeOffset now)
+    {
+        static int Since(List<DateTimeOffset> times, DateTimeOffset since, DateTimeOffset now) => times.Count(t => t >= since && t <= now);
+
+        return new CustomerSituation(
+            now,
+            [.. customer.Cart.Select(l => l.Product.ProductLine).Distinct(StringComparer.Ordinal)],
+            CartValue(customer.Cart),
+            [.. customer.Wishlist.Select(p => p.ProductLine).Distinct(StringComparer.Ordinal)],
+            customer.OpenOrders.Count(o => o.Promised < now),
+            Since(customer.LateDeliveries, now - CustomerSituation.RecentWindow, now),
+            customer.OpenContacts,
+            Since(customer.RepeatedContacts, now - CustomerSituation.RecentWindow, now),
+            Since(customer.Returns, now - CustomerSituation.ReturnWindow, now),
+            customer.ServiceAcceptedAt is { } helped && helped <= now && helped >= now - CustomerSituation.RecoveryWindow);
+    }
+
+    private CustomerTraits Traits(Customer customer) => customer.Traits ??=
+        CustomerTraits.Draw(traitSeed, customer.Id, [.. customer.Favourites.Select(l => l.Name)], customer.Responsiveness);
+
+    /// <summary>The traits of the moment's customer; the moment must come from this model.</summary>
+    private CustomerTraits TraitsAt(DecisionMoment moment) => TraitsOf(moment.CustomerId)
+        ?? throw new ArgumentException($"{moment.CustomerId} is not a customer of this model.", nameof(moment));
+
+    /// <summary>An existing customer; never creates one, since that would draw from the generator.</summary>
+    private Customer? Find(string customerId)
+    {
+        ArgumentNullException.ThrowIfNull(customerId);
+        return SimulatedCustomers.TryParse(customerId, out var n) && customers.TryGetValue(n, out var customer) ? customer : null;
+    }
 
     /// <summary>A customer picked by activity: a few heavy shoppers, many occasional ones.</summary>
     private Customer PickCustomer()
@@ -546,6 +841,8 @@ public sealed class WebshopModel
 
     private sealed class Customer(string id, IReadOnlyList<SimulatedProductLine> favourites, int city, double responsiveness)
     {
+        private const int HistoryLimit = 20;
+
         public string Id { get; } = id;
         public IReadOnlyList<SimulatedProductLine> Favourites { get; } = favourites;
         public int City { get; } = city;
@@ -556,6 +853,28 @@ public sealed class WebshopModel
         public bool Marketing { get; set; }
         public bool Profiling { get; set; }
         public bool Location { get; set; }
+
+        // The true situation, kept without drawing from the generator so the events stay the same.
+        public CustomerTraits? Traits { get; set; }
+        public List<(string OrderId, DateTimeOffset Promised)> OpenOrders { get; } = [];
+        public List<DateTimeOffset> LateDeliveries { get; } = [];
+        public List<DateTimeOffset> RepeatedContacts { get; } = [];
+        public List<DateTimeOffset> Returns { get; } = [];
+        public int OpenContacts { get; set; }
+        public DateTimeOffset? ServiceAcceptedAt { get; set; }
+
+        public void CloseOrder(string orderId) => OpenOrders.RemoveAll(o => o.OrderId == orderId);
+
+        /// <summary>Keeps the latest 20: the situation counts only recent ones, and the response model caps each count at three or fewer.</summary>
+        public static void Remember(List<DateTimeOffset> times, DateTimeOffset time)
+        {
+            if (times.Count == HistoryLimit)
+            {
+                times.RemoveAt(0);
+            }
+
+            times.Add(time);
+        }
     }
 
     private sealed record CartLine(SimulatedProduct Product, decimal Price, int Quantity, bool Gift);
@@ -570,7 +889,11 @@ public sealed class WebshopModel
         public bool LastViewedAsGift { get; set; }
         public SimulatedProductLine? SearchedLine { get; set; }
         public bool CheckingOut { get; set; }
+        public WaitingDecision? Decision { get; set; }
+        public bool OfferAccepted { get; set; }
     }
+
+    private sealed record WaitingDecision(DecisionMoment Moment, Customer Customer, DateTimeOffset Deadline);
 
     private sealed class ProductState(decimal listPrice)
     {

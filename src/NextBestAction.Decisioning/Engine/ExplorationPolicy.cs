@@ -1,3 +1,5 @@
+using NextBestAction.Contracts;
+
 namespace NextBestAction.Decisioning.Engine;
 
 /// <summary>
@@ -68,16 +70,7 @@ internal struct SplitMix64(ulong state)
 {
     private ulong state = state;
 
-    public ulong Next()
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>Uniform in [0, 1) from the top 53 bits.</summary>
-    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => StableHash.Unit(StableHash.Mix(state += 0x9E3779B97F4A7C15UL));
 
     public int NextInt(int exclusiveMax) => (int)(NextDouble() * exclusiveMax);
 }

@@ -1,0 +1,23 @@
+namespace NextBestAction.Simulator;
+
+/// <summary>How a <see cref="WebshopModel"/> deals with offers at checkout.</summary>
+public sealed record WebshopModelOptions
+{
+    /// <summary>The defaults: offers answered randomly, as before there was a response model.</summary>
+    public static WebshopModelOptions Default { get; } = new();
+
+    /// <summary>
+    /// True (the default): a few checkouts are followed by an <c>offer.*</c> event for a made-up decision, drawn at
+    /// random, so the feedback topic has traffic without a decision engine. False: no random outcomes; every checkout
+    /// queues a <see cref="DecisionMoment"/> (<see cref="WebshopModel.TryTakeDecisionMoment"/>) for a driver to answer
+    /// through the hidden response model (<see cref="WebshopModel.Answer"/>). Drain the queue when this is false.
+    /// </summary>
+    public bool AnswerOffersRandomly { get; init; } = true;
+
+    /// <summary>
+    /// How long, in the model's clock, a checkout waits for its decision before it goes on without an offer, as a
+    /// webshop falls back when the decision is slow. A driver answering before its next <see cref="WebshopModel.Next"/>
+    /// never hits it.
+    /// </summary>
+    public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
