@@ -10,6 +10,7 @@ using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Models;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.Profiles.Kpis;
@@ -41,7 +42,15 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton(sp => KpiLibrary.Load(ResolvePath(sp.GetRequiredService<IOptions<KpiOptions>>().Value.DefinitionsPath)));
         builder.Services.LoadAtStartup<KpiLibrary>();
 
-        builder.Services.AddSingleton<IPropensityModel, PriorPropensityModel>();
+        builder.Services.AddOptions<ModelOptions>()
+            .Bind(builder.Configuration.GetSection(ModelOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PriorPropensityModel>();
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelRegistry>());
+        builder.Services.LoadAtStartup<ModelRegistry>();
+        builder.Services.AddSingleton<IPropensityModel>(sp => sp.GetRequiredService<ModelRegistry>());
         builder.Services.AddSingleton<IExplorationPolicy>(sp => sp.GetRequiredService<IOptions<DecisionOptions>>().Value is { ExplorationPolicy: "epsilon-greedy" } o
             ? new EpsilonGreedyPolicy(o.ExplorationEpsilon)
             : new GreedyPolicy());

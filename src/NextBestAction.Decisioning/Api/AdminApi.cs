@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Models;
 using NextBestAction.ServiceDefaults.Auth;
 
 namespace NextBestAction.Decisioning.Api;
@@ -26,8 +27,35 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireScope(Scopes.Admin);
 
+        admin.MapGet("/model", (ModelRegistry models) => TypedResults.Ok(ModelStatusOf(models)))
+            .WithName("GetModelStatus")
+            .WithSummary("The live propensity model, the versions in the registry and the reason the last version was refused")
+            .RequireScope(Scopes.Admin);
+
+        admin.MapPost("/model/reload", ReloadModel)
+            .WithName("ReloadModel")
+            .WithSummary("Load the version the registry's current file names now; a refused version (422) leaves the live model")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireScope(Scopes.Admin);
+
         return app;
     }
+
+    private static Results<Ok<ModelStatus>, ProblemHttpResult> ReloadModel(ModelRegistry models)
+    {
+        try
+        {
+            models.Reload();
+            return TypedResults.Ok(ModelStatusOf(models));
+        }
+        catch (ModelArtifactException ex)
+        {
+            return TypedResults.Problem(title: "Model refused", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["liveVersion"] = models.Version });
+        }
+    }
+
+    private static ModelStatus ModelStatusOf(ModelRegistry models) => new(models.Version, models.Available, models.LastRejection);
 
     private static Results<Ok<CatalogStatus>, ProblemHttpResult> Reload(CatalogProvider catalogs, DecisionEngine engine)
     {
@@ -50,6 +78,8 @@ public static class AdminApi
             [.. catalog.Actions.Select(a => new CatalogActionSummary(a.Id, a.Kind, a.Title, a.Marketing, [.. a.Eligibility.Select(r => r.Text)]))]);
     }
 }
+
+public sealed record ModelStatus(string ModelVersion, IReadOnlyList<string> Available, string? LastRejection);
 
 public sealed record CatalogStatus(string CatalogVersion, string ModelVersion, string? LastRejection, IReadOnlyList<CatalogActionSummary> Actions);
 

@@ -15,6 +15,7 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(OutcomeRequest))]
 [JsonSerializable(typeof(OutcomeResponse))]
 [JsonSerializable(typeof(CatalogStatus))]
+[JsonSerializable(typeof(ModelStatus))]
 [JsonSerializable(typeof(ProfileResponse))]
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
 [JsonSerializable(typeof(OutgoingCloudEvent<DecisionLogRecord>))]

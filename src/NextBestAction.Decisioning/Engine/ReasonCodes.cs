@@ -23,7 +23,33 @@ public static class ReasonCodes
         ["past_service_answers"] = s => $"ACCEPTS_SERVICE: accepted {s.Features.ServicesAccepted} of {s.Features.ServicesAccepted + s.Features.ServicesDeclined} service offers",
     };
 
-    public static bool Has(string feature) => Texts.ContainsKey(feature);
+    /// <summary>A trained model's features are rule attributes; the ones with a prior counterpart share its text.</summary>
+    private static readonly Dictionary<string, string> ModelFeatureAliases = new(StringComparer.Ordinal)
+    {
+        ["action.inCart"] = "cart_product_line",
+        ["action.freshIntent"] = "fresh_cart_intent",
+        ["action.cartQuantity"] = "cart_line_quantity",
+        ["action.affinity"] = "product_line_affinity",
+        ["action.discountPercent"] = "discount_appeal",
+        ["price.sensitivity"] = "discount_appeal",
+        ["offers.bundlesAccepted"] = "past_bundle_answers",
+        ["orders.late"] = "late_orders",
+        ["promises.broken90d"] = "broken_promises_90d",
+        ["service.openContacts"] = "open_service_contacts",
+        ["service.notFirstTimeRight"] = "not_first_time_right",
+        ["returns.count"] = "returns",
+        ["churn.risk"] = "churn_risk",
+        ["offers.servicesAccepted"] = "past_service_answers",
+    };
 
-    public static string Describe(string feature, RuleScope scope) => Texts[feature](scope);
+    private static readonly Dictionary<string, Func<RuleScope, double>> Attributes =
+        DecisionAttributes.Numeric.ToDictionary(a => a.Name, a => a.Get, StringComparer.Ordinal);
+
+    public static bool Has(string feature) => Texts.ContainsKey(feature) || Attributes.ContainsKey(feature);
+
+    /// <summary>The feature's reason text; a model feature without its own text is named with its value.</summary>
+    public static string Describe(string feature, RuleScope scope) =>
+        Texts.TryGetValue(ModelFeatureAliases.GetValueOrDefault(feature, feature), out var text)
+            ? text(scope)
+            : string.Create(CultureInfo.InvariantCulture, $"MODEL_FEATURE: {feature} is {Attributes[feature](scope):0.##}");
 }

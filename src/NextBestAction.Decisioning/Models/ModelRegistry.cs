@@ -5,16 +5,6 @@ using NextBestAction.Decisioning.Engine;
 
 namespace NextBestAction.Decisioning.Models;
 
-/// <summary>A model file cannot be used; the message says which file and what is wrong.</summary>
-public sealed class ModelLoadException(string message) : Exception(message);
-
-/// <summary>Turns a model directory into a propensity model, refusing one the engine cannot feed.</summary>
-public interface IModelLoader
-{
-    /// <exception cref="ModelLoadException">The model is unreadable or its feature schema does not match.</exception>
-    IPropensityModel Load(string versionDirectory);
-}
-
 /// <summary>
 /// The propensity model registry: a directory with one sub-directory per model version and a file
 /// <c>current</c> naming the live version. Deploying is writing a version name into <c>current</c>; rolling back
@@ -25,20 +15,19 @@ public interface IModelLoader
 public sealed partial class ModelRegistry : BackgroundService, IPropensityModelSource, IPropensityModel
 {
     public const string CurrentFile = "current";
+    public const string ModelFile = "model.json";
 
     private readonly string? directory;
     private readonly TimeSpan interval;
-    private readonly IModelLoader loader;
     private readonly ILogger<ModelRegistry> logger;
     private readonly Lock reloadGate = new();
     private string? loadedPointer;
     private IPropensityModel current;
 
-    public ModelRegistry(IOptions<ModelOptions> options, IModelLoader loader, IPropensityModel fallback, ILogger<ModelRegistry> logger)
+    public ModelRegistry(IOptions<ModelOptions> options, PriorPropensityModel fallback, ILogger<ModelRegistry> logger)
     {
         directory = string.IsNullOrWhiteSpace(options.Value.Directory) ? null : DecisioningExtensions.ResolvePath(options.Value.Directory);
         interval = TimeSpan.FromSeconds(options.Value.ReloadSeconds);
-        this.loader = loader;
         this.logger = logger;
         current = fallback;
         if (directory is not null && File.Exists(Path.Combine(directory, CurrentFile)))
@@ -55,20 +44,21 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
     /// <summary>The reason the last version was refused, until a good one is loaded.</summary>
     public string? LastRejection { get; private set; }
 
-    /// <summary>Versions present in the registry directory, newest name last.</summary>
+    /// <summary>Versions present in the registry directory; training writes into hidden (dot) directories and renames them when done.</summary>
     public IReadOnlyList<string> Available =>
         directory is null || !Directory.Exists(directory)
             ? []
-            : [.. Directory.GetDirectories(directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+            : [.. Directory.GetDirectories(directory).Select(Path.GetFileName).OfType<string>()
+                .Where(name => !name.StartsWith('.')).Order(StringComparer.Ordinal)];
 
     public double Predict(RuleScope scope, List<FeatureContribution>? contributions) => Current.Predict(scope, contributions);
 
-    /// <summary>Loads the version <c>current</c> names if it changed; throws <see cref="ModelLoadException"/> when refused.</summary>
+    /// <summary>Loads the version <c>current</c> names if it changed; throws <see cref="ModelArtifactException"/> when refused.</summary>
     public IPropensityModel Reload()
     {
         if (directory is null)
         {
-            throw new ModelLoadException("no model registry is configured (setting Models:Directory)");
+            throw new ModelArtifactException("no model registry is configured (setting Models:Directory)");
         }
 
         Swap(ReadPointer(), throwOnRefusal: true);
@@ -101,7 +91,7 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelLoadException($"{path}: cannot be read ({ex.GetType().Name})");
+            throw new ModelArtifactException($"{path}: cannot be read ({ex.GetType().Name})");
         }
     }
 
@@ -118,17 +108,17 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
             loadedPointer = version;
             try
             {
-                if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version is "." or "..")
+                if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.'))
                 {
-                    throw new ModelLoadException($"{Path.Combine(directory!, CurrentFile)}: must name one version directory, was \"{version}\"");
+                    throw new ModelArtifactException($"{Path.Combine(directory!, CurrentFile)}: must name one version directory, was \"{version}\"");
                 }
 
-                var next = loader.Load(Path.Combine(directory!, version));
+                var next = new TreeEnsemblePropensityModel(TreeEnsembleModel.Load(Path.Combine(directory!, version, ModelFile)));
                 Volatile.Write(ref current, next);
                 LastRejection = null;
                 LogModelLoaded(logger, next.Version);
             }
-            catch (ModelLoadException ex)
+            catch (ModelArtifactException ex)
             {
                 LastRejection = ex.Message;
                 LogModelRefused(logger, Current.Version, ex.Message);

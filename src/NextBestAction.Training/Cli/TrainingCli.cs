@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using NextBestAction.Training.History;
+using NextBestAction.Training.Propensity;
+
+namespace NextBestAction.Training.Cli;
+
+/// <summary>
+/// The command line: <c>train</c> with its options. Bad options are a usage error (exit code 2); data that cannot give a
+/// model, or a source that cannot be read, fail the run (exit code 1) with the reason on standard error.
+/// </summary>
+internal static class TrainingCli
+{
+    public const int Failed = 1;
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("NextBestAction training: learns models from logged decisions and their outcomes.");
+        root.Subcommands.Add(TrainCommand(clock));
+        var parsed = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors)
+            {
+                await error.WriteLineAsync(problem.Message);
+            }
+
+            await error.WriteLineAsync("Run with --help to see the commands and their options.");
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync(configuration, cancellationToken);
+    }
+
+    private static Command TrainCommand(TimeProvider clock)
+    {
+        var decisions = Source("--decisions", "decision.logged CloudEvents: a JSON-lines file (one event per line) or kafka:<topic>, e.g. kafka:nba.decisions.");
+        var outcomes = Source("--outcomes", "Feedback CloudEvents (offer.accepted, offer.declined, offer.ignored): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.feedback.");
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka brokers (comma-separated) when a source is kafka:<topic>.", DefaultValueFactory = _ => "localhost:9092" };
+        var kafkaSettings = new Option<string[]>("--kafka-setting")
+        {
+            Description = "An extra librdkafka setting as key=value (e.g. security.protocol=SASL_SSL); repeat for more.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        kafkaSettings.Validators.Add(r =>
+        {
+            foreach (var setting in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (setting.IndexOf('=', StringComparison.Ordinal) <= 0)
+                {
+                    r.AddError($"--kafka-setting \"{setting}\" must be key=value.");
+                }
+            }
+        });
+        var output = new Option<string>("--out") { Description = "The models directory; the model is written to <out>/<version>/.", Required = true };
+        var version = new Option<string?>("--version") { Description = "The model's version (a new directory name); default propensity-<yyyyMMddHHmmss>-<seed> (UTC)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of ML.NET and FastTree: same data, settings and seed give the same model.json.", DefaultValueFactory = _ => 42 };
+        var trees = Range("--trees", 100, 1, 10_000, "Boosted trees.");
+        var leaves = Range("--leaves", 20, 2, 1_000, "Leaves per tree.");
+        var minLeaf = Range("--min-examples-per-leaf", 10, 1, 1_000_000, "Fewest training examples a leaf may hold.");
+        var holdout = new Option<double>("--holdout-fraction") { Description = "Share of the latest decisions held out for validation, between 0 and 1.", DefaultValueFactory = _ => 0.2 };
+        holdout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and < 1))
+            {
+                r.AddError("--holdout-fraction must be greater than 0 and less than 1.");
+            }
+        });
+        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage of each tree.", DefaultValueFactory = _ => 0.2 };
+        learningRate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= 1))
+            {
+                r.AddError("--learning-rate must be greater than 0 and at most 1.");
+            }
+        });
+
+        var command = new Command("train",
+            "Join logged decisions with their outcomes (one example per chosen action: accepted or not), hold out the latest decisions, "
+            + "train a FastTree propensity model and write model.json (served by the decision API), model.zip (ML.NET), report.json and report.md.");
+        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, output, version, seed, trees, leaves, holdout, learningRate, minLeaf })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var settings = new TrainSettings(
+                HistorySource.TryParse(parsed.GetValue(decisions), out _)!,
+                HistorySource.TryParse(parsed.GetValue(outcomes), out _)!,
+                new KafkaSettings(parsed.GetValue(bootstrap)!, ParseSettings(parsed.GetValue(kafkaSettings))),
+                parsed.GetValue(output)!,
+                parsed.GetValue(version),
+                new TrainerOptions(parsed.GetValue(seed), parsed.GetValue(trees), parsed.GetValue(leaves), parsed.GetValue(learningRate), parsed.GetValue(minLeaf)),
+                parsed.GetValue(holdout),
+                clock.GetUtcNow());
+            var stdout = parsed.InvocationConfiguration.Output;
+            var stderr = parsed.InvocationConfiguration.Error;
+            try
+            {
+                await PropensityTraining.RunAsync(settings, stdout, cancellationToken);
+                return 0;
+            }
+            catch (Exception ex) when (ex is TrainingException or HistoryReadException or IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"train failed: {ex.Message}");
+                return Failed;
+            }
+        });
+        return command;
+    }
+
+    private static Option<string> Source(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description, Required = true };
+        option.Validators.Add(r =>
+        {
+            if (HistorySource.TryParse(r.GetValueOrDefault<string>(), out var problem) is null)
+            {
+                r.AddError($"{name}: {problem}.");
+            }
+        });
+        return option;
+    }
+
+    private static Option<int> Range(string name, int defaultValue, int min, int max, string description)
+    {
+        var option = new Option<int>(name) { Description = $"{description} {min} to {max}.", DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<int>();
+            if (value < min || value > max)
+            {
+                r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}, was {value}."));
+            }
+        });
+        return option;
+    }
+
+    private static Dictionary<string, string> ParseSettings(string[]? settings) =>
+        (settings ?? []).Select(s => s.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+}

@@ -1,0 +1,51 @@
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Trainers.FastTree;
+using NextBestAction.Decisioning.Models;
+
+namespace NextBestAction.Training.Propensity;
+
+/// <summary>
+/// Copies a trained FastTree model into <c>model.json</c>'s form: each tree's split features, thresholds, children
+/// (ML.NET's encoding: negative c is leaf ~c) and leaf values, the tree weights and bias, and the Platt calibrator as
+/// the logistic link. FastTree numbers the features as the vector it was given, so indexes map to the feature names.
+/// </summary>
+internal static class TreeEnsembleExport
+{
+    public static TreeEnsembleArtifact ToArtifact(CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> parameters, IReadOnlyList<string> features)
+    {
+        var ensemble = parameters.SubModel.TrainedTreeEnsemble;
+        var trees = new List<TreeArtifact>(ensemble.Trees.Count);
+        for (var t = 0; t < ensemble.Trees.Count; t++)
+        {
+            var tree = ensemble.Trees[t];
+            var nodes = tree.NumberOfNodes;
+            for (var n = 0; n < nodes; n++)
+            {
+                // Only numeric features are fed in, so FastTree makes no categorical splits; the format has none.
+                if (tree.CategoricalSplitFlags[n])
+                {
+                    throw new InvalidOperationException($"tree {t} node {n} is a categorical split, which {TreeEnsembleModel.FormatId} cannot hold");
+                }
+            }
+
+            trees.Add(new TreeArtifact
+            {
+                Weight = ensemble.TreeWeights[t],
+                SplitFeature = [.. tree.NumericalSplitFeatureIndexes.Take(nodes)],
+                Threshold = [.. tree.NumericalSplitThresholds.Take(nodes)],
+                Left = [.. tree.LeftChild.Take(nodes)],
+                Right = [.. tree.RightChild.Take(nodes)],
+                LeafValue = [.. tree.LeafValues.Take(tree.NumberOfLeaves)],
+            });
+        }
+
+        return new TreeEnsembleArtifact
+        {
+            Format = TreeEnsembleModel.FormatId,
+            Features = [.. features],
+            Bias = ensemble.Bias,
+            Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = parameters.Calibrator.Slope, Offset = parameters.Calibrator.Offset },
+            Trees = trees,
+        };
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Models;
+
+namespace NextBestAction.UnitTests.Models;
+
+/// <summary>The registry over a real directory: deploy by pointer, hot swap, refusal keeps the live model, rollback.</summary>
+public sealed class ModelRegistryTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"nba-models-{Guid.NewGuid():N}");
+
+    public ModelRegistryTests() => Directory.CreateDirectory(directory);
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private void WriteModel(string version, params string[] features)
+    {
+        var artifact = TestEnsembles.Artifact(features.Length == 0 ? ["cart.value", "action.affinity"] : features,
+            new TreeArtifact { Weight = 1, SplitFeature = [0], Threshold = [100f], Left = [-1], Right = [-2], LeafValue = [-1, 1] }) with { Version = version };
+        Directory.CreateDirectory(Path.Combine(directory, version));
+        File.WriteAllBytes(Path.Combine(directory, version, ModelRegistry.ModelFile), JsonSerializer.SerializeToUtf8Bytes(artifact, ModelJsonContext.Default.TreeEnsembleArtifact));
+    }
+
+    private void Point(string version) => File.WriteAllText(Path.Combine(directory, ModelRegistry.CurrentFile), version + "\n");
+
+    private ModelRegistry Registry() => new(Options.Create(new ModelOptions { Directory = directory, ReloadSeconds = 0 }),
+        new PriorPropensityModel(), NullLogger<ModelRegistry>.Instance);
+
+    [Fact]
+    public void NoPointer_ServesThePrior()
+    {
+        Assert.Equal(new PriorPropensityModel().Version, Registry().Version);
+    }
+
+    [Fact]
+    public void Pointer_LoadsThatVersion_AndAnEditedPointerSwapsOnReload()
+    {
+        WriteModel("m1");
+        WriteModel("m2");
+        Point("m1");
+        var registry = Registry();
+        Assert.Equal("m1", registry.Version);
+
+        Point("m2");
+        registry.Reload();
+
+        Assert.Equal("m2", registry.Version);
+        Assert.IsType<TreeEnsemblePropensityModel>(registry.Current);
+        Assert.Equal(["m1", "m2"], registry.Available);
+    }
+
+    [Fact]
+    public void ModelWithUnknownFeature_IsRefused_AndTheLiveModelStays_ThenRollbackWorks()
+    {
+        WriteModel("m1");
+        WriteModel("m2", "cart.value", "customer.shoeSize");
+        Point("m1");
+        var registry = Registry();
+
+        Point("m2");
+        var refused = Assert.Throws<ModelArtifactException>(registry.Reload);
+
+        Assert.Contains("customer.shoeSize", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("m1", registry.Version);
+        Assert.Contains("customer.shoeSize", registry.LastRejection, StringComparison.Ordinal);
+
+        Point("m1");
+        registry.Reload();
+        Assert.Equal("m1", registry.Version);
+        Assert.Null(registry.LastRejection);
+    }
+
+    [Fact]
+    public void BadModelAtStartUp_StopsStartUp_WithTheReason()
+    {
+        Point("missing");
+
+        var ex = Assert.Throws<ModelArtifactException>(Registry);
+
+        Assert.Contains("model file not found", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PointerOutsideTheRegistry_IsRefused()
+    {
+        WriteModel("m1");
+        Point("m1");
+        var registry = Registry();
+
+        Point("../elsewhere");
+
+        Assert.Throws<ModelArtifactException>(registry.Reload);
+        Assert.Equal("m1", registry.Version);
+    }
+}
