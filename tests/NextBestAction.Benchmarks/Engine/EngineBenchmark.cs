@@ -201,7 +201,7 @@ internal sealed class EngineBenchmark : IBenchmark
     /// In process: the default toolchain generates and builds a project per run, slow and fragile next to this solution.
     /// Few, short iterations keep the whole run within a minute or two on a shared machine.
     /// </summary>
-    private static Job Job(bool quick) => BenchmarkDotNet.Jobs.Job.Default
+    internal static Job Job(bool quick) => BenchmarkDotNet.Jobs.Job.Default
         .WithToolchain(InProcessEmitToolchain.Instance)
         .WithLaunchCount(1)
         .WithWarmupCount(quick ? 1 : 3)
@@ -209,7 +209,7 @@ internal sealed class EngineBenchmark : IBenchmark
         .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 100 : 250))
         .WithId(quick ? "quick" : "short");
 
-    private static ManualConfig Config(Job job, string artifactsPath) => ManualConfig.CreateEmpty()
+    internal static ManualConfig Config(Job job, string artifactsPath) => ManualConfig.CreateEmpty()
         .AddJob(job)
         .AddDiagnoser(MemoryDiagnoser.Default)
         .AddLogger(ConsoleLogger.Default)
@@ -235,12 +235,12 @@ internal sealed class EngineBenchmark : IBenchmark
             + (settings.Quick ? " (--quick: indicative only)" : ""));
     }
 
-    private static Task WriteRowAsync(TextWriter output, string label, Figures f) =>
+    internal static Task WriteRowAsync(TextWriter output, string label, Figures f) =>
         output.WriteLineAsync(
             $"{label,-38} {f.MeanMicroseconds,10:0.00} {f.MedianMicroseconds,10:0.00} {f.StandardDeviationMicroseconds,10:0.00} {f.BytesAllocated,12:N0} {f.Gen0PerThousand,10:0.000}");
 
     /// <summary>One method's figures out of the BenchmarkDotNet summary.</summary>
-    private sealed record Figures(
+    internal sealed record Figures(
         double MeanMicroseconds, double MedianMicroseconds, double StandardDeviationMicroseconds, long BytesAllocated, double Gen0PerThousand)
     {
         public static Figures Of(Summary summary, string method)
