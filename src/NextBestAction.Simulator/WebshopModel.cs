@@ -486,7 +486,10 @@ public sealed class WebshopModel
         var customer = waiting.Customer;
         var at = lastNow > waiting.Moment.Time ? lastNow : waiting.Moment.Time;
         var type = accepted ? EventTypes.OfferAccepted : EventTypes.OfferDeclined;
-        Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
+        if (options.EmitOutcomeEvents)
+        {
+            Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
+        }
         if (accepted)
         {
             customer.Session!.OfferAccepted = true;

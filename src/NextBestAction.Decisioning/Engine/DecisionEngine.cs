@@ -285,7 +285,13 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
             Value: a.Value,
             Probability: probability,
             Reasons: reasons,
-            Explanation: explanation);
+            Explanation: explanation)
+        {
+            ProductLine = a.ProductLine,
+            BundleProducts = a.BundleProducts.Count > 0 ? a.BundleProducts : null,
+            DiscountPercent = a.DiscountPercent > 0 ? a.DiscountPercent : null,
+            Price = a.Price,
+        };
     }
 
     /// <summary>

@@ -39,7 +39,17 @@ public sealed record ChosenAction(
     double Value,
     double Probability,
     IReadOnlyList<string> Reasons,
-    IReadOnlyList<FeatureContribution> Explanation);
+    IReadOnlyList<FeatureContribution> Explanation)
+{
+    /// <summary>What the webshop needs to render the offer: the line, its products, the discount and the price.</summary>
+    public string? ProductLine { get; init; }
+
+    public IReadOnlyList<string>? BundleProducts { get; init; }
+
+    public double? DiscountPercent { get; init; }
+
+    public double? Price { get; init; }
+}
 
 /// <summary>How much one feature added to (or took from) an action's score; the contributions of an action sum to its score.</summary>
 public sealed record FeatureContribution(string Feature, double Contribution);

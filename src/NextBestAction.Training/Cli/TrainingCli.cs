@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
+using NextBestAction.Learning.Evaluation;
+using NextBestAction.Training.Evaluation;
 using NextBestAction.Training.History;
 using NextBestAction.Training.Propensity;
 
 namespace NextBestAction.Training.Cli;
 
 /// <summary>
-/// The command line: <c>train</c> with its options. Bad options are a usage error (exit code 2); data that cannot give a
-/// model, or a source that cannot be read, fail the run (exit code 1) with the reason on standard error.
+/// The command line: <c>train</c> and <c>evaluate</c> with their options. Bad options are a usage error (exit code 2); data that
+/// cannot give a model or an estimate, or a source that cannot be read, fail the run (exit code 1) with the reason on standard error.
 /// </summary>
 internal static class TrainingCli
 {
@@ -18,6 +20,7 @@ internal static class TrainingCli
     {
         var root = new RootCommand("NextBestAction training: learns models from logged decisions and their outcomes.");
         root.Subcommands.Add(TrainCommand(clock));
+        root.Subcommands.Add(EvaluateCommand(clock));
         var parsed = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         if (parsed.Errors.Count > 0)
@@ -38,22 +41,7 @@ internal static class TrainingCli
     {
         var decisions = Source("--decisions", "decision.logged CloudEvents: a JSON-lines file (one event per line) or kafka:<topic>, e.g. kafka:nba.decisions.");
         var outcomes = Source("--outcomes", "Feedback CloudEvents (offer.accepted, offer.declined, offer.ignored): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.feedback.");
-        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka brokers (comma-separated) when a source is kafka:<topic>.", DefaultValueFactory = _ => "localhost:9092" };
-        var kafkaSettings = new Option<string[]>("--kafka-setting")
-        {
-            Description = "An extra librdkafka setting as key=value (e.g. security.protocol=SASL_SSL); repeat for more.",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        kafkaSettings.Validators.Add(r =>
-        {
-            foreach (var setting in r.GetValueOrDefault<string[]>() ?? [])
-            {
-                if (setting.IndexOf('=', StringComparison.Ordinal) <= 0)
-                {
-                    r.AddError($"--kafka-setting \"{setting}\" must be key=value.");
-                }
-            }
-        });
+        var (bootstrap, kafkaSettings) = KafkaOptions();
         var output = new Option<string>("--out") { Description = "The models directory; the model is written to <out>/<version>/.", Required = true };
         var version = new Option<string?>("--version") { Description = "The model's version (a new directory name); default propensity-<yyyyMMddHHmmss>-<seed> (UTC)." };
         var seed = new Option<int>("--seed") { Description = "Seed of ML.NET and FastTree: same data, settings and seed give the same model.json.", DefaultValueFactory = _ => 42 };
@@ -110,6 +98,85 @@ internal static class TrainingCli
             }
         });
         return command;
+    }
+
+    private static Command EvaluateCommand(TimeProvider clock)
+    {
+        var decisions = Source("--decisions", "decision.logged CloudEvents: a JSON-lines file (one event per line) or kafka:<topic>, e.g. kafka:nba.decisions.");
+        var outcomes = Source("--outcomes", "Feedback CloudEvents (offer.accepted gives the reward): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.feedback.");
+        var (bootstrap, kafkaSettings) = KafkaOptions();
+        var model = new Option<string>("--model")
+        {
+            Description = $"The candidate model: a directory with {PropensityTraining.ModelFile} (e.g. models/<version>), the file itself, or "
+                + $"\"{PolicyEvaluation.Prior}\" (the rules-only prior, taken from the logged propensities).",
+            Required = true,
+        };
+        var epsilon = new Option<double>("--epsilon") { Description = "0 evaluates the greedy policy; above 0 epsilon-greedy around it, up to 1.", DefaultValueFactory = _ => 0 };
+        epsilon.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (>= 0 and <= 1))
+            {
+                r.AddError("--epsilon must be between 0 and 1.");
+            }
+        });
+        var resamples = Range("--bootstrap-resamples", 0, 0, 100_000, "Percentile bootstrap intervals over this many resamples; 0 for normal-approximation intervals.");
+        var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap resampling.", DefaultValueFactory = _ => 42 };
+        var output = new Option<string?>("--out") { Description = $"A directory for {PolicyEvaluation.ReportFile} and {PolicyEvaluation.ReportMarkdownFile}; without it the report is only printed." };
+
+        var command = new Command("evaluate",
+            "Off-policy evaluation of a candidate policy on logged decisions: the candidate model re-ranks each decision's logged candidates "
+            + "(propensity x context weight x value x lever, arbitrated family first) and IPS, self-normalised IPS, doubly robust and the direct "
+            + "method estimate its value per decision, with 95% intervals, beside the logging policy's observed mean reward.");
+        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, model, epsilon, resamples, seed, output })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var settings = new EvaluateSettings(
+                HistorySource.TryParse(parsed.GetValue(decisions), out _)!,
+                HistorySource.TryParse(parsed.GetValue(outcomes), out _)!,
+                new KafkaSettings(parsed.GetValue(bootstrap)!, ParseSettings(parsed.GetValue(kafkaSettings))),
+                parsed.GetValue(model)!,
+                parsed.GetValue(epsilon),
+                parsed.GetValue(resamples),
+                parsed.GetValue(seed),
+                parsed.GetValue(output),
+                clock.GetUtcNow());
+            try
+            {
+                await PolicyEvaluation.RunAsync(settings, parsed.InvocationConfiguration.Output, cancellationToken);
+                return 0;
+            }
+            catch (Exception ex) when (ex is EvaluationException or OffPolicyDataException or HistoryReadException or IOException or UnauthorizedAccessException)
+            {
+                await parsed.InvocationConfiguration.Error.WriteLineAsync($"evaluate failed: {ex.Message}");
+                return Failed;
+            }
+        });
+        return command;
+    }
+
+    private static (Option<string> Bootstrap, Option<string[]> Settings) KafkaOptions()
+    {
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka brokers (comma-separated) when a source is kafka:<topic>.", DefaultValueFactory = _ => "localhost:9092" };
+        var kafkaSettings = new Option<string[]>("--kafka-setting")
+        {
+            Description = "An extra librdkafka setting as key=value (e.g. security.protocol=SASL_SSL); repeat for more.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        kafkaSettings.Validators.Add(r =>
+        {
+            foreach (var setting in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (setting.IndexOf('=', StringComparison.Ordinal) <= 0)
+                {
+                    r.AddError($"--kafka-setting \"{setting}\" must be key=value.");
+                }
+            }
+        });
+        return (bootstrap, kafkaSettings);
     }
 
     private static Option<string> Source(string name, string description)

@@ -106,7 +106,7 @@ internal sealed class DecideBenchmark : IBenchmark
     }
 
     /// <summary>A relative path is looked up in the current directory first, then where the build puts the shipped catalog.</summary>
-    private static string? ResolveCatalog(string path) =>
+    internal static string? ResolveCatalog(string path) =>
         new[] { Path.GetFullPath(path), Path.GetFullPath(path, AppContext.BaseDirectory) }.FirstOrDefault(File.Exists);
 
     private static async Task<int> RunAsync(DecideSettings settings, TextWriter output, CancellationToken cancellationToken)
