@@ -27,11 +27,6 @@ public static class SimulatorExtensions
 
         if (section.GetValue(nameof(SimulatorOptions.Enabled), new SimulatorOptions().Enabled))
         {
-            if (section.GetValue<string?>(nameof(SimulatorOptions.DecisionApiUrl)) is { Length: > 0 } url)
-            {
-                builder.Services.AddHttpClient(LiveDecisions.HttpClientName, c => c.BaseAddress = new Uri(url));
-            }
-
             // Registered as itself too, so its counters can be read.
             builder.Services.AddSingleton<TrafficSimulator>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<TrafficSimulator>());

@@ -6,7 +6,7 @@ namespace NextBestAction.Simulator;
 /// Settings under <c>Simulator</c>. Adding one: a property here with its default (and a validation attribute
 /// whose message names the setting as <c>Simulator:Name</c>), and a line in the README's configuration reference.
 /// </summary>
-public sealed class SimulatorOptions : IValidatableObject
+public sealed class SimulatorOptions
 {
     public const string Section = "Simulator";
 
@@ -24,23 +24,4 @@ public sealed class SimulatorOptions : IValidatableObject
 
     /// <summary>Seed of the model's random generator: the same seed plays the same traffic (with fresh event ids).</summary>
     public int Seed { get; set; } = 42;
-
-    /// <summary>
-    /// The decision API the simulated webshop calls at every checkout, e.g. <c>http://localhost:5080</c>. It answers
-    /// with the hidden response model and reports the outcome to the outcome route, so the service learns from it.
-    /// Empty: checkouts are followed by random outcomes for made-up decisions.
-    /// </summary>
-    [Url(ErrorMessage = "Simulator:DecisionApiUrl must be an absolute http(s) URL.")]
-    public string? DecisionApiUrl { get; set; }
-
-    /// <summary>The API key (scopes <c>decide</c> and <c>feedback</c>) for <see cref="DecisionApiUrl"/>.</summary>
-    public string? ApiKey { get; set; }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!string.IsNullOrWhiteSpace(DecisionApiUrl) && string.IsNullOrWhiteSpace(ApiKey))
-        {
-            yield return new ValidationResult("Simulator:ApiKey is required when Simulator:DecisionApiUrl is set.", [nameof(ApiKey)]);
-        }
-    }
 }

@@ -17,8 +17,7 @@ public sealed partial class TrafficSimulator(
     IOptions<SimulatorOptions> options,
     IOptions<KafkaOptions> kafkaOptions,
     TimeProvider time,
-    ILogger<TrafficSimulator> logger,
-    IHttpClientFactory? httpClients = null) : BackgroundService
+    ILogger<TrafficSimulator> logger) : BackgroundService
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
 
@@ -50,18 +49,13 @@ public sealed partial class TrafficSimulator(
 
         // A run id per start keeps event ids unique across restarts with the same seed.
         var runId = time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture);
-        var live = string.IsNullOrWhiteSpace(settings.DecisionApiUrl) || httpClients is null
-            ? null
-            : new LiveDecisions(httpClients.CreateClient(LiveDecisions.HttpClientName), settings.ApiKey ?? "");
-        var model = new WebshopModel(settings.Customers, new Random(settings.Seed), runId, live is null
-            ? WebshopModelOptions.Default
-            : new WebshopModelOptions { AnswerOffersRandomly = false, EmitOutcomeEvents = false });
+        var model = new WebshopModel(settings.Customers, new Random(settings.Seed), runId);
         var (firstCustomerId, lastCustomerId) = (SimulatedCustomers.Id(1), SimulatedCustomers.Id(settings.Customers));
         LogStarted(logger, settings.EventsPerSecond, firstCustomerId, lastCustomerId, settings.Seed, runId);
 
         try
         {
-            await RunAsync(model, live, producer, kafka.Topics, settings.EventsPerSecond, stoppingToken);
+            await RunAsync(model, producer, kafka.Topics, settings.EventsPerSecond, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -74,7 +68,7 @@ public sealed partial class TrafficSimulator(
         }
     }
 
-    private async Task RunAsync(WebshopModel model, LiveDecisions? live, IProducer<string, byte[]> producer, TopicNames topics, double eventsPerSecond, CancellationToken stoppingToken)
+    private async Task RunAsync(WebshopModel model, IProducer<string, byte[]> producer, TopicNames topics, double eventsPerSecond, CancellationToken stoppingToken)
     {
         Action<DeliveryReport<string, byte[]>> onDelivered = OnDelivered;
         // At most one second of events per wake-up, so stopping stays responsive when catching up after a stall.
@@ -89,33 +83,10 @@ public sealed partial class TrafficSimulator(
                 Produce(model.Next(time.GetUtcNow()), producer, topics, onDelivered);
             }
 
-            if (live is not null)
-            {
-                Converse(model, live, stoppingToken);
-            }
-
             var wait = TimeSpan.FromSeconds((sent + 1) / eventsPerSecond) - time.GetElapsedTime(start);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, stoppingToken);
-            }
-        }
-    }
-
-    /// <summary>Asks the decision API at new checkouts, and answers the decisions that came back through the hidden model.</summary>
-    private static void Converse(WebshopModel model, LiveDecisions live, CancellationToken stoppingToken)
-    {
-        while (model.TryTakeDecisionMoment(out var moment))
-        {
-            live.Request(moment, stoppingToken);
-        }
-
-        while (live.TryTakeDecided(out var decided))
-        {
-            var answer = model.Answer(decided.Moment, decided.DecisionId ?? "", decided.DecisionId is null ? null : decided.Offer);
-            if (answer.Response is OfferResponse.Accepted or OfferResponse.Declined)
-            {
-                _ = live.ReportAsync(decided.DecisionId!, answer.Offer!.ActionId, answer.Response == OfferResponse.Accepted, stoppingToken);
             }
         }
     }

@@ -486,10 +486,7 @@ public sealed class WebshopModel
         var customer = waiting.Customer;
         var at = lastNow > waiting.Moment.Time ? lastNow : waiting.Moment.Time;
         var type = accepted ? EventTypes.OfferAccepted : EventTypes.OfferDeclined;
-        if (options.EmitOutcomeEvents)
-        {
-            Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
-        }
+        Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
         if (accepted)
         {
             customer.Session!.OfferAccepted = true;

@@ -20,11 +20,4 @@ public sealed record WebshopModelOptions
     /// never hits it.
     /// </summary>
     public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// True (the default): an answered offer is followed by an <c>offer.accepted</c> / <c>offer.declined</c> event from
-    /// the webshop. False: the driver reports the outcome itself (to the decision API's outcome route, which publishes
-    /// it), so it is not counted twice.
-    /// </summary>
-    public bool EmitOutcomeEvents { get; init; } = true;
 }
