@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 
+using NextBestAction.Benchmarks.Infrastructure;
+
 namespace NextBestAction.Benchmarks.Cli;
 
 /// <summary>
@@ -14,6 +16,35 @@ internal static class BenchmarkCli
 
     /// <summary>Long enough for a benchmark cancelled with Ctrl+C to stop its servers before the process ends.</summary>
     private static readonly TimeSpan CleanupOnCancel = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Measures, publishes the summary and turns failures into exit code 1 with a one-line message: the same
+    /// ending for every benchmark. Expected failures (setup, bad input) show only their message.
+    /// </summary>
+    public static async Task<int> MeasureAndPublishAsync(
+        string name, Func<Task<BenchmarkSummary>> measure, TextWriter output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (await measure()).PublishAsync(output);
+            return 0;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"{name}: cancelled; what it started is stopped.");
+            return 1;
+        }
+        catch (BenchmarkSetupException ex)
+        {
+            await Console.Error.WriteLineAsync($"{name} failed: {ex.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await Console.Error.WriteLineAsync($"{name} failed ({ex.GetType().Name}): {ex.Message}");
+            return 1;
+        }
+    }
 
     public static async Task<int> RunAsync(string[] args, IReadOnlyList<Command> benchmarks)
     {

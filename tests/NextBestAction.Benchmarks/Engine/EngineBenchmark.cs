@@ -62,24 +62,7 @@ internal sealed class EngineBenchmark : IBenchmark
     {
         try
         {
-            var summary = await MeasureAsync(settings, output, cancellationToken);
-            await summary.PublishAsync(output);
-            return 0;
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync($"{Name}: cancelled.");
-            return 1;
-        }
-        catch (BenchmarkSetupException ex)
-        {
-            await Console.Error.WriteLineAsync($"{Name} failed: {ex.Message}");
-            return 1;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            await Console.Error.WriteLineAsync($"{Name} failed ({ex.GetType().Name}): {ex.Message}");
-            return 1;
+            return await BenchmarkCli.MeasureAndPublishAsync(Name, () => MeasureAsync(settings, output, cancellationToken), output, cancellationToken);
         }
         finally
         {

@@ -68,30 +68,8 @@ internal sealed class IngestBenchmark : IBenchmark
         return command;
     }
 
-    private static async Task<int> RunAsync(IngestSettings settings, TextWriter output, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var summary = await MeasureAsync(settings, output, cancellationToken);
-            await summary.PublishAsync(output);
-            return 0;
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync($"{Name}: cancelled; servers stopped.");
-            return 1;
-        }
-        catch (BenchmarkSetupException ex)
-        {
-            await Console.Error.WriteLineAsync($"{Name} failed: {ex.Message}");
-            return 1;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            await Console.Error.WriteLineAsync($"{Name} failed ({ex.GetType().Name}): {ex.Message}");
-            return 1;
-        }
-    }
+    private static Task<int> RunAsync(IngestSettings settings, TextWriter output, CancellationToken cancellationToken) =>
+        BenchmarkCli.MeasureAndPublishAsync(Name, () => MeasureAsync(settings, output, cancellationToken), output, cancellationToken);
 
     private static async Task<BenchmarkSummary> MeasureAsync(IngestSettings settings, TextWriter output, CancellationToken cancellationToken)
     {

@@ -80,25 +80,8 @@ internal sealed class QualityBenchmark : IBenchmark
         return command;
     }
 
-    private static async Task<int> RunAsync(QualitySettings settings, TextWriter output, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var summary = await MeasureAsync(settings, output, cancellationToken);
-            await summary.PublishAsync(output);
-            return 0;
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync($"{Name}: cancelled.");
-            return 1;
-        }
-        catch (Exception ex) when (ex is TrainingException or OffPolicyDataException or ModelArtifactException or CatalogValidationException or IOException)
-        {
-            await Console.Error.WriteLineAsync($"{Name} failed: {ex.Message}");
-            return 1;
-        }
-    }
+    private static Task<int> RunAsync(QualitySettings settings, TextWriter output, CancellationToken cancellationToken) =>
+        BenchmarkCli.MeasureAndPublishAsync(Name, () => MeasureAsync(settings, output, cancellationToken), output, cancellationToken);
 
     private static async Task<BenchmarkSummary> MeasureAsync(QualitySettings settings, TextWriter output, CancellationToken cancellationToken)
     {

@@ -44,7 +44,10 @@ internal sealed class ScoreBenchmark : IBenchmark
         return rounds;
     }
 
-    private static async Task<int> RunAsync(bool quick, TextWriter output, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(bool quick, TextWriter output, CancellationToken cancellationToken) =>
+        BenchmarkCli.MeasureAndPublishAsync(Name, () => MeasureAsync(quick, output, cancellationToken), output, cancellationToken);
+
+    private static async Task<BenchmarkSummary> MeasureAsync(bool quick, TextWriter output, CancellationToken cancellationToken)
     {
         try
         {
@@ -80,7 +83,7 @@ internal sealed class ScoreBenchmark : IBenchmark
                 $"result: {perCandidate:0.000} us per candidate ({all.BytesAllocated / (double)candidates:0} bytes), {explain.MeanMicroseconds:0.00} us with "
                 + $"contributions; target {TargetMicroseconds} us per candidate");
 
-            await new BenchmarkSummary(Name)
+            return new BenchmarkSummary(Name)
                 .Add("us_per_candidate", perCandidate, 3)
                 .Add("bytes_allocated_per_candidate", all.BytesAllocated / (double)candidates, 1)
                 .Add("us_per_explained_candidate", explain.MeanMicroseconds, 3)
@@ -90,14 +93,7 @@ internal sealed class ScoreBenchmark : IBenchmark
                 .Add("features", workload.Model.Model.FeatureCount, 0)
                 .Add("candidates", candidates, 0)
                 .Add("cores", Environment.ProcessorCount, 0)
-                .Add("quick", quick ? 1 : 0, 0)
-                .PublishAsync(output);
-            return 0;
-        }
-        catch (BenchmarkSetupException ex)
-        {
-            await Console.Error.WriteLineAsync($"{Name} failed: {ex.Message}");
-            return 1;
+                .Add("quick", quick ? 1 : 0, 0);
         }
         finally
         {
