@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.IntegrationTests.Fixtures;
@@ -14,7 +15,7 @@ namespace NextBestAction.IntegrationTests;
 /// on nba.decisions, its impressions against the contact caps, its outcome and the cool-down a decline starts.
 /// </summary>
 public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture redis)
-    : RunningServerTests<NbaServerFactory>(new NbaServerFactory(kafka, redis))
+    : RunningServerTests<DecisionFlowTests.DecisionsOnlyFactory>(new DecisionsOnlyFactory(kafka, redis))
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
@@ -224,5 +225,18 @@ public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture red
         Assert.True(paths.TryGetProperty("/v1/decisions/{decisionId}/outcome", out _));
         var example = decide.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
         Assert.Equal("checkout", example.GetProperty("touchpoint").GetString());
+    }
+
+    /// <summary>
+    /// The server without its ingestion consumer: these tests only decide and report outcomes, and every consumer
+    /// group the test run starts adds to the shared mock cluster's group coordination.
+    /// </summary>
+    public sealed class DecisionsOnlyFactory(KafkaFixture kafka, RedisServerFixture redis) : NbaServerFactory(kafka, redis)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Server:RunIngestion", "false");
+        }
     }
 }

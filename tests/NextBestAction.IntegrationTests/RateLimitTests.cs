@@ -164,6 +164,7 @@ public sealed class RateLimitTests(KafkaFixture kafka, RedisServerFixture redis)
         {
             base.ConfigureWebHost(builder);
             // Index 2: the base factory configures keys 0 and 1.
+            builder.UseSetting("Server:RunIngestion", "false");
             builder.UseSetting("Auth:ApiKeys:3:Name", LimitedName);
             builder.UseSetting("Auth:ApiKeys:3:Key", LimitedKey);
             builder.UseSetting("Auth:ApiKeys:3:Scopes:0", "decide");
