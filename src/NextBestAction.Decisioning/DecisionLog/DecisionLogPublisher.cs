@@ -90,7 +90,14 @@ public sealed partial class DecisionLogPublisher : BackgroundService
             Publish(decision);
         }
 
-        producer.Flush(TimeSpan.FromSeconds(5));
+        try
+        {
+            producer.Flush(TimeSpan.FromSeconds(5));
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped a second time after the container disposed the producer: nothing is left to flush.
+        }
     }
 
     private void Publish(ServedDecision decision)
