@@ -24,24 +24,6 @@ public sealed class KafkaFixture : IDisposable
     public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value) =>
         producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value });
 
-    /// <summary>
-    /// Creates topics (4 partitions, as auto-creation gives) before a consumer subscribes, so its group is assigned
-    /// them at the first join instead of waiting for a metadata refresh and a rebalance.
-    /// </summary>
-    public void EnsureTopics(IEnumerable<string> topics)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        try
-        {
-            admin.CreateTopicsAsync(topics.Select(t => new Confluent.Kafka.Admin.TopicSpecification { Name = t, NumPartitions = 4, ReplicationFactor = 1 }))
-                .GetAwaiter().GetResult();
-        }
-        catch (Confluent.Kafka.Admin.CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
-        {
-            // Already there: what was wanted.
-        }
-    }
-
     /// <summary>Reads a topic from the start until <paramref name="enough"/> records arrived or the wait runs out.</summary>
     public List<ConsumeResult<string, byte[]>> Consume(string topic, int enough, TimeSpan maxWait)
     {

@@ -61,7 +61,6 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:2:Key"] = AdminKey,
             ["Auth:ApiKeys:2:Scopes:0"] = "admin",
         };
-        kafka.EnsureTopics(topics.All);
         foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))
         {
             settings[$"Kafka:Topics:{property.Name}"] = (string)property.GetValue(topics)!;
