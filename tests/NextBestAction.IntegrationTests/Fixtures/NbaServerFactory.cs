@@ -46,9 +46,6 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Ingestion:MaxBatchWaitMs"] = "5",
             // Passed through to librdkafka: the mock cluster otherwise holds each fetch for 500 ms.
             ["Kafka:Consumer:fetch.wait.max.ms"] = "10",
-            // Each test's topics appear only when it first produces to them; a consumer that subscribed earlier only
-            // sees them at its next metadata refresh, every 5 minutes by default.
-            ["Kafka:Consumer:topic.metadata.refresh.interval.ms"] = "500",
             ["Auth:ApiKeys:0:Name"] = "webshop",
             ["Auth:ApiKeys:0:Key"] = WebshopKey,
             ["Auth:ApiKeys:0:Scopes:0"] = "decide",
@@ -61,6 +58,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:2:Key"] = AdminKey,
             ["Auth:ApiKeys:2:Scopes:0"] = "admin",
         };
+        kafka.CreateTopics(topics.All);
         foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))
         {
             settings[$"Kafka:Topics:{property.Name}"] = (string)property.GetValue(topics)!;
