@@ -36,7 +36,10 @@ internal sealed class SyntheticHistory
     /// <summary>The hidden probability of every chosen action, by decision and action.</summary>
     public IReadOnlyDictionary<(string, string), double> TrueProbability { get; }
 
-    public static SyntheticHistory Generate(int seed, int decisions)
+    /// <param name="seed">Seeds every draw.</param>
+    /// <param name="decisions">How many decisions, one a minute from <see cref="Start"/>.</param>
+    /// <param name="customers">Drawn from this many customer ids, <c>c-0</c> up.</param>
+    public static SyntheticHistory Generate(int seed, int decisions, int customers = 500)
     {
         var random = new Random(seed);
         var records = new List<DecisionLogRecord>(decisions);
@@ -69,7 +72,7 @@ internal sealed class SyntheticHistory
             truth[(id, chosen.ActionId)] = p;
             var accepted = random.NextDouble() < p;
             outcomes.Add((id, chosen.ActionId, accepted ? EventTypes.OfferAccepted : random.NextDouble() < 0.5 ? EventTypes.OfferDeclined : EventTypes.OfferIgnored));
-            records.Add(new DecisionLogRecord(id, $"c-{random.Next(500)}", Start.AddMinutes(d), "checkout", "web", false, "prior-v2", "test-1",
+            records.Add(new DecisionLogRecord(id, $"c-{random.Next(customers)}", Start.AddMinutes(d), "checkout", "web", false, "prior-v2", "test-1",
                 "uniform", [], customer, new Arbitration(null, 0, 0, "none"), candidates, [new LoggedChoice(chosen.ActionId, 1, 1.0 / 3)], 0));
         }
 

@@ -29,7 +29,7 @@ public static class AdminApi
 
         admin.MapGet("/model", (ModelRegistry models) => TypedResults.Ok(ModelStatusOf(models)))
             .WithName("GetModelStatus")
-            .WithSummary("The live propensity model, the versions in the registry and the reason the last version was refused")
+            .WithSummary("The live propensity model with its churn and value models, the versions in the registry and the reason the last version was refused")
             .RequireScope(Scopes.Admin);
 
         admin.MapPost("/model/reload", ReloadModel)
@@ -55,7 +55,8 @@ public static class AdminApi
         }
     }
 
-    private static ModelStatus ModelStatusOf(ModelRegistry models) => new(models.Version, models.Available, models.LastRejection);
+    private static ModelStatus ModelStatusOf(ModelRegistry models) =>
+        new(models.Version, models.Available, models.LastRejection) { CustomerModels = models.Current.CustomerModels?.Version };
 
     private static Results<Ok<CatalogStatus>, ProblemHttpResult> Reload(CatalogProvider catalogs, DecisionEngine engine)
     {
@@ -79,7 +80,11 @@ public static class AdminApi
     }
 }
 
-public sealed record ModelStatus(string ModelVersion, IReadOnlyList<string> Available, string? LastRejection);
+public sealed record ModelStatus(string ModelVersion, IReadOnlyList<string> Available, string? LastRejection)
+{
+    /// <summary>The churn and value models deployed with the live propensity model, if any.</summary>
+    public string? CustomerModels { get; init; }
+}
 
 public sealed record CatalogStatus(string CatalogVersion, string ModelVersion, string? LastRejection, IReadOnlyList<CatalogActionSummary> Actions);
 

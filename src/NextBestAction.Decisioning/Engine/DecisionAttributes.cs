@@ -54,7 +54,8 @@ public static class DecisionAttributes
         s.Number("offers.bundlesDeclined", x => x.Features.BundlesDeclined, "bundle offers declined");
         s.Number("offers.servicesAccepted", x => x.Features.ServicesAccepted, "service offers accepted");
         s.Number("offers.servicesDeclined", x => x.Features.ServicesDeclined, "service offers declined");
-        s.Number("churn.risk", x => x.Features.ChurnRisk, "churn risk between 0 and 1");
+        s.Number("churn.risk", x => x.Features.ChurnRisk, "churn risk between 0 and 1: the churn model's, else a prior from service trouble");
+        s.Number("customer.value", x => x.Features.CustomerValue, "predicted spend over the value model's horizon, EUR (0 without a value model)");
         s.Number("price.sensitivity", x => x.Features.PriceSensitivity, "price sensitivity between 0 and 1 (0.5 if unknown)");
         s.Boolean("consent.marketing", x => x.Features.MarketingConsent, "the customer gave marketing consent");
         s.Boolean("consent.marketingObjected", x => x.Features.MarketingObjected, "the customer withdrew marketing consent");

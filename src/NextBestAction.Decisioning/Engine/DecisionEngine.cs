@@ -75,6 +75,7 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         var model = CurrentModel;
         var features = DecisionFeatures.Compute(input.Profile, input.Contacts, input.Touchpoint, input.Channel, input.Cart, input.Now, catalog, rules);
         var scope = new RuleScope(features);
+        model.CustomerModels?.Apply(scope);
         var filtered = input.Debug ? new List<FilteredAction>() : null;
         var filteredCount = 0;
         var candidates = new List<ScoredCandidate>();

@@ -84,6 +84,21 @@ public sealed class DecisionFeatures
     /// <summary>A transparent prior of churn risk in [0, 1] from service trouble and lapsing orders; the churn model replaces it.</summary>
     public double ChurnRisk { get; private set; }
 
+    /// <summary>True when <see cref="ChurnRisk"/> comes from the churn model rather than the prior.</summary>
+    public bool ChurnFromModel { get; private set; }
+
+    /// <summary>The customer's predicted spend over the value model's horizon, EUR; 0 without a value model.</summary>
+    public double CustomerValue { get; private set; }
+
+    /// <summary>
+    /// How much this customer's value weighs against a typical customer's (the value model's reference): value / reference,
+    /// kept between <see cref="MinValueWeight"/> and <see cref="MaxValueWeight"/>; 1 without a value model.
+    /// </summary>
+    public double ValueWeight { get; private set; } = 1;
+
+    public const double MinValueWeight = 0.5;
+    public const double MaxValueWeight = 2;
+
     /// <summary>A prior of price sensitivity in [0, 1]: the lower the average order value, the higher. 0.5 when unknown.</summary>
     public double PriceSensitivity { get; private set; } = 0.5;
 
@@ -343,6 +358,20 @@ public sealed class DecisionFeatures
     }
 
     private sealed record IsoWeekOfDay(DateOnly Day, string Week);
+
+    /// <summary>The churn model's probability replaces the prior; called before any action is scored.</summary>
+    public void UseChurnModel(double probability)
+    {
+        ChurnRisk = Math.Clamp(probability, 0, 1);
+        ChurnFromModel = true;
+    }
+
+    /// <summary>The value model's prediction and its reference (a typical customer's value) set the value and its weight.</summary>
+    public void UseValueModel(double value, double reference)
+    {
+        CustomerValue = Math.Max(0, value);
+        ValueWeight = reference > 0 ? Math.Clamp(CustomerValue / reference, MinValueWeight, MaxValueWeight) : 1;
+    }
 
     /// <summary>
     /// Service trouble (broken promises, repeat contacts, an open contact, returns) and a lapsing order rhythm

@@ -7,7 +7,8 @@ namespace NextBestAction.Decisioning.Engine;
 /// <summary>
 /// Service or bundle, decided explicitly from the signals of each family before scores are compared, because a
 /// customer waiting for a late parcel should not get an upsell however profitable it scores. Service signals:
-/// a late order, broken promises, open or not-first-time-right contacts, a recent return, churn risk. Bundle
+/// a late order, broken promises, open or not-first-time-right contacts, a recent return, churn risk weighted by the
+/// customer's value (the churn and value models' predictions when deployed). Bundle
 /// signals: the action's line in the cart, intent in this visit, affinity, past bundle acceptance.
 /// </summary>
 public static class FamilyArbitration
@@ -86,7 +87,7 @@ public static class FamilyArbitration
         + (0.15 * Math.Min(2, f.OpenContacts))
         + (0.10 * Math.Min(2, f.NotFirstTimeRight))
         + (f.DaysSinceLastReturn <= 30 ? 0.10 : 0)
-        + (0.20 * f.ChurnRisk));
+        + (0.20 * f.ChurnRisk * f.ValueWeight));
 
     /// <summary>How ready the customer is for this bundle now, 0 to 1.</summary>
     public static double BundleSignal(RuleScope scope)
@@ -132,6 +133,10 @@ public static class FamilyArbitration
         if (f.ChurnRisk > 0)
         {
             Part(text, start).Append(CultureInfo.InvariantCulture, $"churn risk {f.ChurnRisk:0.00}");
+            if (f.CustomerValue > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" on a customer value of {f.CustomerValue:0} EUR (weight {f.ValueWeight:0.00})");
+            }
         }
 
         if (text.Length == start)

@@ -11,6 +11,23 @@ public interface IPropensityModel
     /// <param name="scope">Decision features with the action under consideration.</param>
     /// <param name="contributions">Cleared and filled with each feature's share; only called with a list for actions being explained.</param>
     double Predict(RuleScope scope, List<FeatureContribution>? contributions);
+
+    /// <summary>Churn and value models deployed with this propensity model, if any; read with it, so one decision uses one set.</summary>
+    ICustomerModels? CustomerModels => null;
+}
+
+/// <summary>
+/// Customer-level predictions made once per decision, before any action is scored: the churn risk and the customer's
+/// value, which replace the transparent priors in <see cref="DecisionFeatures"/> and so reach rules, propensity and the
+/// service-versus-bundle arbitration.
+/// </summary>
+public interface ICustomerModels
+{
+    /// <summary>Names the models, e.g. <c>churn-20260101-42, value-20260101-42</c>.</summary>
+    string Version { get; }
+
+    /// <summary>Sets <see cref="DecisionFeatures.ChurnRisk"/> and <see cref="DecisionFeatures.CustomerValue"/> from the scope's customer-level features.</summary>
+    void Apply(RuleScope scope);
 }
 
 /// <summary>Holds the live model when models can be swapped at run time; the engine reads it once per decision.</summary>

@@ -21,7 +21,7 @@ public sealed record TreeEnsembleArtifact
     /// <summary>Unique name of the model, e.g. <c>propensity-20250101120000-42</c>; also the decision log's <c>modelVersion</c>.</summary>
     public string? Version { get; init; }
 
-    /// <summary>What the model predicts; <c>propensity</c> (probability to accept) for now.</summary>
+    /// <summary>What the model predicts: <c>propensity</c> (probability to accept), <c>churn</c> (probability to lapse) or <c>value</c> (spend, EUR).</summary>
     public string? Kind { get; init; }
 
     public DateTimeOffset? CreatedAt { get; init; }
@@ -46,9 +46,15 @@ public sealed record TreeEnsembleArtifact
 
     /// <summary>Features by importance, largest first.</summary>
     public IReadOnlyList<FeatureImportance>? FeatureImportance { get; init; }
+
+    /// <summary>A typical prediction: for a value model the median over its training customers, what "average value" means.</summary>
+    public double? Reference { get; init; }
 }
 
-/// <summary>The logistic link: probability = 1 / (1 + exp(slope x raw + offset)); slope is negative.</summary>
+/// <summary>
+/// The link from raw score to prediction: <c>logistic</c>, probability = 1 / (1 + exp(slope x raw + offset)) with a negative
+/// slope, for classifiers; <c>identity</c> (no slope, no offset), prediction = raw, for regressions.
+/// </summary>
 public sealed record LinkArtifact
 {
     /// <summary>Always <c>logistic</c> in format 1.</summary>
@@ -98,6 +104,15 @@ public sealed record ModelMetrics
 
     /// <summary>Largest difference between this file's probability and ML.NET's own on the validation rows.</summary>
     public double? ExportMaxAbsError { get; init; }
+
+    /// <summary>Regressions: root mean squared error on the validation rows, in the label's unit.</summary>
+    public double? Rmse { get; init; }
+
+    /// <summary>Regressions: share of the validation rows' variance the model explains (1 is perfect, 0 no better than their mean).</summary>
+    public double? RSquared { get; init; }
+
+    /// <summary>Regressions: the RMSE of the baseline named in the report on the same rows.</summary>
+    public double? BaselineRmse { get; init; }
 }
 
 /// <summary>What the model was trained on.</summary>

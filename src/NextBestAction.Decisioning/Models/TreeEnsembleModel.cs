@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace NextBestAction.Decisioning.Models;
 
 /// <summary>
-/// A validated, immutable boosted tree ensemble with a logistic link, evaluated in our own tight loop: every tree is
+/// A validated, immutable boosted tree ensemble with a logistic link (classifiers) or the identity (regressions), evaluated in our own tight loop: every tree is
 /// flattened into one node array and one leaf array, so scoring a candidate walks plain arrays and allocates nothing.
 /// Scores exactly as ML.NET's FastTree model it was exported from (see <see cref="TreeEnsembleArtifact"/> for the rules).
 /// </summary>
@@ -22,6 +22,9 @@ public sealed class TreeEnsembleModel
     public const string FormatId = "nba-tree-ensemble/1";
     public const string LogisticLink = "logistic";
 
+    /// <summary>A regression's link: the prediction is the raw score itself; slope and offset are left out.</summary>
+    public const string IdentityLink = "identity";
+
     /// <summary>Below this raw-score distance from the baseline the link's slope at the baseline scales the contributions.</summary>
     private const double TinyRawDifference = 1e-9;
 
@@ -34,7 +37,7 @@ public sealed class TreeEnsembleModel
     private const int MaxStackFeatures = 512;
 
     private static readonly string[] TopLevelFields =
-        ["format", "version", "kind", "createdAt", "features", "bias", "link", "trees", "metrics", "trainingData", "seed", "trainer", "featureImportance"];
+        ["format", "version", "kind", "createdAt", "features", "bias", "link", "trees", "metrics", "trainingData", "seed", "trainer", "featureImportance", "reference"];
 
     private static readonly string[] LinkFields = ["type", "slope", "offset"];
     private static readonly string[] TreeFields = ["weight", "splitFeature", "threshold", "left", "right", "leafValue"];
@@ -46,6 +49,7 @@ public sealed class TreeEnsembleModel
     private readonly double bias;
     private readonly double slope;
     private readonly double offset;
+    private readonly bool identity;
 
     private TreeEnsembleModel(TreeEnsembleArtifact artifact, Flattened flat)
     {
@@ -54,8 +58,9 @@ public sealed class TreeEnsembleModel
         CreatedAt = artifact.CreatedAt!.Value;
         Features = [.. artifact.Features!];
         bias = artifact.Bias!.Value;
-        slope = artifact.Link!.Slope!.Value;
-        offset = artifact.Link.Offset!.Value;
+        identity = artifact.Link!.Type == IdentityLink;
+        slope = artifact.Link.Slope ?? 0;
+        offset = artifact.Link.Offset ?? 0;
         (roots, nodes, nodeMeans, leafValues) = (flat.Roots, flat.Nodes, flat.NodeMeans, flat.LeafValues);
         BaselineRawScore = flat.BaselineRaw;
         BaselineProbability = Link(BaselineRawScore);
@@ -64,7 +69,14 @@ public sealed class TreeEnsembleModel
         Seed = artifact.Seed;
         Trainer = artifact.Trainer;
         FeatureImportance = artifact.FeatureImportance is { } importance ? [.. importance] : [];
+        Reference = artifact.Reference;
     }
+
+    /// <summary>The model's typical prediction, if the trainer recorded one (a value model's median customer).</summary>
+    public double? Reference { get; }
+
+    /// <summary>The link's name: <see cref="LogisticLink"/> or <see cref="IdentityLink"/>.</summary>
+    public string LinkType => identity ? IdentityLink : LogisticLink;
 
     public string Version { get; }
 
@@ -312,7 +324,7 @@ public sealed class TreeEnsembleModel
         }
     }
 
-    /// <summary>The probability to accept: the logistic link of the raw score.</summary>
+    /// <summary>The prediction: the link of the raw score (for a classifier, the probability).</summary>
     public double Probability(ReadOnlySpan<double> features) => Link(RawScore(features));
 
     /// <summary>
@@ -325,8 +337,8 @@ public sealed class TreeEnsembleModel
         var probability = Link(raw);
         var difference = raw - BaselineRawScore;
         // Proportional where the difference is measurable; at the baseline itself, the link's slope there.
-        var scale = Math.Abs(difference) > TinyRawDifference
-            ? (probability - BaselineProbability) / difference
+        var scale = identity ? 1
+            : Math.Abs(difference) > TinyRawDifference ? (probability - BaselineProbability) / difference
             : -slope * BaselineProbability * (1 - BaselineProbability);
         for (var i = 0; i < contributions.Length; i++)
         {
@@ -336,8 +348,8 @@ public sealed class TreeEnsembleModel
         return probability;
     }
 
-    /// <summary>ML.NET's Platt calibrator: 1 / (1 + exp(slope x raw + offset)).</summary>
-    public double Link(double rawScore) => 1 / (1 + Math.Exp((slope * rawScore) + offset));
+    /// <summary>ML.NET's Platt calibrator, 1 / (1 + exp(slope x raw + offset)); for a regression, raw itself.</summary>
+    public double Link(double rawScore) => identity ? rawScore : 1 / (1 + Math.Exp((slope * rawScore) + offset));
 
     private void CheckFeatures(ReadOnlySpan<double> features)
     {
@@ -381,9 +393,19 @@ public sealed class TreeEnsembleModel
             return;
         }
 
+        if (a.Link.Type == IdentityLink)
+        {
+            if (a.Link.Slope is not null || a.Link.Offset is not null)
+            {
+                errors.Add($"link: an \"{IdentityLink}\" link takes no slope or offset");
+            }
+
+            return;
+        }
+
         if (a.Link.Type != LogisticLink)
         {
-            errors.Add($"link.type: expected \"{LogisticLink}\", was {Quote(a.Link.Type)}");
+            errors.Add($"link.type: expected \"{LogisticLink}\" or \"{IdentityLink}\", was {Quote(a.Link.Type)}");
         }
 
         CheckFinite(errors, "link.slope", a.Link.Slope);

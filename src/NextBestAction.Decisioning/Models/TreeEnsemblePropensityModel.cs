@@ -44,6 +44,9 @@ public sealed class TreeEnsemblePropensityModel : IPropensityModel
 
     public string Version => Model.Version;
 
+    /// <summary>The churn and value models deployed with this one, if any.</summary>
+    public ICustomerModels? CustomerModels { get; init; }
+
     public double Predict(RuleScope scope, List<FeatureContribution>? contributions)
     {
         var count = features.Count;

@@ -56,6 +56,26 @@ internal static class TrainingCli
                 r.AddError("--holdout-fraction must be greater than 0 and less than 1.");
             }
         });
+        var orders = new Option<string?>("--orders")
+        {
+            Description = "Order CloudEvents (order.placed gives the labels): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.orders. "
+                + "With it, train also writes churn.json (no order within the horizon) and value.json (spend within the horizon).",
+        };
+        orders.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } spec && HistorySource.TryParse(spec, out var problem) is null)
+            {
+                r.AddError($"--orders: {problem}.");
+            }
+        });
+        var horizon = new Option<double>("--horizon-days") { Description = "Days after a decision in which its customer's orders count for the churn and value labels.", DefaultValueFactory = _ => 30 };
+        horizon.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is not (> 0 and <= 3650))
+            {
+                r.AddError("--horizon-days must be greater than 0 and at most 3650.");
+            }
+        });
         var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage of each tree.", DefaultValueFactory = _ => 0.2 };
         learningRate.Validators.Add(r =>
         {
@@ -67,8 +87,9 @@ internal static class TrainingCli
 
         var command = new Command("train",
             "Join logged decisions with their outcomes (one example per chosen action: accepted or not), hold out the latest decisions, "
-            + "train a FastTree propensity model and write model.json (served by the decision API), model.zip (ML.NET), report.json and report.md.");
-        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, output, version, seed, trees, leaves, holdout, learningRate, minLeaf })
+            + "train a FastTree propensity model and write model.json (served by the decision API), model.zip (ML.NET), report.json and report.md; "
+            + "with --orders also a churn classifier (churn.json) and a value regression (value.json) on the customers' orders after each decision.");
+        foreach (var option in new Option[] { decisions, outcomes, orders, horizon, bootstrap, kafkaSettings, output, version, seed, trees, leaves, holdout, learningRate, minLeaf })
         {
             command.Options.Add(option);
         }
@@ -83,7 +104,9 @@ internal static class TrainingCli
                 parsed.GetValue(version),
                 new TrainerOptions(parsed.GetValue(seed), parsed.GetValue(trees), parsed.GetValue(leaves), parsed.GetValue(learningRate), parsed.GetValue(minLeaf)),
                 parsed.GetValue(holdout),
-                clock.GetUtcNow());
+                clock.GetUtcNow(),
+                parsed.GetValue(orders) is { } ordersSpec ? HistorySource.TryParse(ordersSpec, out _) : null,
+                TimeSpan.FromDays(parsed.GetValue(horizon)));
             var stdout = parsed.InvocationConfiguration.Output;
             var stderr = parsed.InvocationConfiguration.Error;
             try

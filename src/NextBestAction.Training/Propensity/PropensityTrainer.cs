@@ -19,10 +19,14 @@ internal static class PropensityTrainer
 
     private const string TreeStartedTrace = "numTotalTrees left:";
 
-    public static FastTreePropensity Train(TrainingSet set, TrainerOptions options, TextWriter output)
+    public static FastTreePropensity Train(TrainingSet set, TrainerOptions options, TextWriter output) =>
+        Train([.. set.Training.Select(ToMl)], set.Features.Count, options, output, "training FastTree");
+
+    /// <summary>FastTree binary classification of any rows: the propensity model's and the churn model's trainer.</summary>
+    public static FastTreePropensity Train(IReadOnlyList<MlExample> rows, int featureCount, TrainerOptions options, TextWriter output, string step)
     {
         var context = new MLContext(options.Seed);
-        var progress = new Progress(output, "training FastTree", "trees", options.Trees);
+        var progress = new Progress(output, step, "trees", options.Trees);
         // FastTree reports no progress through the API, but traces a line as it starts each tree; should that text ever
         // change, only the progress lines are lost.
         var started = 0;
@@ -34,8 +38,8 @@ internal static class PropensityTrainer
             }
         };
 
-        var schema = Schema(set.Features.Count);
-        var training = context.Data.LoadFromEnumerable(set.Training.Select(ToMl), schema);
+        var schema = Schema(featureCount);
+        var training = context.Data.LoadFromEnumerable(rows, schema);
         var trainer = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
         {
             LabelColumnName = nameof(MlExample.Label),
@@ -49,7 +53,7 @@ internal static class PropensityTrainer
             NumberOfThreads = 1,
         });
         var model = trainer.Fit(training);
-        progress.Done(model.Model.SubModel.TrainedTreeEnsemble.Trees.Count, $"{set.Training.Count} rows, {set.Features.Count} features");
+        progress.Done(model.Model.SubModel.TrainedTreeEnsemble.Trees.Count, $"{rows.Count} rows, {featureCount} features");
         return new FastTreePropensity(context, model, training.Schema, schema);
     }
 
@@ -91,9 +95,12 @@ internal sealed class FastTreePropensity(
     public CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> Parameters => model.Model;
 
     /// <summary>ML.NET's calibrated probabilities, in the examples' order.</summary>
-    public double[] Predict(IReadOnlyList<TrainingExample> examples)
+    public double[] Predict(IReadOnlyList<TrainingExample> examples) => Predict([.. examples.Select(PropensityTrainer.ToMl)]);
+
+    /// <summary>ML.NET's calibrated probabilities, in the rows' order.</summary>
+    public double[] Predict(IReadOnlyList<MlExample> rows)
     {
-        var scored = model.Transform(context.Data.LoadFromEnumerable(examples.Select(PropensityTrainer.ToMl), schema));
+        var scored = model.Transform(context.Data.LoadFromEnumerable(rows, schema));
         return [.. context.Data.CreateEnumerable<MlPrediction>(scored, reuseRowObject: false).Select(p => (double)p.Probability)];
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NextBestAction.Decisioning.Models;
+using NextBestAction.Training.Customers;
 using NextBestAction.Training.History;
 using NextBestAction.Training.Reporting;
 
@@ -17,6 +18,8 @@ namespace NextBestAction.Training.Propensity;
 /// <param name="Trainer">FastTree's settings and the seed.</param>
 /// <param name="HoldoutFraction">Share of the latest decisions held out for validation.</param>
 /// <param name="Now">The run's time: model.json's createdAt and the default version (the only wall-clock inputs).</param>
+/// <param name="Orders">Where the order events are, for the churn and value models; null trains the propensity model only.</param>
+/// <param name="Horizon">How far after a decision its customer's orders count for the churn and value labels.</param>
 internal sealed record TrainSettings(
     HistorySource Decisions,
     HistorySource Outcomes,
@@ -25,7 +28,9 @@ internal sealed record TrainSettings(
     string? Version,
     TrainerOptions Trainer,
     double HoldoutFraction,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    HistorySource? Orders = null,
+    TimeSpan Horizon = default);
 
 /// <summary>What a run wrote: the model's directory, its artifact and report.</summary>
 internal sealed record TrainingResult(string Directory, TreeEnsembleArtifact Artifact, TrainingReport Report);
@@ -49,7 +54,8 @@ internal sealed class TrainingException : Exception
 }
 
 /// <summary>
-/// <c>train</c>: reads outcomes and logged decisions, joins them into examples, holds out the latest decisions, trains
+/// <c>train</c>: reads outcomes and logged decisions (and, with <c>--orders</c>, the order history for the churn and value
+/// models), joins them into examples, holds out the latest decisions, trains
 /// FastTree, exports the trees to <c>model.json</c>, checks that the export scores exactly as ML.NET does, measures both
 /// the new model and the logged propensity on the held-out rows, and writes <c>&lt;models&gt;/&lt;version&gt;/</c> whole
 /// (model.json, model.zip, report.json, report.md) by renaming a finished temporary directory, so a registry watching
@@ -90,6 +96,15 @@ internal static partial class PropensityTraining
             + $"training {set.Training.Count}, validation {set.Validation.Count} (decisions from {set.ValidationFrom:u})"));
 
         var trained = PropensityTrainer.Train(set, settings.Trainer, output);
+        CustomerModelsResult? customers = null;
+        if (settings.Orders is { } ordersSource)
+        {
+            var orders = new OrderHistory();
+            await HistoryReader.ReadAsync(ordersSource, settings.Kafka, "reading orders", (json, _) => orders.Add(json), output, cancellationToken);
+            var customerSet = CustomerSet.Build(builder.Snapshots, orders, settings.Horizon, settings.HoldoutFraction);
+            customers = CustomerModelTraining.Train(customerSet, version, settings.Now, settings.Trainer, ordersSource.ToString(), output);
+        }
+
         var trees = TreeEnsembleExport.ToArtifact(trained.Parameters, set.Features) with
         {
             Version = version,
@@ -161,14 +176,17 @@ internal static partial class PropensityTraining
             FeatureImportance = importance,
             Export = export,
             Warnings = Warnings(set, model),
+            CustomerModels = customers?.Report,
         };
 
-        Write(settings.ModelsDirectory, target, artifact, trained, report);
+        Write(settings.ModelsDirectory, target, artifact, trained, report, customers?.Models ?? []);
         var markdown = ReportMarkdown.Render(report);
         await output.WriteLineAsync();
         await output.WriteAsync(markdown);
         await output.WriteLineAsync();
-        await output.WriteLineAsync($"wrote {target}: {ModelFile}, {MlNetModelFile}, {ReportFile}, {ReportMarkdownFile}");
+        var files = new[] { ModelFile, MlNetModelFile }.Concat((customers?.Models ?? []).SelectMany(m => new[] { m.FileName, m.MlNetFileName }))
+            .Concat([ReportFile, ReportMarkdownFile]);
+        await output.WriteLineAsync($"wrote {target}: {string.Join(", ", files)}");
         return new TrainingResult(target, artifact, report);
     }
 
@@ -263,7 +281,8 @@ internal static partial class PropensityTraining
         return warnings;
     }
 
-    private static void Write(string modelsDirectory, string target, TreeEnsembleArtifact artifact, FastTreePropensity trained, TrainingReport report)
+    private static void Write(
+        string modelsDirectory, string target, TreeEnsembleArtifact artifact, FastTreePropensity trained, TrainingReport report, IReadOnlyList<TrainedCustomerModel> customerModels)
     {
         Directory.CreateDirectory(modelsDirectory);
         var partial = Path.Combine(modelsDirectory, $".{Path.GetFileName(target)}.partial-{Guid.NewGuid():N}");
@@ -272,6 +291,12 @@ internal static partial class PropensityTraining
         {
             File.WriteAllBytes(Path.Combine(partial, ModelFile), JsonSerializer.SerializeToUtf8Bytes(artifact, ModelJsonContext.Default.TreeEnsembleArtifact));
             trained.Save(Path.Combine(partial, MlNetModelFile));
+            foreach (var customerModel in customerModels)
+            {
+                File.WriteAllBytes(Path.Combine(partial, customerModel.FileName), JsonSerializer.SerializeToUtf8Bytes(customerModel.Artifact, ModelJsonContext.Default.TreeEnsembleArtifact));
+                customerModel.SaveMlNet(Path.Combine(partial, customerModel.MlNetFileName));
+            }
+
             File.WriteAllBytes(Path.Combine(partial, ReportFile), JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.TrainingReport));
             File.WriteAllText(Path.Combine(partial, ReportMarkdownFile), ReportMarkdown.Render(report), Encoding.UTF8);
             Directory.Move(partial, target);

@@ -3,6 +3,7 @@ using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Models;
+using NextBestAction.Training.Customers;
 
 namespace NextBestAction.Training.Propensity;
 
@@ -23,6 +24,7 @@ internal sealed class TrainingSetBuilder
     private readonly HashSet<(string DecisionId, string ActionId)> notAccepted = [];
     private readonly HashSet<string> decisionIds = new(StringComparer.Ordinal);
     private readonly List<TrainingExample> examples = [];
+    private readonly List<CustomerSnapshot> snapshots = [];
     private readonly List<string> problems = [];
     private long decisionEvents, outcomeEvents, unreadable, other;
     private int duplicates, withoutChoice, chosenWithoutCandidate, declined, ignored;
@@ -33,6 +35,9 @@ internal sealed class TrainingSetBuilder
         actionLevel = [.. features.Select(ModelFeatures.IsActionLevel)];
         missing = new int[features.Count];
     }
+
+    /// <summary>Every distinct logged decision's customer-level features: the customer models' snapshots.</summary>
+    public IReadOnlyList<CustomerSnapshot> Snapshots => snapshots;
 
     /// <summary>An event from the feedback topic: outcomes are kept, other types counted and skipped.</summary>
     public void AddOutcome(byte[] json, string where)
@@ -122,6 +127,11 @@ internal sealed class TrainingSetBuilder
         {
             duplicates++;
             return;
+        }
+
+        if (record.CustomerId is not null)
+        {
+            snapshots.Add(new CustomerSnapshot(record.DecisionId, record.CustomerId, record.At, record.Features));
         }
 
         if (record.Chosen.Count == 0)

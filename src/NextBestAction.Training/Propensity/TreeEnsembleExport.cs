@@ -7,13 +7,22 @@ namespace NextBestAction.Training.Propensity;
 /// <summary>
 /// Copies a trained FastTree model into <c>model.json</c>'s form: each tree's split features, thresholds, children
 /// (ML.NET's encoding: negative c is leaf ~c) and leaf values, the tree weights and bias, and the Platt calibrator as
-/// the logistic link. FastTree numbers the features as the vector it was given, so indexes map to the feature names.
+/// the logistic link (the identity for a regression). FastTree numbers the features as the vector it was given, so indexes map to the feature names.
 /// </summary>
 internal static class TreeEnsembleExport
 {
-    public static TreeEnsembleArtifact ToArtifact(CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> parameters, IReadOnlyList<string> features)
+    public static TreeEnsembleArtifact ToArtifact(CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> parameters, IReadOnlyList<string> features) =>
+        ToArtifact(parameters.SubModel.TrainedTreeEnsemble, features) with
+        {
+            Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = parameters.Calibrator.Slope, Offset = parameters.Calibrator.Offset },
+        };
+
+    /// <summary>A regression: the same trees with the identity link, so the prediction is the raw score.</summary>
+    public static TreeEnsembleArtifact ToArtifact(FastTreeRegressionModelParameters parameters, IReadOnlyList<string> features) =>
+        ToArtifact(parameters.TrainedTreeEnsemble, features) with { Link = new LinkArtifact { Type = TreeEnsembleModel.IdentityLink } };
+
+    private static TreeEnsembleArtifact ToArtifact(RegressionTreeEnsemble ensemble, IReadOnlyList<string> features)
     {
-        var ensemble = parameters.SubModel.TrainedTreeEnsemble;
         var trees = new List<TreeArtifact>(ensemble.Trees.Count);
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
@@ -44,7 +53,6 @@ internal static class TreeEnsembleExport
             Format = TreeEnsembleModel.FormatId,
             Features = [.. features],
             Bias = ensemble.Bias,
-            Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = parameters.Calibrator.Slope, Offset = parameters.Calibrator.Offset },
             Trees = trees,
         };
     }

@@ -64,6 +64,43 @@ internal static class Metrics
         return sum / predicted.Count;
     }
 
+    /// <summary>Root mean squared error; 0 without rows.</summary>
+    public static double Rmse(IReadOnlyList<double> predicted, IReadOnlyList<double> observed)
+    {
+        if (predicted.Count == 0)
+        {
+            return 0;
+        }
+
+        double sum = 0;
+        for (var i = 0; i < predicted.Count; i++)
+        {
+            var error = predicted[i] - observed[i];
+            sum += error * error;
+        }
+
+        return Math.Sqrt(sum / predicted.Count);
+    }
+
+    /// <summary>1 - squared error / variance of the observed values around their mean; null when they do not vary.</summary>
+    public static double? RSquared(IReadOnlyList<double> predicted, IReadOnlyList<double> observed)
+    {
+        if (observed.Count == 0)
+        {
+            return null;
+        }
+
+        var mean = observed.Average();
+        double residual = 0, total = 0;
+        for (var i = 0; i < observed.Count; i++)
+        {
+            residual += (observed[i] - predicted[i]) * (observed[i] - predicted[i]);
+            total += (observed[i] - mean) * (observed[i] - mean);
+        }
+
+        return total == 0 ? null : 1 - (residual / total);
+    }
+
     /// <summary>
     /// Predicted against observed acceptance in <paramref name="bins"/> bins of equal size (deciles by default) of the rows
     /// ordered by predicted probability: with propensities mostly small, equal-width bins above 0.3 would be nearly empty.

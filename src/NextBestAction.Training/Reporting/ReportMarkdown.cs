@@ -80,6 +80,11 @@ internal static class ReportMarkdown
         Line(md);
         Line(md, $"model.json, evaluated by the serving code, reproduces ML.NET's probabilities on {report.Export.Rows} validation rows");
         Line(md, $"within {report.Export.MaxAbsError:0.###e+0} (tolerance {report.Export.Tolerance:0e+0}).");
+        if (report.CustomerModels is { } customers)
+        {
+            RenderCustomerModels(md, customers);
+        }
+
         if (report.Warnings.Count > 0)
         {
             Line(md);
@@ -92,6 +97,47 @@ internal static class ReportMarkdown
         }
 
         return md.ToString();
+    }
+
+    private static void RenderCustomerModels(StringBuilder md, CustomerModelsReport c)
+    {
+        Line(md);
+        Line(md, $"## Churn and value models ({c.HorizonDays:0.##}-day horizon)");
+        Line(md);
+        Line(md, $"Orders from `{c.Orders}`, observed until {Time(c.ObservedUntil)}. Each logged decision is a snapshot of its customer;");
+        Line(md, $"its labels are the orders placed in the {c.HorizonDays:0.##} days after it (none = lapsed, the churn label; their total = the value label).");
+        Line(md, $"{c.Snapshots} snapshots, {c.Censored} too recent to label; {c.TrainingRows} training and {c.ValidationRows} validation rows (from {Time(c.ValidationFrom)}),");
+        Text(md, "at most one per customer per horizon.");
+        if (c.Churn is { } churn)
+        {
+            Line(md);
+            Text(md, "| Churn model | AUC | Log-loss (nats) | Mean predicted | Observed lapse rate | Rows |");
+            Text(md, "|---|---:|---:|---:|---:|---:|");
+            foreach (var q in new[] { churn.Model, churn.Baseline })
+            {
+                Line(md, $"| {q.Name} | {Number(q.Auc)} | {Number(q.LogLoss)} | {q.MeanPredicted:0.0000} | {q.ObservedRate:0.0000} | {q.Rows} |");
+            }
+
+            Line(md);
+            Line(md, $"Top churn features: {string.Join(", ", churn.FeatureImportance.Take(5).Select(f => $"`{f.Feature}` {f.Importance:0.00}"))}.");
+        }
+
+        if (c.Value is { } value)
+        {
+            Line(md);
+            Text(md, "| Value model | RMSE (EUR) | R² | Mean predicted | Mean observed | Rows |");
+            Text(md, "|---|---:|---:|---:|---:|---:|");
+            Line(md, $"| {value.Name} | {value.Rmse:0.00} | {Number(value.RSquared)} | {value.MeanPredicted:0.00} | {value.MeanObserved:0.00} | {c.ValidationRows} |");
+            Line(md, $"| training mean for everyone | {value.BaselineRmse:0.00} | | {value.TrainingMean:0.00} | | |");
+            Line(md);
+            Line(md, $"A typical customer's value (the reference of the value weight in arbitration): {value.Reference:0.00} EUR.");
+            Line(md, $"Top value features: {string.Join(", ", value.FeatureImportance.Take(5).Select(f => $"`{f.Feature}` {f.Importance:0.00}"))}.");
+        }
+
+        foreach (var warning in c.Warnings)
+        {
+            Line(md, $"- {warning}");
+        }
     }
 
     /// <summary>An interpolated line, numbers and times formatted invariantly.</summary>

@@ -37,7 +37,57 @@ internal sealed record TrainingReport
     public required ExportCheck Export { get; init; }
 
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>The churn and value models, when the run read an order history (<c>--orders</c>).</summary>
+    public CustomerModelsReport? CustomerModels { get; init; }
 }
+
+/// <param name="Orders">Where the order events came from.</param>
+/// <param name="HorizonDays">How far after each snapshot its orders count.</param>
+/// <param name="Snapshots">Distinct logged decisions, each a snapshot of its customer.</param>
+/// <param name="Censored">Snapshots too recent for their horizon to be over in the order history, left out.</param>
+/// <param name="TrainingRows">Labelled snapshots learnt from (one per customer per horizon).</param>
+/// <param name="ValidationRows">The latest labelled snapshots, held out for the figures.</param>
+/// <param name="From">Time of the first labelled snapshot.</param>
+/// <param name="ValidationFrom">Time of the first held-out snapshot.</param>
+/// <param name="ObservedUntil">The latest event in the order history.</param>
+/// <param name="Churn">The churn model, or null when it could not be trained.</param>
+/// <param name="Value">The value model, or null when it could not be trained.</param>
+/// <param name="Warnings">Why a model is missing, and other doubts.</param>
+internal sealed record CustomerModelsReport(
+    string Orders,
+    double HorizonDays,
+    int Snapshots,
+    int Censored,
+    int TrainingRows,
+    int ValidationRows,
+    DateTimeOffset? From,
+    DateTimeOffset? ValidationFrom,
+    DateTimeOffset? ObservedUntil,
+    ChurnReport? Churn,
+    ValueReport? Value,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>The churn classifier (label: no order in the horizon) against the churn risk serving logged.</summary>
+internal sealed record ChurnReport(
+    ModelQuality Model,
+    ModelQuality Baseline,
+    IReadOnlyList<CalibrationBin> Calibration,
+    IReadOnlyList<FeatureImportance> FeatureImportance,
+    ExportCheck Export);
+
+/// <summary>The value regression (label: spend in the horizon, EUR) against predicting the training mean for everyone.</summary>
+internal sealed record ValueReport(
+    string Name,
+    double Rmse,
+    double? RSquared,
+    double BaselineRmse,
+    double TrainingMean,
+    double MeanPredicted,
+    double MeanObserved,
+    double Reference,
+    IReadOnlyList<FeatureImportance> FeatureImportance,
+    ExportCheck Export);
 
 internal sealed record ReportSources(string Decisions, string Outcomes);
 

@@ -183,7 +183,7 @@ public sealed class TreeEnsembleModelTests
     [InlineData("bias", null, "bias is required")]
     [InlineData("bias", "\"high\"", "bias: not valid here")]
     [InlineData("link", null, "link is required")]
-    [InlineData("link", "{\"type\": \"probit\", \"slope\": -1, \"offset\": 0}", "link.type: expected \"logistic\", was \"probit\"")]
+    [InlineData("link", "{\"type\": \"probit\", \"slope\": -1, \"offset\": 0}", "link.type: expected \"logistic\" or \"identity\", was \"probit\"")]
     [InlineData("link", "{\"type\": \"logistic\", \"offset\": 0}", "link.slope is required")]
     [InlineData("link", "{\"type\": \"logistic\", \"slope\": 0, \"offset\": 0}", "link.slope must not be 0")]
     [InlineData("trees", null, "trees is required")]
