@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 
 namespace NextBestAction.Simulator;
@@ -20,6 +21,7 @@ public static class SimulatorExtensions
             .Bind(section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidation>();
 
         // Other components bind the same section; binding it twice is harmless.
         builder.Services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection(KafkaOptions.Section));
@@ -33,5 +35,15 @@ public static class SimulatorExtensions
         }
 
         return builder;
+    }
+}
+
+/// <summary>The checks of <see cref="SimulatorOptions.Problems"/>, each naming its setting.</summary>
+internal sealed class SimulatorOptionsValidation : IValidateOptions<SimulatorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
+    {
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -24,4 +24,46 @@ public sealed class SimulatorOptions
 
     /// <summary>Seed of the model's random generator: the same seed plays the same traffic (with fresh event ids).</summary>
     public int Seed { get; set; } = 42;
+
+    /// <summary>The value of <see cref="DecisionsUrl"/> that means this process's own HTTP address.</summary>
+    public const string SelfUrl = "self";
+
+    /// <summary>
+    /// Where checkouts ask for their next best action: the base address of a decision API (<c>http://nba-api:8080</c>), or
+    /// <c>self</c> for this process's own API (the embedded default). Each customer then answers the offer shown with a draw
+    /// from the hidden response model, and the outcome goes to the feedback topic. Empty: no decisions are asked for, and a
+    /// few checkouts get random outcomes for made-up decisions instead.
+    /// </summary>
+    public string DecisionsUrl { get; set; } = "";
+
+    /// <summary>The API key (scope <c>decide</c>) sent with each decision request.</summary>
+    public string DecisionsApiKey { get; set; } = "";
+
+    /// <summary>How long a checkout waits for its decision before it goes on without an offer, as a webshop's timeout would.</summary>
+    [Range(1, 60_000, ErrorMessage = "Simulator:DecisionTimeoutMs must be between 1 and 60000.")]
+    public int DecisionTimeoutMs { get; set; } = 2000;
+
+    /// <summary>Checks what attributes cannot: the decision address and its key.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (DecisionsUrl.Length == 0 || DecisionsUrl == SelfUrl)
+        {
+            if (DecisionsUrl == SelfUrl && string.IsNullOrWhiteSpace(DecisionsApiKey))
+            {
+                yield return "Simulator:DecisionsApiKey is required when Simulator:DecisionsUrl is set.";
+            }
+
+            yield break;
+        }
+
+        if (!Uri.TryCreate(DecisionsUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            yield return $"Simulator:DecisionsUrl must be an absolute http(s) address or \"{SelfUrl}\", was \"{DecisionsUrl}\".";
+        }
+
+        if (string.IsNullOrWhiteSpace(DecisionsApiKey))
+        {
+            yield return "Simulator:DecisionsApiKey is required when Simulator:DecisionsUrl is set.";
+        }
+    }
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Confluent.Kafka;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,12 +14,15 @@ namespace NextBestAction.Simulator;
 /// <summary>
 /// Plays the <see cref="WebshopModel"/> into Kafka at <see cref="SimulatorOptions.EventsPerSecond"/>. The schedule is
 /// open-loop: the n-th event is due at start + n / rate, whatever the broker does, so a slow broker shows up as
-/// failures and backlog rather than as a silently lower rate. Only counts are logged, never customer ids.
+/// failures and backlog rather than as a silently lower rate. With <see cref="SimulatorOptions.DecisionsUrl"/> set, every
+/// checkout asks the decision API for an offer over HTTP and the customer answers it from the hidden response model; the
+/// outcome goes to the feedback topic like any channel's report. Only counts are logged, never customer ids.
 /// </summary>
 public sealed partial class TrafficSimulator(
     IOptions<SimulatorOptions> options,
     IOptions<KafkaOptions> kafkaOptions,
     TimeProvider time,
+    IServiceProvider services,
     ILogger<TrafficSimulator> logger) : BackgroundService
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
@@ -24,6 +30,19 @@ public sealed partial class TrafficSimulator(
     private long produced;
     private long failed;
     private int failureLogged;
+    private long decisionsAnswered;
+    private long offersAccepted;
+    private long decisionsFailed;
+    private int decisionFailureLogged;
+
+    /// <summary>Checkouts whose decision came back and was answered by the customer (shown an offer or not).</summary>
+    public long DecisionsAnswered => Interlocked.Read(ref decisionsAnswered);
+
+    /// <summary>Offers the simulated customers accepted.</summary>
+    public long OffersAccepted => Interlocked.Read(ref offersAccepted);
+
+    /// <summary>Decision requests that failed or timed out; those checkouts went on without an offer.</summary>
+    public long DecisionsFailed => Interlocked.Read(ref decisionsFailed);
 
     /// <summary>Events the broker acknowledged.</summary>
     public long EventsProduced => Interlocked.Read(ref produced);
@@ -49,13 +68,21 @@ public sealed partial class TrafficSimulator(
 
         // A run id per start keeps event ids unique across restarts with the same seed.
         var runId = time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture);
-        var model = new WebshopModel(settings.Customers, new Random(settings.Seed), runId);
+        using var http = await DecisionHttpClientAsync(settings, stoppingToken);
+        var decisions = http is null ? null : new WebshopDecisionClient(http, settings.DecisionsApiKey);
+        var model = new WebshopModel(settings.Customers, new Random(settings.Seed), runId, decisions is null
+            ? WebshopModelOptions.Default
+            : new WebshopModelOptions { AnswerOffersRandomly = false, DecisionTimeout = TimeSpan.FromMilliseconds(settings.DecisionTimeoutMs) });
         var (firstCustomerId, lastCustomerId) = (SimulatedCustomers.Id(1), SimulatedCustomers.Id(settings.Customers));
         LogStarted(logger, settings.EventsPerSecond, firstCustomerId, lastCustomerId, settings.Seed, runId);
+        if (http is not null)
+        {
+            LogAskingForDecisions(logger, http.BaseAddress!);
+        }
 
         try
         {
-            await RunAsync(model, producer, kafka.Topics, settings.EventsPerSecond, stoppingToken);
+            await RunAsync(model, producer, kafka.Topics, settings.EventsPerSecond, decisions, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -65,10 +92,75 @@ public sealed partial class TrafficSimulator(
         {
             var unflushed = producer.Flush(FlushTimeout);
             LogStopped(logger, EventsProduced, EventsFailed, unflushed);
+            if (decisions is not null)
+            {
+                LogDecisionsStopped(logger, DecisionsAnswered, OffersAccepted, DecisionsFailed);
+            }
         }
     }
 
-    private async Task RunAsync(WebshopModel model, IProducer<string, byte[]> producer, TopicNames topics, double eventsPerSecond, CancellationToken stoppingToken)
+    /// <summary>
+    /// The HTTP client for decisions, or null when none are asked for. <c>self</c> is this process's own address, known once
+    /// the server has started, so the simulator waits for that first.
+    /// </summary>
+    private async Task<HttpClient?> DecisionHttpClientAsync(SimulatorOptions settings, CancellationToken stoppingToken)
+    {
+        if (settings.DecisionsUrl.Length == 0)
+        {
+            return null;
+        }
+
+        Uri address;
+        if (settings.DecisionsUrl == SimulatorOptions.SelfUrl)
+        {
+            var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+            var started = new TaskCompletionSource();
+            using (lifetime.ApplicationStarted.Register(started.SetResult))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+
+            if (SelfAddress() is not { } self)
+            {
+                LogNoSelfAddress(logger);
+                return null;
+            }
+
+            address = self;
+        }
+        else
+        {
+            address = new Uri(settings.DecisionsUrl);
+        }
+
+        return new HttpClient
+        {
+            BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
+            Timeout = TimeSpan.FromMilliseconds(settings.DecisionTimeoutMs),
+        };
+    }
+
+    /// <summary>The server's first HTTP address, with a wildcard host replaced by localhost; null when it has none (no Kestrel).</summary>
+    private Uri? SelfAddress()
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var listening in addresses)
+        {
+            var normalized = listening.Replace("://+", "://localhost", StringComparison.Ordinal)
+                .Replace("://*", "://localhost", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+                .Replace("://[::]", "://localhost", StringComparison.Ordinal);
+            if (Uri.TryCreate(normalized, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task RunAsync(
+        WebshopModel model, IProducer<string, byte[]> producer, TopicNames topics, double eventsPerSecond, WebshopDecisionClient? decisions, CancellationToken stoppingToken)
     {
         Action<DeliveryReport<string, byte[]>> onDelivered = OnDelivered;
         // At most one second of events per wake-up, so stopping stays responsive when catching up after a stall.
@@ -83,10 +175,48 @@ public sealed partial class TrafficSimulator(
                 Produce(model.Next(time.GetUtcNow()), producer, topics, onDelivered);
             }
 
+            if (decisions is not null)
+            {
+                await AnswerCheckoutsAsync(model, decisions, stoppingToken);
+            }
+
             var wait = TimeSpan.FromSeconds((sent + 1) / eventsPerSecond) - time.GetElapsedTime(start);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks for each waiting checkout's decision, one at a time (the model is single-threaded), and lets the customer answer.
+    /// A failed request leaves the checkout to time out and go on without an offer, as a webshop would.
+    /// </summary>
+    private async Task AnswerCheckoutsAsync(WebshopModel model, WebshopDecisionClient decisions, CancellationToken stoppingToken)
+    {
+        while (model.TryTakeDecisionMoment(out var moment))
+        {
+            WebshopDecision decision;
+            try
+            {
+                decision = await decisions.DecideAsync(moment, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                Interlocked.Increment(ref decisionsFailed);
+                if (Interlocked.Exchange(ref decisionFailureLogged, 1) == 0)
+                {
+                    LogFirstDecisionFailure(logger, ex.GetType().Name, ex.Message);
+                }
+
+                continue;
+            }
+
+            var answer = model.Answer(moment, decision.DecisionId, decision.Offer);
+            Interlocked.Increment(ref decisionsAnswered);
+            if (answer.Response == OfferResponse.Accepted)
+            {
+                Interlocked.Increment(ref offersAccepted);
             }
         }
     }
@@ -133,6 +263,21 @@ public sealed partial class TrafficSimulator(
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
         Message = "Traffic simulator stopped: {Produced} events produced, {Failed} failed, {Unflushed} not flushed")]
     private static partial void LogStopped(ILogger logger, long produced, long failed, int unflushed);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Traffic simulator asks {Address} for a decision at every checkout")]
+    private static partial void LogAskingForDecisions(ILogger logger, Uri address);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
+        Message = "Traffic simulator decisions: {Answered} answered, {Accepted} offers accepted, {Failed} requests failed")]
+    private static partial void LogDecisionsStopped(ILogger logger, long answered, long accepted, long failed);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
+        Message = "Traffic simulator could not get a decision ({Error}: {Reason}); that checkout went on without an offer, further failures are only counted")]
+    private static partial void LogFirstDecisionFailure(ILogger logger, string error, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "Simulator:DecisionsUrl is \"self\" but this process listens on no HTTP address; checkouts get random outcomes instead")]
+    private static partial void LogNoSelfAddress(ILogger logger);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Traffic simulator Kafka error {Code}: {Reason}")]
     private static partial void LogKafkaError(ILogger logger, ErrorCode code, string reason);

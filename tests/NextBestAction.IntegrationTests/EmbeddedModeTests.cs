@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.ServiceDefaults.Auth;
+using NextBestAction.Simulator;
 
 namespace NextBestAction.IntegrationTests;
 
@@ -64,6 +67,35 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
         }
 
         Assert.True(found, "no simulated customer profile appeared in the embedded Redis within 60 s");
+    }
+
+    [Fact]
+    public async Task EmbeddedServer_OnKestrel_SimulatedWebshopAsksTheApiAtCheckout_AndTheAnswersReachTheProfiles()
+    {
+        await using var kestrel = new EmbeddedServerFactory();
+        kestrel.UseKestrel(0);
+        kestrel.StartServer();
+        using var client = kestrel.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", LocalDevelopmentKey.Value);
+        var simulator = kestrel.Services.GetRequiredService<TrafficSimulator>();
+
+        // Checkouts ask over real HTTP; each answer is an offer.accepted or offer.declined event on the feedback topic,
+        // which ingestion applies to the customer's profile.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var answered = false;
+        while (!answered && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            for (var n = 1; n <= 10 && !answered; n++)
+            {
+                using var response = await client.GetAsync($"/v1/customers/cust-{n:D5}/profile");
+                answered = response.IsSuccessStatusCode
+                    && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("profile").GetProperty("offerOutcomes").EnumerateObject().Any();
+            }
+        }
+
+        Assert.True(simulator.DecisionsAnswered > 0, $"the simulator got no decision answered ({simulator.DecisionsFailed} requests failed)");
+        Assert.True(answered, "no simulated customer's answer to an offer reached a profile within 90 s");
     }
 
     private sealed class EmbeddedServerFactory : WebApplicationFactory<Program>

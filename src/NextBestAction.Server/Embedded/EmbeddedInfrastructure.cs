@@ -16,7 +16,8 @@ public static class EmbeddedInfrastructure
     /// <summary>
     /// Starts an embedded Kafka when <c>Kafka:BootstrapServers</c> is empty and an embedded Redis when
     /// <c>Redis:Configuration</c> is empty, each independently, and points the configuration at them.
-    /// Only when both are embedded is the documented local API key accepted.
+    /// Only when both are embedded is the documented local API key accepted, and the traffic simulator then asks this
+    /// process's own decision API for an offer at every checkout.
     /// </summary>
     public static EmbeddedParts AddEmbeddedInfrastructure(this WebApplicationBuilder builder)
     {
@@ -64,6 +65,13 @@ public static class EmbeddedInfrastructure
             for (var i = 0; i < Scopes.All.Count; i++)
             {
                 overrides[$"{prefix}:Scopes:{i}"] = Scopes.All[i];
+            }
+
+            // The simulated webshop asks this process for its offers, as a real one would, unless told otherwise.
+            if (builder.Configuration["Simulator:DecisionsUrl"] is null)
+            {
+                overrides["Simulator:DecisionsUrl"] = "self";
+                overrides["Simulator:DecisionsApiKey"] = LocalDevelopmentKey.Value;
             }
         }
 
