@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.Training.Cli;
 using NextBestAction.Training.Evaluation;
@@ -73,6 +74,35 @@ public sealed class EvaluateCliTests
         var dr = estimates["DR"];
         Assert.InRange(mean, dr.GetProperty("lower").GetDouble(), dr.GetProperty("upper").GetDouble());
         Assert.InRange(dr.GetProperty("value").GetDouble(), 0.9 * mean, 1.1 * mean);
+    }
+
+    [Fact]
+    public async Task Evaluate_LogWithAHoldoutGroup_ReportsTheMeasuredUpliftOverIt()
+    {
+        using var temp = new TempDirectory();
+        var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
+        var engine = new DecisionEngine(new PriorPropensityModel(), new GreedyPolicy(), ProfileRules.Default);
+        var shop = new SimulatedShop(catalog, customers: 300, seed: 6, new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero), holdout: new Holdout(30, "uplift-test"));
+        var played = shop.Play(30_000, (input, c, _) => engine.Decide(input, c)).Where(d => d.ShownActionId is not null).ToList();
+        var decisions = Path.Combine(temp.Path, "decisions.jsonl");
+        var outcomes = Path.Combine(temp.Path, "outcomes.jsonl");
+        File.WriteAllLines(decisions, played.Select(d => Encoding.UTF8.GetString(d.LogRecord)));
+        File.WriteAllLines(outcomes, shop.OutcomeEvents.Select(e => Encoding.UTF8.GetString(e)));
+        var control = new Holdout(30, "uplift-test");
+        double Mean(bool inControl) => played.Where(d => control.IsControl(d.Moment.CustomerId) == inControl)
+            .Average(d => d.Accepted ? d.Decision.Picks[0].Candidate.Action.Value : 0);
+
+        var (code, output, error) = await Run("evaluate", "--decisions", decisions, "--outcomes", outcomes, "--model", "prior", "--out", temp.Path);
+
+        Assert.True(code == 0, error);
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(temp.Path, PolicyEvaluation.ReportFile)));
+        var holdout = document.RootElement.GetProperty("holdout");
+        Assert.Equal(played.Count(d => control.IsControl(d.Moment.CustomerId)), holdout.GetProperty("control").GetProperty("decisions").GetInt32());
+        Assert.Equal(Mean(inControl: false), holdout.GetProperty("treatment").GetProperty("valuePerDecision").GetDouble(), 9);
+        Assert.Equal(Mean(inControl: true), holdout.GetProperty("control").GetProperty("valuePerDecision").GetDouble(), 9);
+        Assert.Equal(Mean(false) - Mean(true), holdout.GetProperty("uplift").GetDouble(), 9);
+        Assert.InRange(holdout.GetProperty("uplift").GetDouble(), holdout.GetProperty("lower").GetDouble(), holdout.GetProperty("upper").GetDouble());
+        Assert.Contains("## Uplift over the holdout group", output, StringComparison.Ordinal);
     }
 
     [Fact]

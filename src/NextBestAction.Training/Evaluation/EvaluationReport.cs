@@ -29,6 +29,9 @@ internal sealed record EvaluationReport
     public required IReadOnlyList<PolicyValue> Estimates { get; init; }
 
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>The real policy's measured uplift over the holdout (control) group; null when the log has no control decisions.</summary>
+    public HoldoutUplift? Holdout { get; init; }
 }
 
 /// <summary>One estimate of a policy's value (EUR per decision) with its 95% interval.</summary>

@@ -119,6 +119,7 @@ internal static class PolicyEvaluation
             Logged = MeanReward(samples),
             Estimates = [.. evaluation.EstimateAll().Select(PolicyValue.From)],
             Warnings = [],
+            Holdout = HoldoutUplift.From(samples),
         };
     }
 
@@ -195,6 +196,25 @@ internal static class PolicyEvaluation
         {
             var name = e.Method == "logged" ? "logging policy (observed)" : e.Method;
             Line(md, $"| {name} | {e.Value:0.0000} | {e.Lower:0.0000} .. {e.Upper:0.0000} | {e.StandardError:0.0000} | {e.EffectiveSampleSize?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"} | {e.Matched?.ToString(CultureInfo.InvariantCulture) ?? "-"} |");
+        }
+
+        if (report.Holdout is { } holdout)
+        {
+            Line(md);
+            Line(md, $"## Uplift over the holdout group");
+            Line(md);
+            Line(md, $"Measured, not estimated: the logged policy's decisions (treatment) against the control group's, which got the baseline policy.");
+            Line(md);
+            Line(md, $"| Group | Decisions | Accepted | Acceptance rate | Value per decision | Std. error |");
+            Line(md, $"|---|---:|---:|---:|---:|---:|");
+            foreach (var g in new[] { holdout.Treatment, holdout.Control })
+            {
+                Line(md, $"| {g.Group} | {g.Decisions} | {g.Accepted} | {g.AcceptanceRate:0.0000} | {g.ValuePerDecision:0.0000} | {g.StandardError:0.0000} |");
+            }
+
+            var relative = holdout.RelativeUplift is { } r ? string.Create(CultureInfo.InvariantCulture, $" ({r:+0.0%;-0.0%})") : "";
+            Line(md);
+            Line(md, $"Uplift: {holdout.Uplift:+0.0000;-0.0000} EUR per decision{relative}, 95% interval {holdout.Lower:0.0000} .. {holdout.Upper:0.0000}.");
         }
 
         if (report.Warnings.Count > 0)

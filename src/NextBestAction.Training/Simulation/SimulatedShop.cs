@@ -2,6 +2,7 @@ using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.Simulator;
 using NextBestAction.Simulator.Responses;
@@ -45,13 +46,16 @@ public sealed class SimulatedShop
     private readonly Dictionary<string, Dictionary<string, long>> contacts = new(StringComparer.Ordinal);
     private readonly List<byte[]> outcomeEvents = [];
     private readonly string runId;
+    private readonly Holdout? holdout;
     private DateTimeOffset now;
     private long offset;
 
-    public SimulatedShop(ActionCatalog catalog, int customers, int seed, DateTimeOffset start, string runId = "sim")
+    /// <param name="holdout">When given, its control group's decisions are made by the engine's holdout policy and logged as <c>control</c>, as the service does.</param>
+    public SimulatedShop(ActionCatalog catalog, int customers, int seed, DateTimeOffset start, string runId = "sim", Holdout? holdout = null)
     {
         this.catalog = catalog;
         this.runId = runId;
+        this.holdout = holdout;
         model = new WebshopModel(customers, new Random(seed), runId, new WebshopModelOptions { AnswerOffersRandomly = false });
         now = start;
     }
@@ -82,6 +86,7 @@ public sealed class SimulatedShop
     private SimulatedDecision DecideAt(DecisionMoment moment, Func<DecisionInput, ActionCatalog, Func<CatalogAction, double>, EngineDecision> decide)
     {
         var decisionId = $"{runId}-d{moment.Id}";
+        var control = holdout?.IsControl(moment.CustomerId) == true;
         var input = new DecisionInput(
             profiles.GetValueOrDefault(moment.CustomerId),
             History(moment.CustomerId),
@@ -90,7 +95,8 @@ public sealed class SimulatedShop
             [.. moment.Cart.Select(c => new RequestCartItem(c.ProductId, c.Category, c.ProductLine, c.Price, c.Quantity))],
             moment.Time,
             MaxActions: 1,
-            ExplorationSeed: StableHash.Mixed(decisionId));
+            ExplorationSeed: StableHash.Mixed(decisionId),
+            Holdout: control);
         var truth = new Dictionary<string, double>(StringComparer.Ordinal);
         double TrueProbability(CatalogAction action)
         {
@@ -122,7 +128,10 @@ public sealed class SimulatedShop
 
         var served = new ServedDecision(decisionId, moment.CustomerId,
             new DecisionRequest(moment.CustomerId, moment.Touchpoint, moment.Channel, new DecisionContext(input.Cart), 1),
-            decision, false, decision.ModelVersion, catalog.Version, "simulated", moment.Time);
+            decision, false, decision.ModelVersion, catalog.Version, control ? DecisionEngine.HoldoutPolicyName : "simulated", moment.Time)
+        {
+            Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,
+        };
         return new SimulatedDecision(decisionId, moment, decision, shown?.Id, answer.Response == OfferResponse.Accepted,
             answer.Probability, answer.ExpectedValue, oracle, truth, DecisionLogPublisher.Serialize(served));
     }
