@@ -72,8 +72,8 @@ internal static class CustomerModelTraining
         var predicted = set.Validation.Select(e => exported.Probability(PropensityTraining.Widen(e.Features))).ToArray();
         var export = Check(predicted, trained.Predict(validation), ModelRegistry.ChurnFile);
         var labels = set.Validation.Select(e => e.Lapsed).ToArray();
-        var quality = Quality(artifact.Version!, predicted, labels);
-        var baseline = Quality("logged churn.risk", [.. set.Validation.Select(e => e.LoggedChurnRisk)], labels);
+        var quality = PropensityTraining.Quality(artifact.Version!, predicted, labels);
+        var baseline = PropensityTraining.Quality("logged churn.risk", [.. set.Validation.Select(e => e.LoggedChurnRisk)], labels);
         artifact = artifact with
         {
             Metrics = new ModelMetrics
@@ -151,10 +151,7 @@ internal static class CustomerModelTraining
                 TrainingRows = set.Training.Count,
                 ValidationRows = set.Validation.Count,
             },
-            FeatureImportance = [.. weights.Select((w, i) => new FeatureImportance(set.Features[i], w))
-                .Where(f => f.Importance > 0)
-                .OrderByDescending(f => f.Importance)
-                .ThenBy(f => f.Feature, StringComparer.Ordinal)],
+            FeatureImportance = PropensityTraining.Importance(weights, set.Features),
         };
 
     /// <summary>The exported file must reproduce ML.NET within the tolerance, relative for values above 1 (EUR amounts).</summary>
@@ -171,14 +168,6 @@ internal static class CustomerModelTraining
             : throw new TrainingException(string.Create(CultureInfo.InvariantCulture,
                 $"the exported {file} differs from ML.NET's predictions by up to {maxError:0.###e+0} (tolerance {PropensityTraining.ExportTolerance:0e+0}); nothing was written"));
     }
-
-    private static ModelQuality Quality(string name, double[] predicted, bool[] labels) => new(
-        name,
-        Metrics.Auc(predicted, labels),
-        Metrics.LogLoss(predicted, labels),
-        predicted.Length == 0 ? 0 : predicted.Average(),
-        labels.Length == 0 ? 0 : labels.Count(l => l) / (double)labels.Length,
-        predicted.Length);
 
     private static double Median(double[] values)
     {

@@ -26,31 +26,10 @@ internal static class ValueTrainer
 
     public static FastTreeValue Train(IReadOnlyList<MlValueExample> rows, int featureCount, TrainerOptions options, TextWriter output)
     {
-        var context = new MLContext(options.Seed);
-        var progress = new Progress(output, "training the value model", "trees", options.Trees);
-        var started = 0;
-        context.Log += (_, e) =>
-        {
-            // As for the propensity trainer: FastTree traces a line per tree and reports nothing else.
-            if (e.Message.Contains("numTotalTrees left:", StringComparison.Ordinal))
-            {
-                progress.Report(++started);
-            }
-        };
-
+        var (context, progress) = PropensityTrainer.Context(options, output, "training the value model");
         var schema = Schema(featureCount);
         var training = context.Data.LoadFromEnumerable(rows, schema);
-        var trainer = context.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-        {
-            LabelColumnName = nameof(MlValueExample.Label),
-            FeatureColumnName = nameof(MlValueExample.Features),
-            NumberOfTrees = options.Trees,
-            NumberOfLeaves = options.Leaves,
-            LearningRate = options.LearningRate,
-            MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf,
-            Seed = options.Seed,
-            NumberOfThreads = 1,
-        });
+        var trainer = context.Regression.Trainers.FastTree(PropensityTrainer.Configure(new FastTreeRegressionTrainer.Options(), options));
         var model = trainer.Fit(training);
         progress.Done(model.Model.TrainedTreeEnsemble.Trees.Count, $"{rows.Count} rows, {featureCount} features");
         return new FastTreeValue(context, model, training.Schema, schema);

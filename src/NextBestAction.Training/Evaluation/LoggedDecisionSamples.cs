@@ -1,8 +1,7 @@
-using System.Text.Json;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Learning.Evaluation;
+using NextBestAction.Training.History;
 
 namespace NextBestAction.Training.Evaluation;
 
@@ -34,14 +33,9 @@ public sealed record SampleCounts(
 /// </summary>
 public sealed class LoggedDecisionSamples
 {
-    private const int MaxProblems = 5;
-
     private readonly HashSet<(string DecisionId, string ActionId)> accepted = [];
-    private readonly HashSet<string> decisionIds = new(StringComparer.Ordinal);
+    private readonly LoggedEventReader reader = new();
     private readonly List<DecisionLogRecord> records = [];
-    private readonly List<string> problems = [];
-    private long decisionEvents, outcomeEvents, unreadable, other;
-    private int duplicates;
 
     /// <summary>The decisions read so far, once each, in the order read.</summary>
     public IReadOnlyList<DecisionLogRecord> Records => records;
@@ -49,81 +43,19 @@ public sealed class LoggedDecisionSamples
     /// <summary>An event from the feedback topic: acceptances are kept, everything else only counted.</summary>
     public void AddOutcome(byte[] json, string where)
     {
-        outcomeEvents++;
-        if (Envelope(json, where) is not { } envelope)
+        // A reward of 0 needs no event: every decision without an acceptance gets it.
+        if (reader.ReadOutcome(json, where) is { Type: EventTypes.OfferAccepted } outcome)
         {
-            return;
-        }
-
-        if (envelope.Type is EventTypes.OfferDeclined or EventTypes.OfferIgnored)
-        {
-            // A reward of 0 needs no event: every decision without an acceptance gets it.
-            return;
-        }
-
-        if (envelope.Type != EventTypes.OfferAccepted)
-        {
-            other++;
-            return;
-        }
-
-        try
-        {
-            if (envelope.Data.ValueKind == JsonValueKind.Object
-                && envelope.Data.Deserialize(ContractsJsonContext.Default.OfferOutcomeData) is { DecisionId: { } decision, ActionId: { } action })
-            {
-                accepted.Add((decision, action));
-                return;
-            }
-
-            Problem(where, "offer.accepted without decisionId and actionId cannot be joined");
-        }
-        catch (JsonException ex)
-        {
-            Problem(where, $"data is not an offer outcome: {ex.Message}");
+            accepted.Add((outcome.DecisionId, outcome.ActionId));
         }
     }
 
     /// <summary>An event from the decision log.</summary>
     public void AddDecision(byte[] json, string where)
     {
-        decisionEvents++;
-        if (Envelope(json, where) is not { } envelope)
-        {
-            return;
-        }
-
-        if (envelope.Type != DecisionLogPublisher.EventType)
-        {
-            other++;
-            return;
-        }
-
-        DecisionLogRecord? record;
-        try
-        {
-            record = envelope.Data.ValueKind == JsonValueKind.Object ? envelope.Data.Deserialize(DecisionJsonContext.Default.DecisionLogRecord) : null;
-        }
-        catch (JsonException ex)
-        {
-            Problem(where, $"data is not a decision-log record: {ex.Message}");
-            return;
-        }
-
-        // Non-nullable in C#, but a foreign or truncated event can still lack them.
-        if (record?.DecisionId is null || record.Features is null || record.Candidates is null || record.Chosen is null)
-        {
-            Problem(where, "data is not a decision-log record (decisionId, features, candidates and chosen are required)");
-            return;
-        }
-
-        if (decisionIds.Add(record.DecisionId))
+        if (reader.ReadDecision(json, where) is { } record)
         {
             records.Add(record);
-        }
-        else
-        {
-            duplicates++;
         }
     }
 
@@ -176,8 +108,8 @@ public sealed class LoggedDecisionSamples
                 predicted) { Id = record.DecisionId });
         }
 
-        var counts = new SampleCounts(decisionEvents, records.Count, duplicates, withoutChoice, withoutCandidate, outcomeEvents, accepted.Count,
-            unreadable, other, notLoggedByModel, [.. problems]);
+        var counts = new SampleCounts(reader.DecisionEvents, records.Count, reader.DuplicateDecisions, withoutChoice, withoutCandidate, reader.OutcomeEvents,
+            accepted.Count, reader.Unreadable, reader.Other, notLoggedByModel, [.. reader.Problems]);
         return (samples, counts);
     }
 
@@ -217,33 +149,5 @@ public sealed class LoggedDecisionSamples
         }
 
         return score != bestScore ? score > bestScore : string.CompareOrdinal(c.ActionId, best.ActionId) < 0;
-    }
-
-    private CloudEvent? Envelope(byte[] json, string where)
-    {
-        try
-        {
-            if (JsonSerializer.Deserialize(json, ContractsJsonContext.Default.CloudEvent) is { Type: not null } envelope)
-            {
-                return envelope;
-            }
-
-            Problem(where, "not a CloudEvent (type is missing)");
-        }
-        catch (JsonException ex)
-        {
-            Problem(where, $"not valid JSON: {ex.Message}");
-        }
-
-        return null;
-    }
-
-    private void Problem(string where, string problem)
-    {
-        unreadable++;
-        if (problems.Count < MaxProblems)
-        {
-            problems.Add($"{where}: {problem}");
-        }
     }
 }

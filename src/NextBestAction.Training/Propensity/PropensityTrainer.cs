@@ -25,6 +25,18 @@ internal static class PropensityTrainer
     /// <summary>FastTree binary classification of any rows: the propensity model's and the churn model's trainer.</summary>
     public static FastTreePropensity Train(IReadOnlyList<MlExample> rows, int featureCount, TrainerOptions options, TextWriter output, string step)
     {
+        var (context, progress) = Context(options, output, step);
+        var schema = Schema(featureCount);
+        var training = context.Data.LoadFromEnumerable(rows, schema);
+        var trainer = context.BinaryClassification.Trainers.FastTree(Configure(new FastTreeBinaryTrainer.Options(), options));
+        var model = trainer.Fit(training);
+        progress.Done(model.Model.SubModel.TrainedTreeEnsemble.Trees.Count, $"{rows.Count} rows, {featureCount} features");
+        return new FastTreePropensity(context, model, training.Schema, schema);
+    }
+
+    /// <summary>A seeded ML.NET context whose FastTree traces drive the progress lines of <paramref name="step"/>.</summary>
+    public static (MLContext Context, Progress Progress) Context(TrainerOptions options, TextWriter output, string step)
+    {
         var context = new MLContext(options.Seed);
         var progress = new Progress(output, step, "trees", options.Trees);
         // FastTree reports no progress through the API, but traces a line as it starts each tree; should that text ever
@@ -38,23 +50,23 @@ internal static class PropensityTrainer
             }
         };
 
-        var schema = Schema(featureCount);
-        var training = context.Data.LoadFromEnumerable(rows, schema);
-        var trainer = context.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            LabelColumnName = nameof(MlExample.Label),
-            FeatureColumnName = nameof(MlExample.Features),
-            NumberOfTrees = options.Trees,
-            NumberOfLeaves = options.Leaves,
-            LearningRate = options.LearningRate,
-            MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf,
-            Seed = options.Seed,
-            // One thread: the same data and seed give the same trees, bit for bit.
-            NumberOfThreads = 1,
-        });
-        var model = trainer.Fit(training);
-        progress.Done(model.Model.SubModel.TrainedTreeEnsemble.Trees.Count, $"{rows.Count} rows, {featureCount} features");
-        return new FastTreePropensity(context, model, training.Schema, schema);
+        return (context, progress);
+    }
+
+    /// <summary>Our settings on any FastTree trainer's options: columns "Label" and "Features", the tree shape, the seed.</summary>
+    public static T Configure<T>(T trainer, TrainerOptions options)
+        where T : BoostedTreeOptions
+    {
+        trainer.LabelColumnName = nameof(MlExample.Label);
+        trainer.FeatureColumnName = nameof(MlExample.Features);
+        trainer.NumberOfTrees = options.Trees;
+        trainer.NumberOfLeaves = options.Leaves;
+        trainer.LearningRate = options.LearningRate;
+        trainer.MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf;
+        trainer.Seed = options.Seed;
+        // One thread: the same data and seed give the same trees, bit for bit.
+        trainer.NumberOfThreads = 1;
+        return trainer;
     }
 
     public static MlExample ToMl(TrainingExample example) => new() { Label = example.Accepted, Features = example.Features };

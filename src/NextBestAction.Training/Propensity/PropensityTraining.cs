@@ -240,7 +240,7 @@ internal static partial class PropensityTraining
                 $"the exported {ModelFile} differs from ML.NET's probabilities by up to {maxError:0.###e+0} (tolerance {ExportTolerance:0e+0}); nothing was written"));
     }
 
-    private static ModelQuality Quality(string name, double[] predicted, bool[] labels) => new(
+    public static ModelQuality Quality(string name, double[] predicted, bool[] labels) => new(
         name,
         Metrics.Auc(predicted, labels),
         Metrics.LogLoss(predicted, labels),
@@ -248,7 +248,8 @@ internal static partial class PropensityTraining
         labels.Length == 0 ? 0 : labels.Count(l => l) / (double)labels.Length,
         predicted.Length);
 
-    private static FeatureImportance[] Importance(float[] weights, IReadOnlyList<string> features) =>
+    /// <summary>Features with any split gain, largest first.</summary>
+    public static FeatureImportance[] Importance(float[] weights, IReadOnlyList<string> features) =>
         [.. weights.Select((w, i) => new FeatureImportance(features[i], w))
             .Where(f => f.Importance > 0)
             .OrderByDescending(f => f.Importance)

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Models;
 using NextBestAction.Training.Customers;
+using NextBestAction.Training.History;
 
 namespace NextBestAction.Training.Propensity;
 
@@ -15,19 +14,15 @@ namespace NextBestAction.Training.Propensity;
 /// </summary>
 internal sealed class TrainingSetBuilder
 {
-    private const int MaxProblems = 5;
-
     private readonly IReadOnlyList<string> features;
     private readonly bool[] actionLevel;
     private readonly int[] missing;
     private readonly HashSet<(string DecisionId, string ActionId)> accepted = [];
     private readonly HashSet<(string DecisionId, string ActionId)> notAccepted = [];
-    private readonly HashSet<string> decisionIds = new(StringComparer.Ordinal);
+    private readonly LoggedEventReader reader = new();
     private readonly List<TrainingExample> examples = [];
     private readonly List<CustomerSnapshot> snapshots = [];
-    private readonly List<string> problems = [];
-    private long decisionEvents, outcomeEvents, unreadable, other;
-    private int duplicates, withoutChoice, chosenWithoutCandidate, declined, ignored;
+    private int withoutChoice, chosenWithoutCandidate, declined, ignored;
 
     public TrainingSetBuilder(IReadOnlyList<string> features)
     {
@@ -42,39 +37,13 @@ internal sealed class TrainingSetBuilder
     /// <summary>An event from the feedback topic: outcomes are kept, other types counted and skipped.</summary>
     public void AddOutcome(byte[] json, string where)
     {
-        outcomeEvents++;
-        if (Envelope(json, where) is not { } envelope)
+        if (reader.ReadOutcome(json, where) is not { } outcome)
         {
             return;
         }
 
-        if (envelope.Type is not (EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored))
-        {
-            other++;
-            return;
-        }
-
-        OfferOutcomeData? data;
-        try
-        {
-            data = envelope.Data.ValueKind == JsonValueKind.Object ? envelope.Data.Deserialize(ContractsJsonContext.Default.OfferOutcomeData) : null;
-        }
-        catch (JsonException ex)
-        {
-            Problem(where, $"data is not an offer outcome: {ex.Message}");
-            return;
-        }
-
-        var invalid = data is null ? "data is missing" : data.Validate();
-        if (invalid is not null)
-        {
-            // An outcome without a decision id (e.g. a channel's own report) cannot be joined to a logged decision.
-            Problem(where, $"{envelope.Type} cannot be joined: {invalid}");
-            return;
-        }
-
-        var key = (data!.DecisionId!, data.ActionId!);
-        switch (envelope.Type)
+        var key = (outcome.DecisionId, outcome.ActionId);
+        switch (outcome.Type)
         {
             case EventTypes.OfferAccepted:
                 accepted.Add(key);
@@ -93,39 +62,8 @@ internal sealed class TrainingSetBuilder
     /// <summary>An event from the decision log: each chosen action becomes an example.</summary>
     public void AddDecision(byte[] json, string where)
     {
-        decisionEvents++;
-        if (Envelope(json, where) is not { } envelope)
+        if (reader.ReadDecision(json, where) is not { } record)
         {
-            return;
-        }
-
-        if (envelope.Type != DecisionLogPublisher.EventType)
-        {
-            other++;
-            return;
-        }
-
-        DecisionLogRecord? record;
-        try
-        {
-            record = envelope.Data.ValueKind == JsonValueKind.Object ? envelope.Data.Deserialize(DecisionJsonContext.Default.DecisionLogRecord) : null;
-        }
-        catch (JsonException ex)
-        {
-            Problem(where, $"data is not a decision-log record: {ex.Message}");
-            return;
-        }
-
-        // The record's properties are non-nullable in C#, but a foreign or truncated event can still lack them.
-        if (record?.DecisionId is null || record.Features is null || record.Candidates is null || record.Chosen is null)
-        {
-            Problem(where, "data is not a decision-log record (decisionId, features, candidates and chosen are required)");
-            return;
-        }
-
-        if (!decisionIds.Add(record.DecisionId))
-        {
-            duplicates++;
             return;
         }
 
@@ -179,23 +117,23 @@ internal sealed class TrainingSetBuilder
 
         var counts = new HistoryCounts
         {
-            DecisionEvents = decisionEvents,
-            Decisions = decisionIds.Count,
-            DuplicateDecisions = duplicates,
+            DecisionEvents = reader.DecisionEvents,
+            Decisions = reader.Decisions,
+            DuplicateDecisions = reader.DuplicateDecisions,
             DecisionsWithoutChoice = withoutChoice,
             ChosenWithoutCandidate = chosenWithoutCandidate,
-            OutcomeEvents = outcomeEvents,
+            OutcomeEvents = reader.OutcomeEvents,
             Accepted = accepted.Count,
             Declined = declined,
             Ignored = ignored,
             ConflictingOutcomes = accepted.Count(notAccepted.Contains),
             AcceptedWithoutDecision = accepted.Count(a => !joined.Contains(a)),
-            UnreadableEvents = unreadable,
-            OtherEvents = other,
+            UnreadableEvents = reader.Unreadable,
+            OtherEvents = reader.Other,
             Rows = labelled.Count,
             Positives = labelled.Count(e => e.Accepted),
             MissingFeatureValues = features.Select((name, i) => (name, missing[i])).Where(m => m.Item2 > 0).ToDictionary(m => m.name, m => m.Item2),
-            Problems = [.. problems],
+            Problems = [.. reader.Problems],
             LoggedModelVersions = labelled.GroupBy(e => e.LoggedModelVersion, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
         };
@@ -222,34 +160,5 @@ internal sealed class TrainingSetBuilder
         }
 
         return values;
-    }
-
-    private CloudEvent? Envelope(byte[] json, string where)
-    {
-        try
-        {
-            var envelope = JsonSerializer.Deserialize(json, ContractsJsonContext.Default.CloudEvent);
-            if (envelope?.Type is null)
-            {
-                Problem(where, "not a CloudEvent (type is missing)");
-                return null;
-            }
-
-            return envelope;
-        }
-        catch (JsonException ex)
-        {
-            Problem(where, $"not valid JSON: {ex.Message}");
-            return null;
-        }
-    }
-
-    private void Problem(string where, string problem)
-    {
-        unreadable++;
-        if (problems.Count < MaxProblems)
-        {
-            problems.Add($"{where}: {problem}");
-        }
     }
 }
