@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
@@ -22,7 +23,7 @@ public sealed class TrafficSimulatorTests
 
         var simulator = new TrafficSimulator(
             Options.Create(new SimulatorOptions { Customers = 100, EventsPerSecond = 1000 }),
-            Options.Create(kafka), TimeProvider.System, NullLogger<TrafficSimulator>.Instance);
+            Options.Create(kafka), TimeProvider.System, new ServiceCollection().BuildServiceProvider(), NullLogger<TrafficSimulator>.Instance);
         await simulator.StartAsync(ct);
         var waited = Stopwatch.StartNew();
         while (simulator.EventsProduced < 1000 && waited.Elapsed < TimeSpan.FromSeconds(30))
@@ -73,11 +74,34 @@ public sealed class TrafficSimulatorTests
     public async Task ExecuteAsync_NoBootstrapServers_FailsNamingTheSetting()
     {
         var simulator = new TrafficSimulator(
-            Options.Create(new SimulatorOptions()), Options.Create(new KafkaOptions()), TimeProvider.System, NullLogger<TrafficSimulator>.Instance);
+            Options.Create(new SimulatorOptions()), Options.Create(new KafkaOptions()), TimeProvider.System, new ServiceCollection().BuildServiceProvider(),
+            NullLogger<TrafficSimulator>.Instance);
 
         await simulator.StartAsync(TestContext.Current.CancellationToken);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => simulator.ExecuteTask!);
 
         Assert.Contains("Kafka:BootstrapServers", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "", null)]
+    [InlineData("self", "key", null)]
+    [InlineData("http://nba-api:8080", "key", null)]
+    [InlineData("self", "", "Simulator:DecisionsApiKey is required")]
+    [InlineData("nba-api:8080", "key", "Simulator:DecisionsUrl must be an absolute http(s) address")]
+    [InlineData("ftp://nba-api", "key", "Simulator:DecisionsUrl must be an absolute http(s) address")]
+    [InlineData("https://nba-api", " ", "Simulator:DecisionsApiKey is required")]
+    public void DecisionSettings_AreCheckedNamingTheSetting(string url, string key, string? expected)
+    {
+        var problems = new SimulatorOptions { DecisionsUrl = url, DecisionsApiKey = key }.Problems().ToList();
+
+        if (expected is null)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            Assert.Contains(problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+        }
     }
 }
