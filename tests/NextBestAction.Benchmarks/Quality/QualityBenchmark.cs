@@ -175,6 +175,8 @@ internal sealed class QualityBenchmark : IBenchmark
         var summary = new BenchmarkSummary(Name)
             .Add("value_ratio_to_oracle", learnt / best)
             .Add("value_ratio_to_random", learnt / random)
+            // The ceiling of the ratio above: not even the oracle does better than this against random in this world.
+            .Add("value_ratio_oracle_to_random", best / random)
             .Add("auc", quality.Auc, 4)
             .Add("oracle_auc", quality.OracleAuc, 4)
             .Add("auc_gap", quality.OracleAuc - quality.Auc, 4)
