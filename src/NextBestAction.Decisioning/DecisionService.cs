@@ -28,13 +28,15 @@ public sealed partial class DecisionService(
     IOptions<DecisionOptions> options,
     NbaTelemetry telemetry,
     TimeProvider clock,
-    ILogger<DecisionService> logger)
+    ILogger<DecisionService> logger,
+    IOptions<TelemetryOptions>? tracing = null)
 {
     public const string DefaultTouchpoint = "default";
     public const string DefaultChannel = "web";
 
     private readonly TimeSpan budget = TimeSpan.FromMilliseconds(options.Value.ProfileReadBudgetMs);
     private readonly Holdout holdout = new(options.Value.HoldoutPercent, options.Value.HoldoutSalt);
+    private readonly byte[]? customerHashKey = tracing?.Value.CustomerHashKey is { Length: > 0 } key ? System.Text.Encoding.UTF8.GetBytes(key) : null;
     private readonly CircuitBreaker breaker = new(
         options.Value.CircuitBreakerMinimumReads,
         options.Value.CircuitBreakerFailureRatio,
@@ -47,9 +49,13 @@ public sealed partial class DecisionService(
     public async Task<DecisionResponse> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = telemetry.ActivitySource.StartActivity("decide");
+        using var activity = telemetry.ActivitySource.StartActivity(KeepFailedAndSlowProcessor.DecisionSpanName);
         var touchpoint = request.Touchpoint ?? DefaultTouchpoint;
         activity?.SetTag("nba.touchpoint", touchpoint);
+        if (activity is { IsAllDataRequested: true } && customerHashKey is not null)
+        {
+            activity.SetTag("nba.customer.hash", CustomerHash(request.CustomerId!));
+        }
 
         var now = clock.GetUtcNow();
         var catalog = catalogs.Current;
@@ -78,8 +84,10 @@ public sealed partial class DecisionService(
             {
                 Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,
             };
+            using var enqueue = telemetry.ActivitySource.StartActivity("decision log enqueue");
+            served = served with { TraceContext = activity?.Context ?? default };
             recorder.TryEnqueue(served);
-            decisionLog.TryEnqueue(served);
+            enqueue?.SetTag("nba.decision_log.queued", decisionLog.TryEnqueue(served));
         }
 
         var kind = response.Actions.Count > 0 ? response.Actions[0].Kind : "none";
@@ -89,9 +97,14 @@ public sealed partial class DecisionService(
         activity?.SetTag("nba.catalog.version", catalog.Version);
         activity?.SetTag("nba.model.version", decision.ModelVersion);
         telemetry.Decisions.Add(1, new("kind", kind), new("degraded", degraded));
-        telemetry.DecisionDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("degraded", degraded));
+        telemetry.DecisionDuration.Record(
+            Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("touchpoint", touchpoint), new("degraded", degraded));
         return response;
     }
+
+    /// <summary>A keyed hash of the customer id: stable for one key, useless without it.</summary>
+    private string CustomerHash(string customerId) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(customerHashKey!, System.Text.Encoding.UTF8.GetBytes(customerId)))[..16];
 
     /// <summary>The exploration seed: the random tail of the version-7 decision id, so the log can replay the draw.</summary>
     private static ulong SeedOf(Guid id)
@@ -111,6 +124,7 @@ public sealed partial class DecisionService(
 
         using var activity = telemetry.ActivitySource.StartActivity("profile read", ActivityKind.Client);
         activity?.SetTag("db.system.name", "redis");
+        var readStarted = Stopwatch.GetTimestamp();
         var batch = profiles.Database.CreateBatch();
         var profileRead = profiles.QueueRead(batch, customerId);
         var historyRead = contactHistory.QueueRead(batch, customerId);
@@ -119,6 +133,7 @@ public sealed partial class DecisionService(
         try
         {
             await both.WaitAsync(budget, cancellationToken);
+            telemetry.RecordRedis("profile_read", readStarted);
             breaker.Succeeded();
             return (RedisProfileStore.FromRead(profileRead.Result, now), ContactHistory.FromEntries(historyRead.Result, now), null);
         }

@@ -64,7 +64,9 @@ public static class DecisioningExtensions
             sp.GetRequiredService<IPropensityModel>(),
             sp.GetRequiredService<IExplorationPolicy>(),
             sp.GetRequiredService<IOptions<ProfileRules>>().Value,
-            sp.GetService<AdaptiveStore>()));
+            sp.GetService<AdaptiveStore>(),
+            sp.GetRequiredService<NbaTelemetry>().ActivitySource));
+        builder.Services.AddHostedService<ServingVersionMetrics>();
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();
         builder.Services.AddSingleton<DecisionRecorder>();

@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Ingestion;
 
@@ -11,7 +12,7 @@ namespace NextBestAction.Ingestion;
 /// position and the reason in headers. Completes only when Kafka has acknowledged every record, so the
 /// consumer never commits past a rejected event that was not kept.
 /// </summary>
-public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, IOptions<KafkaOptions> options, TimeProvider clock)
+public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, IOptions<KafkaOptions> options, TimeProvider clock, NbaTelemetry tracing)
 {
     private readonly string topic = options.Value.Topics.DeadLetter;
 
@@ -33,7 +34,9 @@ public sealed class DeadLetterPublisher(IProducer<byte[]?, byte[]?> producer, IO
                 headers.Add(DeadLetterHeaders.EventType, Encoding.UTF8.GetBytes(r.Type));
             }
 
-            return producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Key = r.Message.Key, Value = r.Message.Value, Headers = headers }, cancellationToken);
+            // The rejected message's own trace goes on with the dead letter, so a rejection can be followed from its producer.
+            using var send = KafkaTracing.StartSend(tracing.ActivitySource, topic, r.Message.TraceContext);
+            return producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Key = r.Message.Key, Value = r.Message.Value, Headers = KafkaTracing.Inject(send, headers) }, cancellationToken);
         }).ToArray();
         await Task.WhenAll(deliveries);
     }

@@ -11,7 +11,9 @@ namespace NextBestAction.Ingestion;
 
 /// <summary>One Kafka record as the processor sees it: original key and value bytes plus its position.</summary>
 /// <param name="ProducedAt">The Kafka record timestamp, for event-to-profile freshness.</param>
-public sealed record IncomingMessage(string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, DateTimeOffset? ProducedAt = null)
+/// <param name="TraceContext">The producer's span from the message headers (W3C trace context); default when it sent none.</param>
+public sealed record IncomingMessage(
+    string Topic, int Partition, long Offset, byte[]? Key, byte[]? Value, DateTimeOffset? ProducedAt = null, ActivityContext TraceContext = default)
 {
     public string PartitionKey => $"{Topic}/{Partition}";
 }
@@ -46,9 +48,68 @@ public sealed class EventBatchProcessor(
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingMessage> batch, CancellationToken cancellationToken)
     {
-        using var activity = telemetry.ActivitySource.StartActivity("ingest batch", ActivityKind.Consumer);
+        // The batch span links every message's producer span; each message continues its own trace in a process span.
+        using var activity = telemetry.ActivitySource.StartActivity(
+            "ingest batch", ActivityKind.Consumer, default(ActivityContext), links: Links(batch));
         activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.operation.type", "process");
         activity?.SetTag("messaging.batch.message_count", batch.Count);
+        var spans = StartProcessSpans(batch, activity);
+        try
+        {
+            return await ProcessAsync(batch, activity, spans, cancellationToken);
+        }
+        finally
+        {
+            foreach (var span in spans.Values)
+            {
+                span.Dispose();
+            }
+
+            Activity.Current = activity;
+        }
+    }
+
+    private static List<ActivityLink>? Links(IReadOnlyList<IncomingMessage> batch)
+    {
+        List<ActivityLink>? links = null;
+        foreach (var message in batch)
+        {
+            if (message.TraceContext != default)
+            {
+                (links ??= []).Add(new ActivityLink(message.TraceContext));
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>One process span per message, each a child of its producer's span; the batch span stays the current one.</summary>
+    private Dictionary<IncomingMessage, Activity> StartProcessSpans(IReadOnlyList<IncomingMessage> batch, Activity? batchActivity)
+    {
+        var spans = new Dictionary<IncomingMessage, Activity>(ReferenceEqualityComparer.Instance);
+        if (!telemetry.ActivitySource.HasListeners())
+        {
+            return spans;
+        }
+
+        foreach (var message in batch)
+        {
+            if (KafkaTracing.StartProcess(telemetry.ActivitySource, message.Topic, message.Partition, message.Offset, message.TraceContext,
+                batchActivity?.Context ?? default) is { } span)
+            {
+                spans[message] = span;
+            }
+
+            Activity.Current = batchActivity;
+        }
+
+        return spans;
+    }
+
+    private async Task<BatchResult> ProcessAsync(
+        IReadOnlyList<IncomingMessage> batch, Activity? activity, Dictionary<IncomingMessage, Activity> spans, CancellationToken cancellationToken)
+    {
 
         var now = clock.GetUtcNow();
         var rejected = new List<(IncomingMessage Message, string Reason, string? Type)>();
@@ -96,10 +157,15 @@ public sealed class EventBatchProcessor(
 
         if (rejected.Count > 0)
         {
+            foreach (var (message, _, _) in rejected)
+            {
+                spans.GetValueOrDefault(message)?.SetStatus(ActivityStatusCode.Error, "dead-lettered");
+            }
+
             await deadLetters.PublishAsync(rejected, cancellationToken);
         }
 
-        var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, now, cancellationToken) : [];
+        var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, spans, now, cancellationToken) : [];
         RecordFreshness(byCustomer.Values.SelectMany(events => events).Select(e => e.Message));
 
         foreach (var (_, _, type) in rejected)
@@ -139,7 +205,10 @@ public sealed class EventBatchProcessor(
     }
 
     private async Task<List<(string Type, ApplyOutcome Outcome)>> ApplyAsync(
-        Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>> byCustomer, DateTimeOffset now, CancellationToken cancellationToken)
+        Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>> byCustomer,
+        Dictionary<IncomingMessage, Activity> spans,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var outcomes = new List<(string, ApplyOutcome)>();
         var pending = byCustomer.Keys.ToList();
@@ -155,7 +224,9 @@ public sealed class EventBatchProcessor(
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            var loadStarted = Stopwatch.GetTimestamp();
             var loaded = await LoadAsync(pending, now);
+            telemetry.RecordRedis("profile_load", loadStarted);
 
             // The KPI deltas come from the first round; a retry after a write conflict must not count them again.
             var countKpis = kpiBatches is null;
@@ -198,7 +269,15 @@ public sealed class EventBatchProcessor(
                 await kpis.AddAsync(kpiBatches);
             }
 
+            var writes = StartWriteSpans(toWrite, byCustomer, spans);
+            var writeStarted = Stopwatch.GetTimestamp();
             var written = await store.TryWriteAsync(toWrite, now);
+            telemetry.RecordRedis("profile_write", writeStarted);
+            foreach (var write in writes)
+            {
+                write.Dispose();
+            }
+
             var conflicted = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < toWrite.Count; i++)
             {
@@ -217,6 +296,35 @@ public sealed class EventBatchProcessor(
         }
 
         return outcomes;
+    }
+
+    /// <summary>A Redis client span per message whose profile is written, under that message's process span.</summary>
+    private List<Activity> StartWriteSpans(
+        List<VersionedProfile> toWrite, Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>> byCustomer, Dictionary<IncomingMessage, Activity> spans)
+    {
+        var writes = new List<Activity>();
+        if (spans.Count == 0)
+        {
+            return writes;
+        }
+
+        var current = Activity.Current;
+        foreach (var versioned in toWrite)
+        {
+            foreach (var (message, _) in byCustomer[versioned.Profile.CustomerId])
+            {
+                if (spans.TryGetValue(message, out var process)
+                    && telemetry.ActivitySource.StartActivity("redis profile write", ActivityKind.Client, process.Context) is { } write)
+                {
+                    write.SetTag("db.system.name", "redis");
+                    write.SetTag("db.operation.name", "profile write");
+                    writes.Add(write);
+                }
+            }
+        }
+
+        Activity.Current = current;
+        return writes;
     }
 
     /// <summary>Profiles from the cache where this consumer wrote them last, the rest in one pipelined read.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,12 +20,16 @@ public sealed partial class IngestionService(
     ProfileCache cache,
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<IngestionOptions> ingestionOptions,
+    NbaTelemetry telemetry,
     ILogger<IngestionService> logger) : BackgroundService
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly HashSet<TopicPartition> revokedDuringRetry = [];
+
+    /// <summary>Per assigned partition: records behind the partition's end after the last completed batch.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TopicPartition, long> lag = new();
 
     /// <summary>Messages processed and committed since start; lets tests and health output see progress.</summary>
     public long ProcessedMessages => Interlocked.Read(ref processedMessages);
@@ -37,6 +42,9 @@ public sealed partial class IngestionService(
 
     private async Task ConsumeLoopAsync(CancellationToken stoppingToken)
     {
+        telemetry.Meter.CreateObservableGauge("nba.ingestion.consumer_lag",
+            () => lag.Select(p => new Measurement<long>(p.Value, new("topic", p.Key.Topic), new("partition", p.Key.Partition.Value))),
+            "{message}", "Records between the last processed offset and the end of each assigned partition, as of the last batch.");
         var topics = kafkaOptions.Value.Topics;
         using var consumer = BuildConsumer();
         consumer.Subscribe(topics.Inputs);
@@ -54,6 +62,7 @@ public sealed partial class IngestionService(
 
                 var completed = await ProcessWithRetryAsync(consumer, batch, stoppingToken);
                 StoreOffsets(consumer, completed);
+                RecordLag(consumer, completed);
                 Interlocked.Add(ref processedMessages, completed.Count);
             }
         }
@@ -89,6 +98,7 @@ public sealed partial class IngestionService(
                 // Cached profiles of customers that move away would only fail their next compare-and-set.
                 cache.Clear();
                 LogRevoked(logger, partitions.Count);
+                ForgetLag(partitions.Select(p => p.TopicPartition));
                 foreach (var p in partitions)
                 {
                     revokedDuringRetry.Add(p.TopicPartition);
@@ -98,6 +108,7 @@ public sealed partial class IngestionService(
             {
                 cache.Clear();
                 LogRevoked(logger, partitions.Count);
+                ForgetLag(partitions.Select(p => p.TopicPartition));
                 foreach (var p in partitions)
                 {
                     revokedDuringRetry.Add(p.TopicPartition);
@@ -141,7 +152,8 @@ public sealed partial class IngestionService(
             return result is null || result.IsPartitionEOF
                 ? null
                 : new IncomingMessage(result.Topic, result.Partition.Value, result.Offset.Value, result.Message.Key, result.Message.Value,
-                    result.Message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(result.Message.Timestamp.UtcDateTime));
+                    result.Message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(result.Message.Timestamp.UtcDateTime),
+                    KafkaTracing.Extract(result.Message.Headers));
         }
         catch (ConsumeException ex) when (!ex.Error.IsFatal)
         {
@@ -220,6 +232,28 @@ public sealed partial class IngestionService(
             catch (ConsumeException ex) when (!ex.Error.IsFatal)
             {
                 // Nothing to do while paused; the error handler has logged it.
+            }
+        }
+    }
+
+    private void ForgetLag(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            lag.TryRemove(partition, out _);
+        }
+    }
+
+    /// <summary>The end offsets come from the last fetch responses (no broker round trip).</summary>
+    private void RecordLag(IConsumer<byte[]?, byte[]?> consumer, List<IncomingMessage> completed)
+    {
+        foreach (var last in completed.GroupBy(m => (m.Topic, m.Partition)).Select(g => g.MaxBy(m => m.Offset)!))
+        {
+            var partition = new TopicPartition(last.Topic, last.Partition);
+            var end = consumer.GetWatermarkOffsets(partition).High;
+            if (end != Offset.Unset)
+            {
+                lag[partition] = Math.Max(0, end.Value - (last.Offset + 1));
             }
         }
     }

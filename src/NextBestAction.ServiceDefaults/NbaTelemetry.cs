@@ -34,6 +34,8 @@ public sealed class NbaTelemetry : IDisposable
             "Decisions whose impressions and outcome record were not written to Redis, by reason (queue_full, redis_error).");
         Outcomes = Meter.CreateCounter<long>("nba.decision.outcomes", "{outcome}",
             "Outcomes recorded through the outcome route, by outcome (accepted, declined, ignored).");
+        RedisDuration = Meter.CreateHistogram<double>("nba.redis.duration", "s",
+            "Redis round trips of the service, by operation (profile_read, profile_load, profile_write).");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -57,6 +59,12 @@ public sealed class NbaTelemetry : IDisposable
     public Counter<long> DecisionRecordsDropped { get; }
 
     public Counter<long> Outcomes { get; }
+
+    public Histogram<double> RedisDuration { get; }
+
+    /// <summary>Records a Redis round trip that began at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public void RecordRedis(string operation, long startedTimestamp) =>
+        RedisDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
 
     public void Dispose()
     {

@@ -87,11 +87,16 @@ public static class ServiceDefaultsExtensions
     private static void AddOpenTelemetryDefaults(this IHostApplicationBuilder builder)
     {
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var telemetry = TelemetryOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(telemetry));
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
             .WithTracing(t =>
             {
-                t.AddSource(NbaTelemetry.ActivitySourceName)
+                // The keeping processor comes before any exporter, so the spans it keeps are exported.
+                t.SetSampler(new RatioSampler(telemetry.SamplingRatio))
+                    .AddProcessor(new KeepFailedAndSlowProcessor(TimeSpan.FromMilliseconds(telemetry.SlowDecisionMs)))
+                    .AddSource(NbaTelemetry.ActivitySourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path))
                     .AddHttpClientInstrumentation();
                 if (!string.IsNullOrWhiteSpace(otlpEndpoint))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,6 +27,9 @@ public sealed partial class TrafficSimulator(
     ILogger<TrafficSimulator> logger) : BackgroundService
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The simulated webshop starts each event's trace, as a real producer would.</summary>
+    private static readonly ActivitySource Tracing = new(NbaTelemetry.ActivitySourceName);
 
     private long produced;
     private long failed;
@@ -223,10 +227,12 @@ public sealed partial class TrafficSimulator(
 
     private void Produce(SimulatedEvent e, IProducer<string, byte[]> producer, TopicNames topics, Action<DeliveryReport<string, byte[]>> onDelivered)
     {
-        var message = new Message<string, byte[]> { Key = e.Subject, Value = SimulatedEventJson.ToUtf8Json(e) };
+        var topic = e.TopicIn(topics);
+        using var send = KafkaTracing.StartSend(Tracing, topic);
+        var message = new Message<string, byte[]> { Key = e.Subject, Value = SimulatedEventJson.ToUtf8Json(e), Headers = KafkaTracing.Inject(send) };
         try
         {
-            producer.Produce(e.TopicIn(topics), message, onDelivered);
+            producer.Produce(topic, message, onDelivered);
         }
         catch (KafkaException ex)
         {

@@ -114,9 +114,10 @@ public sealed partial class DecisionLogPublisher : BackgroundService
             return;
         }
 
+        using var send = KafkaTracing.StartSend(telemetry.ActivitySource, topic, decision.TraceContext);
         try
         {
-            producer.Produce(topic, new Message<string, byte[]> { Key = decision.CustomerId, Value = value }, onDelivered);
+            producer.Produce(topic, new Message<string, byte[]> { Key = decision.CustomerId, Value = value, Headers = KafkaTracing.Inject(send) }, onDelivered);
         }
         catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
         {

@@ -15,4 +15,7 @@ public sealed record ServedDecision(
     DateTimeOffset At)
 {
     public string Group { get; init; } = DecisionGroups.Treatment;
+
+    /// <summary>The decision's span, so the decision-log message continues its trace; default when it was not traced.</summary>
+    public System.Diagnostics.ActivityContext TraceContext { get; init; }
 }

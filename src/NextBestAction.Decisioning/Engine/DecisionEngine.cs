@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NextBestAction.Decisioning.Catalog;
@@ -48,7 +49,9 @@ public sealed record EngineDecision(
 /// scoring (priority = propensity x context weight x value x lever) -> service-versus-bundle arbitration ->
 /// exploration policy. Explanations are built only for the actions returned.
 /// </summary>
-public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy policy, ProfileRules rules, IAdaptiveCorrection? adaptive = null)
+/// <param name="tracing">When given, each stage (eligibility and contact policy, scoring, arbitration) is a span of its own.</param>
+public sealed class DecisionEngine(
+    IPropensityModel model, IExplorationPolicy policy, ProfileRules rules, IAdaptiveCorrection? adaptive = null, ActivitySource? tracing = null)
 {
     private const int MaxReasonsFromContributions = 3;
     private const double AdaptiveMinimum = 0.001;
@@ -80,26 +83,47 @@ public sealed class DecisionEngine(IPropensityModel model, IExplorationPolicy po
         var filteredCount = 0;
         var candidates = new List<ScoredCandidate>();
         var weights = new ContextWeights(catalog, features.Touchpoint);
+        var eligible = new List<CatalogAction>();
 
         // Indexed loops over the catalog's lists: foreach over IReadOnlyList allocates an enumerator each time.
         var actions = catalog.Actions;
-        for (var a = 0; a < actions.Count; a++)
+        using (var stage = tracing?.StartActivity("eligibility and contact policy"))
         {
-            var action = actions[a];
-            scope.Action = action;
-            if (IsFiltered(scope, catalog, filtered))
+            for (var a = 0; a < actions.Count; a++)
             {
-                filteredCount++;
-                continue;
+                scope.Action = actions[a];
+                if (IsFiltered(scope, catalog, filtered))
+                {
+                    filteredCount++;
+                }
+                else
+                {
+                    eligible.Add(actions[a]);
+                }
             }
 
-            var modelPropensity = model.Predict(scope, null);
-            var propensity = Adapt(modelPropensity, features.Touchpoint, action.Id);
-            var weight = weights.Of(action.Kind);
-            candidates.Add(new ScoredCandidate(action, propensity, weight, propensity * weight * action.Value * action.Lever) { ModelPropensity = modelPropensity });
+            stage?.SetTag("nba.actions", actions.Count);
+            stage?.SetTag("nba.candidates", eligible.Count);
         }
 
+        using (var stage = tracing?.StartActivity("scoring"))
+        {
+            for (var a = 0; a < eligible.Count; a++)
+            {
+                var action = eligible[a];
+                scope.Action = action;
+                var modelPropensity = model.Predict(scope, null);
+                var propensity = Adapt(modelPropensity, features.Touchpoint, action.Id);
+                var weight = weights.Of(action.Kind);
+                candidates.Add(new ScoredCandidate(action, propensity, weight, propensity * weight * action.Value * action.Lever) { ModelPropensity = modelPropensity });
+            }
+
+            stage?.SetTag("nba.model.version", model.Version);
+        }
+
+        using var arbitrating = tracing?.StartActivity("arbitration and exploration");
         var arbitration = FamilyArbitration.Decide(features, candidates, scope);
+        arbitrating?.SetTag("nba.decision.family", arbitration.Family ?? "none");
         var ranked = new List<ScoredCandidate>(candidates);
         var picks = new List<(ScoredCandidate Candidate, double Probability)>(input.MaxActions);
         var firstSlot = new List<double>(ranked.Count);

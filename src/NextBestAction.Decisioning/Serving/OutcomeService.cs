@@ -96,6 +96,7 @@ public sealed class OutcomeService(
         };
         var envelope = new OutgoingCloudEvent<OfferOutcomeData>($"{decisionId}:{actionId}", EventSource, type, at, customerId, new OfferOutcomeData(decisionId, actionId));
         var value = JsonSerializer.SerializeToUtf8Bytes(envelope, DecisionJsonContext.Default.OutgoingCloudEventOfferOutcomeData);
-        return producer.ProduceAsync(kafka.Value.Topics.Feedback, new Message<string, byte[]> { Key = customerId, Value = value }, cancellationToken);
+        using var send = KafkaTracing.StartSend(telemetry.ActivitySource, kafka.Value.Topics.Feedback);
+        return producer.ProduceAsync(kafka.Value.Topics.Feedback, new Message<string, byte[]> { Key = customerId, Value = value, Headers = KafkaTracing.Inject(send) }, cancellationToken);
     }
 }

@@ -21,8 +21,8 @@ public sealed class KafkaFixture : IDisposable
 
     public string BootstrapServers => cluster.BootstrapServers;
 
-    public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value) =>
-        producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value });
+    public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value, Headers? headers = null) =>
+        producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers });
 
     /// <summary>
     /// Creates the topics before a server subscribes to them, so its consumer group is assigned every partition at its

@@ -156,15 +156,16 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
             Topics = ReliabilityKafka.UniqueTopics(keyPrefix),
         });
         var ingestionOptions = Options.Create(new IngestionOptions());
+        var telemetry = new NbaTelemetry(metrics.GetRequiredService<IMeterFactory>());
         return new EventBatchProcessor(
             Store(connection),
             new RedisKpiStore(connection, RedisOptions()),
             new ProfileCache(ingestionOptions),
             new ProfileUpdater(ProfileRules.Default),
-            new DeadLetterPublisher(deadLetterProducer, kafkaOptions, TimeProvider.System),
+            new DeadLetterPublisher(deadLetterProducer, kafkaOptions, TimeProvider.System, telemetry),
             kafkaOptions,
             ingestionOptions,
-            new NbaTelemetry(metrics.GetRequiredService<IMeterFactory>()),
+            telemetry,
             TimeProvider.System);
     }
 
