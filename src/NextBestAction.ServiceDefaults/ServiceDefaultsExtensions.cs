@@ -89,9 +89,11 @@ public static class ServiceDefaultsExtensions
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var telemetry = TelemetryOptions.From(builder.Configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(telemetry));
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
-            .WithTracing(t =>
+        var openTelemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName));
+        if (telemetry.TracingEnabled)
+        {
+            openTelemetry.WithTracing(t =>
             {
                 // The keeping processor comes before any exporter, so the spans it keeps are exported.
                 t.SetSampler(new RatioSampler(telemetry.SamplingRatio))
@@ -103,7 +105,10 @@ public static class ServiceDefaultsExtensions
                 {
                     t.AddOtlpExporter();
                 }
-            })
+            });
+        }
+
+        openTelemetry
             .WithMetrics(m =>
             {
                 m.AddMeter(NbaTelemetry.MeterName)

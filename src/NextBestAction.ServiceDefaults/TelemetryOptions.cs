@@ -8,6 +8,9 @@ public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
+    /// <summary>False switches tracing off altogether (no span is even created); metrics stay on.</summary>
+    public bool TracingEnabled { get; set; } = true;
+
     /// <summary>Share of traces without a parent that are sampled; spans with a parent follow it.</summary>
     [Range(0d, 1d, ErrorMessage = "Telemetry:SamplingRatio must be between 0 and 1.")]
     public double SamplingRatio { get; set; } = 0.1;

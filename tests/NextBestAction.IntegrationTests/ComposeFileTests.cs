@@ -36,6 +36,7 @@ public sealed class ComposeFileTests
         (AuthOptions.Section, typeof(AuthOptions)),
         (ServerOptions.Section, typeof(ServerOptions)),
         (SimulatorOptions.Section, typeof(SimulatorOptions)),
+        (NextBestAction.ServiceDefaults.TelemetryOptions.Section, typeof(NextBestAction.ServiceDefaults.TelemetryOptions)),
     ];
 
     private static YamlMappingNode Services()

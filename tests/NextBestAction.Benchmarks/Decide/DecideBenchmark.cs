@@ -83,6 +83,25 @@ internal sealed class DecideBenchmark : IBenchmark
         return command;
     }
 
+    /// <summary>
+    /// The same open-loop schedule against the traced host (as deployed: default sampling, spans batched to an exporter)
+    /// and against a second host on the same Redis and Kafka with tracing switched off, back to back.
+    /// </summary>
+    private static async Task<(OpenLoopResult On, OpenLoopResult Off)> CompareTracingAsync(
+        HttpLoad tracedLoad, DecisionRequests requests, string redis, string kafka, string catalogPath, int rate,
+        TimeSpan warmup, TimeSpan measured, DecideSettings settings, TextWriter output, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"tracing: at {rate}/s, decisions with tracing on (sampling as deployed), then on a host with tracing off...");
+        var on = await tracedLoad.RunOpenLoopAsync(DecisionApiHost.DecidePath, requests, rate, warmup, measured, cancellationToken);
+        await WriteOpenLoopAsync(output, "on      ", on);
+        await using var untraced = DecisionApiHost.Build(redis, kafka, catalogPath, tracing: false);
+        await untraced.StartAsync(cancellationToken);
+        using var untracedLoad = new HttpLoad(untraced.Address, untraced.ApiKey, settings.Connections);
+        var off = await untracedLoad.RunOpenLoopAsync(DecisionApiHost.DecidePath, requests, rate, warmup, measured, cancellationToken);
+        await WriteOpenLoopAsync(output, "off     ", off);
+        return (on, off);
+    }
+
     private static int[] ParseRates(System.CommandLine.Parsing.ArgumentResult result)
     {
         var rates = new List<int>();
@@ -188,6 +207,9 @@ internal sealed class DecideBenchmark : IBenchmark
             var maxBaseline = await load.RunClosedLoopAsync(
                 DecisionApiHost.BaselinePath, requests, settings.Concurrency, DecideSettings.SaturationRampUp, saturationWindow, cancellationToken);
             await WriteClosedLoopAsync(output, "baseline", maxBaseline);
+            var tracingRate = settings.RatesPerSecond[settings.RatesPerSecond.Count / 2];
+            var (tracingOn, tracingOff) = await CompareTracingAsync(
+                load, requests, redis.Configuration, kafka.BootstrapServers, catalogPath, tracingRate, warmup, measured, settings, output, cancellationToken);
             var loadEndedAt = DateTimeOffset.UtcNow;
 
             var profileMemory = await ProfileMemory.SampleAsync(
@@ -240,7 +262,15 @@ internal sealed class DecideBenchmark : IBenchmark
                     .Add($"baseline_achieved_per_s_at_{at}", baseline.AchievedPerSecond, 1);
             }
 
+            var onLatency = tracingOn.Latency ?? throw new InvalidOperationException("no decision with tracing on succeeded");
+            var offLatency = tracingOff.Latency ?? throw new InvalidOperationException("no decision with tracing off succeeded");
             return summary
+                .Add("tracing_rate_per_s", tracingRate, 0)
+                .Add("p99_ms_tracing_on", onLatency.P99Ms)
+                .Add("p99_ms_tracing_off", offLatency.P99Ms)
+                .Add("p50_ms_tracing_on", onLatency.P50Ms)
+                .Add("p50_ms_tracing_off", offLatency.P50Ms)
+                .Add("ratio_p99_tracing_on_to_off", onLatency.P99Ms / offLatency.P99Ms, 4)
                 .Add("max_decisions_per_s", maxDecide.PerSecond, 1)
                 .Add("baseline_max_per_s", maxBaseline.PerSecond, 1)
                 .Add("ratio_to_baseline", ratio, 4)

@@ -3,11 +3,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NextBestAction.Benchmarks.Infrastructure;
 using NextBestAction.Decisioning;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults.Auth;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace NextBestAction.Benchmarks.Decide;
@@ -52,7 +56,11 @@ internal sealed class DecisionApiHost : IAsyncDisposable
         set => Volatile.Write(ref baselineResponse, value);
     }
 
-    public static DecisionApiHost Build(string redisConfiguration, string kafkaBootstrapServers, string catalogPath)
+    /// <param name="tracing">
+    /// True: tracing as deployed (default sampling) with spans batched into an exporter that drops them; false: tracing
+    /// switched off (<c>Telemetry:TracingEnabled=false</c>). Metrics are on either way.
+    /// </param>
+    public static DecisionApiHost Build(string redisConfiguration, string kafkaBootstrapServers, string catalogPath, bool tracing = true)
     {
         // The application name stays the entry assembly's: ASP.NET Core loads it as the hosting startup assembly.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, Args = [] });
@@ -78,12 +86,18 @@ internal sealed class DecisionApiHost : IAsyncDisposable
             ["Auth:ApiKeys:0:RequestsPerSecond"] = "1000000",
             ["Auth:ApiKeys:0:Burst"] = "2000000",
             ["Decisions:CatalogPath"] = catalogPath,
+            ["Telemetry:TracingEnabled"] = tracing ? "true" : "false",
         });
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
         builder.AddDecisionApiServices();
+        if (tracing)
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter())));
+        }
+
         var app = builder.Build();
         app.UseDecisionApiPipeline();
 
