@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NextBestAction.Benchmarks.Cli;
 using NextBestAction.Benchmarks.Infrastructure;
+using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
 using NextBestAction.Profiles;
 using NextBestAction.Server.Embedded;
@@ -168,6 +169,17 @@ internal sealed class IngestBenchmark : IBenchmark
                 + $"redis-server used_memory {redisUsedMemory / 1048576.0:0.0} MiB (profiles and the baseline's raw keys); "
                 + $"peak RSS of this process {peakRss / 1048576.0:0} MiB (includes the mock cluster holding the produced events)");
 
+            // Tracing on against off: two fresh hosts, each with its own group and key prefix, over everything produced so far.
+            // The probe listens to the service's spans, so it stops first; otherwise the "off" host would still create them.
+            probe.Dispose();
+            var everything = history.Delivered + openLoop.Delivered;
+            await output.WriteLineAsync($"tracing: two more hosts read all {everything} events from the start, tracing on (sampling as deployed), then off...");
+            var tracedRate = await BacklogRateAsync(kafka.BootstrapServers, redis.Configuration, $"{runId}-on", topics, tracing: true, everything, backlogTimeout, cancellationToken);
+            var untracedRate = await BacklogRateAsync(kafka.BootstrapServers, redis.Configuration, $"{runId}-off", topics, tracing: false, everything, backlogTimeout, cancellationToken);
+            var tracingRatio = tracedRate.PerSecond / untracedRate.PerSecond;
+            await output.WriteLineAsync(
+                $"tracing: on {tracedRate.PerSecond:0} events/s, off {untracedRate.PerSecond:0} events/s, ratio {tracingRatio:0.000}");
+
             var ratio = throughput.PerSecond / baseline.PerSecond;
             await output.WriteLineAsync(
                 $"result: ingestion {throughput.PerSecond:0} events/s = {ratio:0.000} x raw consume + SET ({baseline.PerSecond:0} events/s); "
@@ -176,6 +188,9 @@ internal sealed class IngestBenchmark : IBenchmark
 
             return new BenchmarkSummary(Name)
                 .Add("events_per_s", throughput.PerSecond, 1)
+                .Add("events_per_s_tracing_on", tracedRate.PerSecond, 1)
+                .Add("events_per_s_tracing_off", untracedRate.PerSecond, 1)
+                .Add("ratio_throughput_tracing_on_to_off", tracingRatio, 4)
                 .Add("freshness_p50_ms", freshness.P50Ms)
                 .Add("freshness_p99_ms", freshness.P99Ms)
                 .Add("freshness_p999_ms", freshness.P999Ms)
@@ -194,6 +209,45 @@ internal sealed class IngestBenchmark : IBenchmark
                 .Add("target_rate_per_s", settings.RatePerSecond, 1)
                 .Add("payload_avg_bytes", history.PayloadAverageBytes, 1)
                 .Add("unhandled_events", unhandled, 0);
+        }
+        finally
+        {
+            using var stopTimeout = new CancellationTokenSource(HostStopTimeout);
+            await host.StopAsync(stopTimeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// A fresh ingestion host works through <paramref name="events"/> from the start of the topics; the rate is timed from its
+    /// first processed batch (the group join before it is start-up, not throughput) to the last.
+    /// </summary>
+    private static async Task<Rate> BacklogRateAsync(
+        string bootstrapServers, string redisConfiguration, string group, TopicNames topics, bool tracing, long events, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        using var host = IngestionHost.Build(bootstrapServers, redisConfiguration, group, topics, tracing, keyPrefix: group);
+        var service = host.Services.GetRequiredService<IngestionService>();
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            long firstAt = 0, first = 0;
+            while (service.ProcessedMessages < events)
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new TimeoutException($"the {(tracing ? "traced" : "untraced")} host handled {service.ProcessedMessages} of {events} events within {timeout.TotalSeconds:0} s");
+                }
+
+                if (firstAt == 0 && service.ProcessedMessages > 0)
+                {
+                    (firstAt, first) = (Stopwatch.GetTimestamp(), service.ProcessedMessages);
+                }
+
+                await Task.Delay(5, cancellationToken);
+            }
+
+            return new Rate(events - first, Stopwatch.GetElapsedTime(firstAt));
         }
         finally
         {

@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NextBestAction.Benchmarks.Infrastructure;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace NextBestAction.Benchmarks.Ingest;
 
@@ -16,7 +20,12 @@ namespace NextBestAction.Benchmarks.Ingest;
 /// </summary>
 internal static class IngestionHost
 {
-    public static IHost Build(string bootstrapServers, string redisConfiguration, string groupId, TopicNames topics)
+    /// <param name="tracing">
+    /// True: tracing as deployed (default sampling) with spans batched into an exporter that drops them; false: tracing
+    /// switched off. Metrics are on either way.
+    /// </param>
+    /// <param name="keyPrefix">The Redis key prefix, so two hosts over the same events each write profiles of their own.</param>
+    public static IHost Build(string bootstrapServers, string redisConfiguration, string groupId, TopicNames topics, bool tracing = true, string keyPrefix = "nba")
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -46,6 +55,8 @@ internal static class IngestionHost
             ["Kafka:Topics:Decisions"] = topics.Decisions,
             ["Kafka:Topics:DeadLetter"] = topics.DeadLetter,
             ["Redis:Configuration"] = redisConfiguration,
+            ["Redis:KeyPrefix"] = keyPrefix,
+            ["Telemetry:TracingEnabled"] = tracing ? "true" : "false",
         });
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -54,6 +65,11 @@ internal static class IngestionHost
         builder.AddServiceDefaults();
         builder.AddProfileStore();
         builder.AddIngestion();
+        if (tracing)
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter())));
+        }
+
         return builder.Build();
     }
 
