@@ -347,6 +347,10 @@ public sealed class EventBatchProcessor(
 
         if (missing.Count > 0)
         {
+            using var activity = telemetry.ActivitySource.StartActivity("redis profile load", ActivityKind.Client);
+            activity?.SetTag("db.system.name", "redis");
+            activity?.SetTag("db.operation.name", "profile load");
+            activity?.SetTag("nba.profiles", missing.Count);
             profiles.AddRange(await store.LoadAsync(missing, now));
         }
 

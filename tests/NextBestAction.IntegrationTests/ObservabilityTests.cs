@@ -42,7 +42,8 @@ public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFi
         using var response = await client.PostAsJsonAsync("/v1/decisions", new { customerId = customer, touchpoint = "checkout", channel = "web" });
         response.EnsureSuccessStatusCode();
 
-        var decide = await SpanAsync(s => s.OperationName == "decide");
+        // The metrics test decides at the cart, so the checkout decision is this test's.
+        var decide = await SpanAsync(s => s.OperationName == "decide" && s.GetTagItem("nba.touchpoint") as string == "checkout");
         var send = await SpanAsync(s => s.TraceId == decide.TraceId && s.Kind == ActivityKind.Producer);
         var trace = Factory.Spans.Snapshot().Where(s => s.TraceId == decide.TraceId).ToList();
         var server = Assert.Single(trace, s => s.Kind == ActivityKind.Server);
@@ -104,17 +105,20 @@ public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFi
             "nba_ingestion_events_total{", "nba_ingestion_freshness_seconds_bucket{", "nba_ingestion_consumer_lag{",
             "nba_model_info{", "nba_catalog_info{",
         ];
+        // The exporter caches a scrape for a moment, so the series of this test's decision may show a little later.
+        bool Complete(string metrics) => expected.All(m => metrics.Contains(m, StringComparison.Ordinal))
+            && CartDecisionSeries().IsMatch(metrics) && ProfileReadSeries().IsMatch(metrics);
         var deadline = DateTime.UtcNow + MaxWait;
         var text = "";
-        while (DateTime.UtcNow < deadline && !expected.All(m => text.Contains(m, StringComparison.Ordinal)))
+        while (DateTime.UtcNow < deadline && !Complete(text))
         {
             await Task.Delay(250);
             text = await client.GetStringAsync("/metrics");
         }
 
         Assert.All(expected, m => Assert.Contains(m, text, StringComparison.Ordinal));
-        Assert.Matches(@"nba_decision_duration_seconds_bucket\{[^}]*touchpoint=""cart""", text);
-        Assert.Matches(@"nba_redis_duration_seconds_count\{[^}]*operation=""profile_read""", text);
+        Assert.Matches(CartDecisionSeries(), text);
+        Assert.Matches(ProfileReadSeries(), text);
         Assert.Matches(@"nba_model_info\{[^}]*model_version=""prior-v2""[^}]*\} 1", text);
         // The unit "s" gives the _seconds suffix.
         Assert.Contains("# TYPE nba_decision_duration_seconds histogram", text, StringComparison.Ordinal);
@@ -125,6 +129,12 @@ public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFi
 
         Assert.DoesNotContain(customer, text, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"nba_decision_duration_seconds_bucket\{[^}]*touchpoint=""cart""")]
+    private static partial Regex CartDecisionSeries();
+
+    [GeneratedRegex(@"nba_redis_duration_seconds_count\{[^}]*operation=""profile_read""")]
+    private static partial Regex ProfileReadSeries();
 
     /// <summary>A comment (HELP, TYPE, UNIT, EOF) or a sample: name, optional labels, a value, an optional timestamp.</summary>
     [GeneratedRegex(@"^(# (HELP|TYPE|UNIT) [a-zA-Z_:][a-zA-Z0-9_:]* .*|# EOF|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*=""([^""\\]|\\.)*"",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?[0-9]+)?)$")]
