@@ -34,8 +34,11 @@ public sealed class EventBatchProcessor(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<IngestionOptions> ingestionOptions,
     NbaTelemetry telemetry,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEnumerable<IIngestionObserver>? observers = null)
 {
+    private readonly IIngestionObserver[] observers = observers?.ToArray() ?? [];
+
     /// <summary>Compare-and-set conflicts are rare (two writers on one customer); past this many rounds something is wrong.</summary>
     private const int MaxWriteRounds = 5;
 
@@ -55,6 +58,7 @@ public sealed class EventBatchProcessor(
         var byCustomer = new Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>>(StringComparer.Ordinal);
         var unknownTypes = 0;
         var noEffect = new List<string>();
+        var catalogEvents = new List<ValidEvent>();
 
         foreach (var message in batch)
         {
@@ -79,6 +83,7 @@ public sealed class EventBatchProcessor(
                     else if (message.Topic == catalogTopic)
                     {
                         noEffect.Add(e.Type);
+                        catalogEvents.Add(e);
                     }
                     else
                     {
@@ -97,6 +102,14 @@ public sealed class EventBatchProcessor(
         if (rejected.Count > 0)
         {
             await deadLetters.PublishAsync(rejected, cancellationToken);
+        }
+
+        if (catalogEvents.Count > 0)
+        {
+            foreach (var observer in observers)
+            {
+                await observer.OnCatalogEventsAsync(catalogEvents, now, cancellationToken);
+            }
         }
 
         var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, now, cancellationToken) : [];
@@ -162,6 +175,7 @@ public sealed class EventBatchProcessor(
             kpiBatches ??= (await kpiOffsets).ToDictionary(kv => kv.Key, kv => (kv.Value, new KpiBatch()), StringComparer.Ordinal);
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
             var toWrite = new List<VersionedProfile>(loaded.Count);
+            var applied = new List<AppliedEvent>();
             foreach (var current in loaded)
             {
                 var profile = current.Profile;
@@ -173,7 +187,12 @@ public sealed class EventBatchProcessor(
                 foreach (var (message, e) in byCustomer[profile.CustomerId])
                 {
                     var before = KpiCounters.Of(profile);
-                    roundOutcomes.Add((profile.CustomerId, e.Type, updater.Apply(profile, e, message.PartitionKey, message.Offset)));
+                    var outcome = updater.Apply(profile, e, message.PartitionKey, message.Offset);
+                    roundOutcomes.Add((profile.CustomerId, e.Type, outcome));
+                    if (outcome == ApplyOutcome.Applied)
+                    {
+                        applied.Add(new AppliedEvent(profile, e));
+                    }
                     var (counted, batch) = kpiBatches[message.PartitionKey];
                     if (countKpis && message.Offset > counted)
                     {
@@ -196,6 +215,14 @@ public sealed class EventBatchProcessor(
                 // Before the profiles: if the process dies in between, redelivery finds the KPIs already counted
                 // (offset guard) and the profiles not yet changed, and applies each exactly once.
                 await kpis.AddAsync(kpiBatches);
+            }
+
+            if (applied.Count > 0)
+            {
+                foreach (var observer in observers)
+                {
+                    await observer.OnProfilesChangingAsync(applied, now, cancellationToken);
+                }
             }
 
             var written = await store.TryWriteAsync(toWrite, now);

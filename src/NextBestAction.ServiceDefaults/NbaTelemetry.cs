@@ -34,6 +34,12 @@ public sealed class NbaTelemetry : IDisposable
             "Decisions whose impressions and outcome record were not written to Redis, by reason (queue_full, redis_error).");
         Outcomes = Meter.CreateCounter<long>("nba.decision.outcomes", "{outcome}",
             "Outcomes recorded through the outcome route, by outcome (accepted, declined, ignored).");
+        Notifications = Meter.CreateCounter<long>("nba.notifications", "{notification}",
+            "Notifications by type and outcome (sent, deferred, duplicate, capped, capped_type, no_consent, objected, service_opted_out, no_channel, expired, expires_in_quiet_hours, withdrawn).");
+        WebhookDeliveries = Meter.CreateCounter<long>("nba.notifications.webhook", "{attempt}",
+            "Webhook delivery attempts by outcome (delivered, retried, failed: dead-lettered after the last attempt or refused by the endpoint).");
+        FanoutCustomers = Meter.CreateCounter<long>("nba.notifications.fanout_customers", "{customer}",
+            "Customers a catalog fan-out (price drop, back in stock, new version) has worked through.");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -57,6 +63,12 @@ public sealed class NbaTelemetry : IDisposable
     public Counter<long> DecisionRecordsDropped { get; }
 
     public Counter<long> Outcomes { get; }
+
+    public Counter<long> Notifications { get; }
+
+    public Counter<long> WebhookDeliveries { get; }
+
+    public Counter<long> FanoutCustomers { get; }
 
     public void Dispose()
     {
