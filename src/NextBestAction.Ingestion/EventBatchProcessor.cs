@@ -175,7 +175,7 @@ public sealed class EventBatchProcessor(
             kpiBatches ??= (await kpiOffsets).ToDictionary(kv => kv.Key, kv => (kv.Value, new KpiBatch()), StringComparer.Ordinal);
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
             var toWrite = new List<VersionedProfile>(loaded.Count);
-            var applied = new List<AppliedEvent>();
+            var observed = Array.ConvertAll(observers, o => o.BeginRound(now));
             foreach (var current in loaded)
             {
                 var profile = current.Profile;
@@ -191,7 +191,10 @@ public sealed class EventBatchProcessor(
                     roundOutcomes.Add((profile.CustomerId, e.Type, outcome));
                     if (outcome == ApplyOutcome.Applied)
                     {
-                        applied.Add(new AppliedEvent(profile, e));
+                        foreach (var observerRound in observed)
+                        {
+                            observerRound.OnApplied(profile, e);
+                        }
                     }
                     var (counted, batch) = kpiBatches[message.PartitionKey];
                     if (countKpis && message.Offset > counted)
@@ -217,12 +220,9 @@ public sealed class EventBatchProcessor(
                 await kpis.AddAsync(kpiBatches);
             }
 
-            if (applied.Count > 0)
+            foreach (var observerRound in observed)
             {
-                foreach (var observer in observers)
-                {
-                    await observer.OnProfilesChangingAsync(applied, now, cancellationToken);
-                }
+                await observerRound.CompleteAsync(cancellationToken);
             }
 
             var written = await store.TryWriteAsync(toWrite, now);

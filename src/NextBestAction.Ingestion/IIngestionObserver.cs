@@ -3,20 +3,27 @@ using NextBestAction.Profiles;
 
 namespace NextBestAction.Ingestion;
 
-/// <summary>An event that took effect on a profile, with the profile as it is after the event.</summary>
-public sealed record AppliedEvent(CustomerProfile Profile, ValidEvent Event);
-
 /// <summary>
-/// Work that rides on the ingestion path (for example notification triggers). Both calls come before the batch's
-/// offsets are stored, and <see cref="OnProfilesChangingAsync"/> before the profiles are written: if the process
-/// dies after it, redelivery finds the events not yet applied and calls it again, so an observer must be
-/// idempotent (keyed by something deterministic), never lose work. An exception fails the batch, which is retried.
+/// Work that rides on the ingestion path (for example notification triggers). Everything happens before the batch's
+/// offsets are stored, and a round's work before its profiles are written: if the process dies after it, redelivery
+/// finds the events not yet applied and does it again, so an observer must be idempotent (keyed by something
+/// deterministic) and never lose work. An exception fails the batch, which is retried.
 /// </summary>
 public interface IIngestionObserver
 {
-    /// <summary>Events of one write round that changed their profiles, before the compare-and-set write.</summary>
-    Task OnProfilesChangingAsync(IReadOnlyList<AppliedEvent> applied, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Starts one write round of a batch (a compare-and-set conflict starts another, with fresh profiles).</summary>
+    IIngestionRound BeginRound(DateTimeOffset now);
 
     /// <summary>Valid events from the catalog topic (keyed by product, not customer).</summary>
     Task OnCatalogEventsAsync(IReadOnlyList<ValidEvent> events, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>An observer's view of one write round.</summary>
+public interface IIngestionRound
+{
+    /// <summary>An event took effect; <paramref name="profile"/> is as it is right after this event (later events of the batch not yet applied).</summary>
+    void OnApplied(CustomerProfile profile, ValidEvent e);
+
+    /// <summary>The round's events are all applied; runs before the profiles are written.</summary>
+    Task CompleteAsync(CancellationToken cancellationToken);
 }

@@ -15,11 +15,17 @@ public sealed class NotificationDispatcher(NotificationStore store, Notification
     public async Task DispatchAsync(IReadOnlyList<PolicyDecision> decisions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var toClaim = new List<PolicyDecision>(decisions.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var decision in decisions)
         {
             if (decision.Outcome == PolicyOutcome.Suppress || decision.Notification is null)
             {
                 Count(decision.Notification?.Type, decision.Reason);
+            }
+            else if (!seen.Add(decision.Notification.Data.DedupKey))
+            {
+                // The same occasion twice in one batch (two orders in one week): the first one stands.
+                Count(decision.Notification.Type, "duplicate");
             }
             else
             {

@@ -16,52 +16,13 @@ public sealed class NotificationIngestionObserver(
     NotificationStore store, NotificationTriggers triggers, NotificationPolicy policy, NotificationDispatcher dispatcher,
     Microsoft.Extensions.Options.IOptions<NotificationOptions> options) : IIngestionObserver
 {
+    private readonly NotificationStore store = store;
+    private readonly NotificationTriggers triggers = triggers;
+    private readonly NotificationPolicy policy = policy;
+    private readonly NotificationDispatcher dispatcher = dispatcher;
     private readonly TimeSpan grace = TimeSpan.FromMinutes(options.Value.DeliveryDelayGraceMinutes);
 
-    public async Task OnProfilesChangingAsync(IReadOnlyList<AppliedEvent> applied, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var batch = store.Database.CreateBatch();
-        var writes = new List<Task>();
-        var decisions = new List<PolicyDecision>();
-        foreach (var (profile, e) in applied)
-        {
-            var customer = profile.CustomerId;
-            switch (e.Data)
-            {
-                case WishlistItemAddedData added:
-                    writes.Add(SyncWishlist(batch, profile, added.ProductId!));
-                    break;
-                case ProductRefData removed when e.Type == EventTypes.WishlistItemRemoved:
-                    writes.Add(SyncWishlist(batch, profile, removed.ProductId!));
-                    break;
-                case OrderPlacedData placed:
-                    foreach (var productId in placed.Items!.Select(i => i.ProductId!).Distinct(StringComparer.Ordinal))
-                    {
-                        writes.Add(batch.SetAddAsync(store.IndexShard(productId, ProductIndex.Buyers, store.ShardOf(customer)), customer));
-                    }
-
-                    if (profile.OpenOrders.FirstOrDefault(o => o.OrderId == placed.OrderId) is { } open)
-                    {
-                        writes.Add(store.QueueSchedule(batch, NotificationStore.OrderMember(customer, open.OrderId), open.PromisedDeliveryDate + grace));
-                    }
-
-                    break;
-            }
-
-            foreach (var candidate in triggers.ForProfileEvent(profile, e, now))
-            {
-                decisions.Add(policy.Decide(candidate, profile, now));
-            }
-        }
-
-        if (writes.Count > 0)
-        {
-            batch.Execute();
-            await Task.WhenAll(writes);
-        }
-
-        await dispatcher.DispatchAsync(decisions, now, cancellationToken);
-    }
+    public IIngestionRound BeginRound(DateTimeOffset now) => new Round(this, now);
 
     public async Task OnCatalogEventsAsync(IReadOnlyList<ValidEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -85,11 +46,72 @@ public sealed class NotificationIngestionObserver(
         }
     }
 
-    private Task<bool> SyncWishlist(IBatch batch, CustomerProfile profile, string productId)
+    /// <summary>
+    /// One write round: index writes and decisions are collected event by event (each trigger sees the profile right
+    /// after its event) and sent together before the profiles are written.
+    /// </summary>
+    private sealed class Round(NotificationIngestionObserver owner, DateTimeOffset now) : IIngestionRound
     {
-        var key = store.IndexShard(productId, ProductIndex.Wishlist, store.ShardOf(profile.CustomerId));
-        return profile.Wishlist.Any(w => w.ProductId == productId)
-            ? batch.SetAddAsync(key, profile.CustomerId)
-            : batch.SetRemoveAsync(key, profile.CustomerId);
+        private readonly NotificationStore store = owner.store;
+        private readonly List<Func<IBatch, Task>> writes = [];
+        private readonly List<PolicyDecision> decisions = [];
+
+        public void OnApplied(CustomerProfile profile, ValidEvent e)
+        {
+            var customer = profile.CustomerId;
+            switch (e.Data)
+            {
+                case WishlistItemAddedData added:
+                    SyncWishlist(profile, added.ProductId!);
+                    break;
+                case ProductRefData removed when e.Type == EventTypes.WishlistItemRemoved:
+                    SyncWishlist(profile, removed.ProductId!);
+                    break;
+                case OrderPlacedData placed:
+                    foreach (var productId in placed.Items!.Select(i => i.ProductId!).Distinct(StringComparer.Ordinal))
+                    {
+                        var key = store.IndexShard(productId, ProductIndex.Buyers, store.ShardOf(customer));
+                        writes.Add(b => b.SetAddAsync(key, customer));
+                    }
+
+                    if (profile.OpenOrders.FirstOrDefault(o => o.OrderId == placed.OrderId) is { } open)
+                    {
+                        var member = NotificationStore.OrderMember(customer, open.OrderId);
+                        var due = open.PromisedDeliveryDate + owner.grace;
+                        writes.Add(b => store.QueueSchedule(b, member, due));
+                    }
+
+                    break;
+            }
+
+            foreach (var candidate in owner.triggers.ForProfileEvent(profile, e, now))
+            {
+                decisions.Add(owner.policy.Decide(candidate, profile, now));
+            }
+        }
+
+        public async Task CompleteAsync(CancellationToken cancellationToken)
+        {
+            if (writes.Count > 0)
+            {
+                // A batch keeps the order: of an add and a removal of one product, the later state wins.
+                var batch = store.Database.CreateBatch();
+                var pending = writes.Select(w => w(batch)).ToArray();
+                batch.Execute();
+                await Task.WhenAll(pending);
+            }
+
+            await owner.dispatcher.DispatchAsync(decisions, now, cancellationToken);
+        }
+
+        /// <summary>From the profile's state, not the event: a late or repeated event cannot undo a newer one.</summary>
+        private void SyncWishlist(CustomerProfile profile, string productId)
+        {
+            var key = store.IndexShard(productId, ProductIndex.Wishlist, store.ShardOf(profile.CustomerId));
+            var customer = profile.CustomerId;
+            writes.Add(profile.Wishlist.Any(w => w.ProductId == productId)
+                ? b => b.SetAddAsync(key, customer)
+                : b => b.SetRemoveAsync(key, customer));
+        }
     }
 }
