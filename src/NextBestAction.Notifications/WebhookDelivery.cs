@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.Ingestion;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Notifications;
@@ -55,7 +56,7 @@ public sealed partial class WebhookDeliveryService(
     ILogger<WebhookDeliveryService> logger) : BackgroundService
 {
     public const string HttpClientName = "nba-notification-webhook";
-    public const string ReasonHeader = "nba-dlq-reason";
+    public const string ReasonHeader = DeadLetterHeaders.Reason;
 
     private readonly WebhookOptions webhook = options.Value.Webhook;
 
@@ -146,9 +147,9 @@ public sealed partial class WebhookDeliveryService(
             Headers = new Headers
             {
                 { ReasonHeader, Encoding.UTF8.GetBytes($"webhook delivery failed: {failure}") },
-                { "nba-dlq-topic", Encoding.UTF8.GetBytes(record.Topic) },
-                { "nba-dlq-partition", Encoding.UTF8.GetBytes(record.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
-                { "nba-dlq-offset", Encoding.UTF8.GetBytes(record.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
+                { DeadLetterHeaders.Topic, Encoding.UTF8.GetBytes(record.Topic) },
+                { DeadLetterHeaders.Partition, Encoding.UTF8.GetBytes(record.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
+                { DeadLetterHeaders.Offset, Encoding.UTF8.GetBytes(record.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
             },
         }, stoppingToken);
     }
