@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
+using NextBestAction.Notifications;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
 
@@ -16,7 +17,10 @@ namespace NextBestAction.Benchmarks.Ingest;
 /// </summary>
 internal static class IngestionHost
 {
-    public static IHost Build(string bootstrapServers, string redisConfiguration, string groupId, TopicNames topics)
+    /// <param name="notifications">Also register notifications (triggers, fan-out, schedule), as the worker host does.</param>
+    /// <param name="settings">More settings, applied last.</param>
+    public static IHost Build(string bootstrapServers, string redisConfiguration, string groupId, TopicNames topics,
+        bool notifications = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -47,6 +51,10 @@ internal static class IngestionHost
             ["Kafka:Topics:DeadLetter"] = topics.DeadLetter,
             ["Redis:Configuration"] = redisConfiguration,
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -54,6 +62,11 @@ internal static class IngestionHost
         builder.AddServiceDefaults();
         builder.AddProfileStore();
         builder.AddIngestion();
+        if (notifications)
+        {
+            builder.AddNotifications();
+        }
+
         return builder.Build();
     }
 
