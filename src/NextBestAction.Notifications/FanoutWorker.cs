@@ -109,7 +109,7 @@ public sealed partial class FanoutWorker(
             do
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var scan = (RedisResult[])(await db.ExecuteAsync("SSCAN", key, cursor, "COUNT", settings.FanoutBatchSize))!;
+                var scan = (RedisResult[])(await db.ExecuteAsync("SSCAN", (RedisKey)key, cursor, "COUNT", settings.FanoutBatchSize))!;
                 cursor = long.Parse((string)scan[0]!, CultureInfo.InvariantCulture);
                 var customers = ((RedisValue[])scan[1]!).Select(v => (string)v!).ToList();
                 if (customers.Count > 0)
