@@ -140,6 +140,9 @@ public sealed partial class FanoutWorker(
 
     private async Task NotifyAsync(FanoutJob job, List<string> customers, CancellationToken cancellationToken)
     {
+        using var activity = telemetry.ActivitySource.StartActivity("notifications fan-out batch");
+        activity?.SetTag("nba.notifications.type", job.Type);
+        activity?.SetTag("nba.notifications.customers", customers.Count);
         var now = clock.GetUtcNow();
         var loaded = await profiles.LoadAsync(customers, now);
         var decisions = new List<PolicyDecision>(loaded.Count);

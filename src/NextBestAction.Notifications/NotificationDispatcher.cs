@@ -38,6 +38,8 @@ public sealed class NotificationDispatcher(NotificationStore store, Notification
             return;
         }
 
+        using var activity = telemetry.ActivitySource.StartActivity("notifications dispatch");
+        activity?.SetTag("nba.notifications.candidates", toClaim.Count);
         var batch = store.Database.CreateBatch();
         var claims = toClaim.Select(d => store.QueueClaim(batch, d)).ToArray();
         batch.Execute();
@@ -97,6 +99,9 @@ public sealed class NotificationDispatcher(NotificationStore store, Notification
             return;
         }
 
+        using var activity = telemetry.ActivitySource.StartActivity("notifications publish", System.Diagnostics.ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "kafka");
+        activity?.SetTag("messaging.batch.message_count", notifications.Count);
         await publisher.PublishAsync(notifications, now, cancellationToken);
         var batch = store.Database.CreateBatch();
         var marks = notifications.Select(n => store.QueueState(batch, n.CustomerId, n.Data.DedupKey, NotificationStore.Sent)).ToArray();

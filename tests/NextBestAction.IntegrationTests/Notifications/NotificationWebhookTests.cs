@@ -120,6 +120,15 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
         Assert.Equal(factory.Topics.Notifications, Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(DeadLetterHeaders.Topic)));
         Assert.Equal(NotificationTypes.DeliveryDelay, JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("type").GetString());
         Assert.Equal([1, 2, 3, 4], RequestsFor(customer).Select(r => r.Attempt));
+
+        // Visible: counted on /metrics.
+        using var client = factory.CreateClient();
+        var metrics = "";
+        Assert.True(await Wait.UntilAsync(async () =>
+        {
+            metrics = await client.GetStringAsync("/metrics");
+            return metrics.Split('\n').Any(l => l.StartsWith("nba_notifications_webhook", StringComparison.Ordinal) && l.Contains("outcome=\"failed\"", StringComparison.Ordinal));
+        }, MaxWait, TimeSpan.FromMilliseconds(200)), "no failed webhook delivery on /metrics");
     }
 
     [Fact]
