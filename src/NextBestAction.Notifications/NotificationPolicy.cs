@@ -41,7 +41,7 @@ public sealed class NotificationPolicy(NotificationOptions options)
 {
     private readonly TimeZoneInfo defaultZone = TimeZoneInfo.FindSystemTimeZoneById(options.DefaultTimeZone);
 
-    public PolicyDecision Decide(NotificationCandidate candidate, CustomerProfile profile, DateTimeOffset now, bool honourQuietHours = true)
+    public PolicyDecision Decide(NotificationCandidate candidate, CustomerProfile profile, DateTimeOffset now)
     {
         var zone = ZoneOf(profile);
         PolicyDecision Suppress(string reason) => new(PolicyOutcome.Suppress, reason, null, now, "", "");
@@ -74,7 +74,7 @@ public sealed class NotificationPolicy(NotificationOptions options)
         reasons.Add(channelReason);
         var sendAt = now;
         var outcome = PolicyOutcome.Send;
-        if (honourQuietHours && QuietUntil(now, zone) is { } quietEnd)
+        if (QuietUntil(now, zone) is { } quietEnd)
         {
             sendAt = quietEnd;
             if (sendAt >= candidate.ExpiresAt)

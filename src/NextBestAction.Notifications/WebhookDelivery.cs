@@ -113,7 +113,7 @@ public sealed partial class WebhookDeliveryService(
     private async Task DeliverAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
     {
         var body = record.Message.Value ?? [];
-        var notificationId = record.Message.Key is null ? "" : IdOf(body);
+        var notificationId = IdOf(body);
         var backoff = TimeSpan.FromMilliseconds(webhook.InitialBackoffMs);
         string failure = "";
         for (var attempt = 1; attempt <= webhook.MaxAttempts; attempt++)
