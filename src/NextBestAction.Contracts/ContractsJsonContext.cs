@@ -28,4 +28,5 @@ namespace NextBestAction.Contracts;
 [JsonSerializable(typeof(ProductVersionReleasedData))]
 [JsonSerializable(typeof(OfferOutcomeData))]
 [JsonSerializable(typeof(ConsentChangedData))]
+[JsonSerializable(typeof(PreferencesChangedData))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -168,3 +168,24 @@ public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? 
             ? "data must set at least one of marketing, profiling, location"
             : null;
 }
+
+/// <summary>
+/// Notification preferences (absent = unchanged): the customer's IANA time zone for quiet hours, the channel they
+/// prefer, whether push and e-mail reach them, whether they want service notifications (delivery delays), and
+/// whether they buy as a business (B2B).
+/// </summary>
+public sealed record PreferencesChangedData(string? TimeZone, string? PreferredChannel, bool? Push, bool? Email, bool? ServiceNotifications, bool? B2b) : EventData
+{
+    public static IReadOnlyList<string> Channels { get; } = ["push", "email", "account_manager"];
+
+    public override string? Validate() => FirstError(
+        TimeZone is null && PreferredChannel is null && Push is null && Email is null && ServiceNotifications is null && B2b is null
+            ? "data must set at least one of timeZone, preferredChannel, push, email, serviceNotifications, b2b"
+            : null,
+        TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _)
+            ? "data.timeZone must be an IANA time zone, for example Europe/Amsterdam"
+            : null,
+        PreferredChannel is not null && !Channels.Contains(PreferredChannel)
+            ? "data.preferredChannel must be one of push, email, account_manager"
+            : null);
+}

@@ -62,6 +62,7 @@ public static class EventReader
         [EventTypes.OfferDeclined] = ContractsJsonContext.Default.OfferOutcomeData,
         [EventTypes.OfferIgnored] = ContractsJsonContext.Default.OfferOutcomeData,
         [EventTypes.ConsentChanged] = ContractsJsonContext.Default.ConsentChangedData,
+        [EventTypes.PreferencesChanged] = ContractsJsonContext.Default.PreferencesChangedData,
     };
 
     /// <summary>Every event type the contract defines.</summary>

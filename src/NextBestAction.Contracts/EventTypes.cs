@@ -34,4 +34,7 @@ public static class EventTypes
     public const string OfferIgnored = "offer.ignored";
 
     public const string ConsentChanged = "consent.changed";
+
+    /// <summary>An extension of the contract: how and when the customer wants to be notified (on <c>nba.consent</c>).</summary>
+    public const string PreferencesChanged = "customer.preferences_changed";
 }

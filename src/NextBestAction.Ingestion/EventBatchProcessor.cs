@@ -36,8 +36,11 @@ public sealed class EventBatchProcessor(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<IngestionOptions> ingestionOptions,
     NbaTelemetry telemetry,
-    TimeProvider clock)
+    TimeProvider clock,
+    IEnumerable<IIngestionObserver>? observers = null)
 {
+    private readonly IIngestionObserver[] observers = observers?.ToArray() ?? [];
+
     /// <summary>Compare-and-set conflicts are rare (two writers on one customer); past this many rounds something is wrong.</summary>
     private const int MaxWriteRounds = 5;
 
@@ -110,12 +113,12 @@ public sealed class EventBatchProcessor(
     private async Task<BatchResult> ProcessAsync(
         IReadOnlyList<IncomingMessage> batch, Activity? activity, Dictionary<IncomingMessage, Activity> spans, CancellationToken cancellationToken)
     {
-
         var now = clock.GetUtcNow();
         var rejected = new List<(IncomingMessage Message, string Reason, string? Type)>();
         var byCustomer = new Dictionary<string, List<(IncomingMessage Message, ValidEvent Event)>>(StringComparer.Ordinal);
         var unknownTypes = 0;
         var noEffect = new List<string>();
+        var catalogEvents = new List<ValidEvent>();
 
         foreach (var message in batch)
         {
@@ -140,6 +143,7 @@ public sealed class EventBatchProcessor(
                     else if (message.Topic == catalogTopic)
                     {
                         noEffect.Add(e.Type);
+                        catalogEvents.Add(e);
                     }
                     else
                     {
@@ -163,6 +167,14 @@ public sealed class EventBatchProcessor(
             }
 
             await deadLetters.PublishAsync(rejected, cancellationToken);
+        }
+
+        if (catalogEvents.Count > 0)
+        {
+            foreach (var observer in observers)
+            {
+                await observer.OnCatalogEventsAsync(catalogEvents, now, cancellationToken);
+            }
         }
 
         var outcomes = byCustomer.Count > 0 ? await ApplyAsync(byCustomer, spans, now, cancellationToken) : [];
@@ -233,6 +245,7 @@ public sealed class EventBatchProcessor(
             kpiBatches ??= (await kpiOffsets).ToDictionary(kv => kv.Key, kv => (kv.Value, new KpiBatch()), StringComparer.Ordinal);
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
             var toWrite = new List<VersionedProfile>(loaded.Count);
+            var observed = Array.ConvertAll(observers, o => o.BeginRound(now));
             foreach (var current in loaded)
             {
                 var profile = current.Profile;
@@ -244,7 +257,17 @@ public sealed class EventBatchProcessor(
                 foreach (var (message, e) in byCustomer[profile.CustomerId])
                 {
                     var before = KpiCounters.Of(profile);
-                    roundOutcomes.Add((profile.CustomerId, e.Type, updater.Apply(profile, e, message.PartitionKey, message.Offset)));
+                    var outcome = updater.Apply(profile, e, message.PartitionKey, message.Offset);
+                    roundOutcomes.Add((profile.CustomerId, e.Type, outcome));
+                    if (outcome == ApplyOutcome.Applied)
+                    {
+                        var trace = spans.TryGetValue(message, out var span) ? span.Context : message.TraceContext;
+                        foreach (var observerRound in observed)
+                        {
+                            observerRound.OnApplied(profile, e, trace);
+                        }
+                    }
+
                     var (counted, batch) = kpiBatches[message.PartitionKey];
                     if (countKpis && message.Offset > counted)
                     {
@@ -267,6 +290,11 @@ public sealed class EventBatchProcessor(
                 // Before the profiles: if the process dies in between, redelivery finds the KPIs already counted
                 // (offset guard) and the profiles not yet changed, and applies each exactly once.
                 await kpis.AddAsync(kpiBatches);
+            }
+
+            foreach (var observerRound in observed)
+            {
+                await observerRound.CompleteAsync(cancellationToken);
             }
 
             var writes = StartWriteSpans(toWrite, byCustomer, spans);

@@ -1,4 +1,5 @@
 using NextBestAction.Ingestion;
+using NextBestAction.Notifications;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
 
@@ -8,6 +9,7 @@ builder.UseDefaultLocalUrl("http://localhost:5082");
 builder.AddServiceDefaults();
 builder.AddProfileStore();
 builder.AddIngestion();
+builder.AddNotifications();
 
 var app = builder.Build();
 app.UseServiceDefaults();

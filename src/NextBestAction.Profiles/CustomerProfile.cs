@@ -94,6 +94,12 @@ public sealed class CustomerProfile
 
     public int NotificationsOpened { get; set; }
 
+    /// <summary>Notifications opened per channel (push, email, account_manager), read from the notification id.</summary>
+    public Dictionary<string, int> NotificationOpensByChannel { get; set; } = [];
+
+    /// <summary>How the customer wants to be notified (<c>customer.preferences_changed</c>).</summary>
+    public NotificationPreferences Preferences { get; set; } = new();
+
     public Dictionary<string, OfferOutcomes> OfferOutcomes { get; set; } = [];
 
     /// <summary>Latest response of the customer (campaign opened or clicked, notification opened, offer accepted).</summary>
@@ -182,6 +188,19 @@ public sealed record ConsentState
     public DateTimeOffset? ProfilingAt { get; init; }
     public bool? Location { get; init; }
     public DateTimeOffset? LocationAt { get; init; }
+}
+
+/// <summary>Notification preferences, each field with the event time of its last change (the latest change wins).</summary>
+public sealed record NotificationPreferences
+{
+    /// <summary>IANA time zone for quiet hours and caps per local day; null uses the configured default.</summary>
+    public string? TimeZone { get; init; }
+    public string? PreferredChannel { get; init; }
+    public bool? Push { get; init; }
+    public bool? Email { get; init; }
+    public bool? ServiceNotifications { get; init; }
+    public bool? B2b { get; init; }
+    public DateTimeOffset? ChangedAt { get; init; }
 }
 
 /// <summary>Data that is only briefly relevant. Each part carries its expiry and is invisible after it.</summary>

@@ -122,9 +122,14 @@ public sealed partial class ProfileUpdater
         return true;
     }
 
-    private static bool OpenNotification(CustomerProfile profile, DateTimeOffset t)
+    private static bool OpenNotification(CustomerProfile profile, NotificationOpenedData d, DateTimeOffset t)
     {
         profile.NotificationsOpened++;
+        if (NotificationChannelOf(d.NotificationId!) is { } channel)
+        {
+            profile.NotificationOpensByChannel[channel] = profile.NotificationOpensByChannel.GetValueOrDefault(channel) + 1;
+        }
+
         profile.LastEngagedAt = Max(profile.LastEngagedAt, t);
         return true;
     }
@@ -177,5 +182,44 @@ public sealed partial class ProfileUpdater
 
         profile.Consent = consent;
         return changed;
+    }
+
+    /// <summary>
+    /// Our notification ids read <c>ntf-{channel}-{hash}</c>, so an open tells which channel reached the customer;
+    /// ids of other senders count as opens without a channel.
+    /// </summary>
+    public static string? NotificationChannelOf(string notificationId)
+    {
+        foreach (var channel in PreferencesChangedData.Channels)
+        {
+            if (notificationId.StartsWith($"ntf-{channel}-", StringComparison.Ordinal))
+            {
+                return channel;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A newer change replaces the fields it sets; an older one than the last applied is ignored as a whole.</summary>
+    private static bool ChangePreferences(CustomerProfile profile, PreferencesChangedData d, DateTimeOffset t)
+    {
+        var current = profile.Preferences;
+        if (current.ChangedAt > t)
+        {
+            return false;
+        }
+
+        profile.Preferences = current with
+        {
+            TimeZone = d.TimeZone ?? current.TimeZone,
+            PreferredChannel = d.PreferredChannel ?? current.PreferredChannel,
+            Push = d.Push ?? current.Push,
+            Email = d.Email ?? current.Email,
+            ServiceNotifications = d.ServiceNotifications ?? current.ServiceNotifications,
+            B2b = d.B2b ?? current.B2b,
+            ChangedAt = t,
+        };
+        return true;
     }
 }

@@ -53,7 +53,7 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
             CheckoutStartedData d => StartCheckout(profile, d, t),
             LocationReportedData d => ReportLocation(profile, d, t),
             CampaignRespondedData d => RespondToCampaign(profile, d, t),
-            NotificationOpenedData => OpenNotification(profile, t),
+            NotificationOpenedData d => OpenNotification(profile, d, t),
             OrderPlacedData d => PlaceOrder(profile, d, t),
             OrderDeliveredData d => Deliver(profile, d),
             OrderReturnedData => Return(profile, t),
@@ -62,6 +62,7 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
             ServiceContactResolvedData d => ResolveContact(profile, d, t),
             OfferOutcomeData d => RecordOffer(profile, d, e.Type, t),
             ConsentChangedData d => ChangeConsent(profile, d, t),
+            PreferencesChangedData d => ChangePreferences(profile, d, t),
             _ => false,
         };
 

@@ -1,5 +1,6 @@
 using NextBestAction.Decisioning;
 using NextBestAction.Ingestion;
+using NextBestAction.Notifications;
 using NextBestAction.Profiles;
 using NextBestAction.Server;
 using NextBestAction.Server.Embedded;
@@ -23,6 +24,7 @@ if (parts.RunApi)
 if (parts.RunIngestion)
 {
     builder.AddIngestion();
+    builder.AddNotifications();
 }
 
 builder.AddTrafficSimulator();

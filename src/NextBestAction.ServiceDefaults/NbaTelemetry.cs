@@ -36,6 +36,12 @@ public sealed class NbaTelemetry : IDisposable
             "Outcomes recorded through the outcome route, by outcome (accepted, declined, ignored).");
         RedisDuration = Meter.CreateHistogram<double>("nba.redis.duration", "s",
             "Redis round trips of the service, by operation (profile_read, profile_load, profile_write).");
+        Notifications = Meter.CreateCounter<long>("nba.notifications", "{notification}",
+            "Notifications by type and outcome (sent, deferred, duplicate, capped, capped_type, no_consent, objected, service_opted_out, no_channel, expired, expires_in_quiet_hours, withdrawn).");
+        WebhookDeliveries = Meter.CreateCounter<long>("nba.notifications.webhook", "{attempt}",
+            "Webhook delivery attempts by outcome (delivered, retried, failed: dead-lettered after the last attempt or refused by the endpoint).");
+        FanoutCustomers = Meter.CreateCounter<long>("nba.notifications.fanout_customers", "{customer}",
+            "Customers a catalog fan-out (price drop, back in stock, new version) has worked through.");
     }
 
     public ActivitySource ActivitySource { get; }
@@ -65,6 +71,12 @@ public sealed class NbaTelemetry : IDisposable
     /// <summary>Records a Redis round trip that began at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public void RecordRedis(string operation, long startedTimestamp) =>
         RedisDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
+    public Counter<long> Notifications { get; }
+
+    public Counter<long> WebhookDeliveries { get; }
+
+    public Counter<long> FanoutCustomers { get; }
 
     public void Dispose()
     {

@@ -25,7 +25,7 @@ public sealed record SimulatedEvent(string Id, string Source, string Type, DateT
             EventTypes.ServiceContactOpened or EventTypes.ServiceContactResolved => topics.Service,
             EventTypes.ProductPriceChanged or EventTypes.ProductBackInStock or EventTypes.ProductVersionReleased => topics.Catalog,
             EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored => topics.Feedback,
-            EventTypes.ConsentChanged => topics.Consent,
+            EventTypes.ConsentChanged or EventTypes.PreferencesChanged => topics.Consent,
             _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No input topic is defined for this event type."),
         };
     }

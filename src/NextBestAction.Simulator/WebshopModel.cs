@@ -674,7 +674,26 @@ public sealed class WebshopModel
             1 => new(null, customer.Profiling = !customer.Profiling, null),
             _ => new(null, null, customer.Location = !customer.Location),
         };
+
+        // A customer who reviews consent also sets notification preferences a moment later. Derived from the id, not
+        // drawn, so the model's random sequence is the same as without them.
+        var id = customer.Id;
+        Schedule(now.AddSeconds(1), at => Event(WebshopSource, EventTypes.PreferencesChanged, at, id, PreferencesOf(id)));
         return Event(WebshopSource, EventTypes.ConsentChanged, now, customer.Id, data);
+    }
+
+    private static readonly string[] TimeZones = ["Europe/Amsterdam", "Europe/Brussels", "Europe/London", "America/New_York"];
+
+    private static PreferencesChangedData PreferencesOf(string customerId)
+    {
+        var hash = StableHash.Mixed(customerId);
+        return new PreferencesChangedData(
+            TimeZones[hash % (ulong)TimeZones.Length],
+            (hash >> 8) % 3 == 0 ? "email" : null,
+            Push: (hash >> 16) % 5 != 0,
+            Email: true,
+            ServiceNotifications: true,
+            B2b: (hash >> 24) % 10 == 0);
     }
 
     private SimulatedEvent? ChangeCatalog(DateTimeOffset now)

@@ -225,7 +225,7 @@ internal sealed class IngestBenchmark : IBenchmark
         string bootstrapServers, string redisConfiguration, string group, TopicNames topics, bool tracing, long events, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        using var host = IngestionHost.Build(bootstrapServers, redisConfiguration, group, topics, tracing, keyPrefix: group);
+        using var host = IngestionHost.Build(bootstrapServers, redisConfiguration, group, topics, tracing: tracing, keyPrefix: group);
         var service = host.Services.GetRequiredService<IngestionService>();
         await host.StartAsync(cancellationToken);
         try

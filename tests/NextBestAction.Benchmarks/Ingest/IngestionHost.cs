@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using NextBestAction.Benchmarks.Infrastructure;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
+using NextBestAction.Notifications;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
 using OpenTelemetry;
@@ -20,12 +21,15 @@ namespace NextBestAction.Benchmarks.Ingest;
 /// </summary>
 internal static class IngestionHost
 {
+    /// <param name="notifications">Also register notifications (triggers, fan-out, schedule), as the worker host does.</param>
+    /// <param name="settings">More settings, applied last.</param>
     /// <param name="tracing">
     /// True: tracing as deployed (default sampling) with spans batched into an exporter that drops them; false: tracing
     /// switched off. Metrics are on either way.
     /// </param>
     /// <param name="keyPrefix">The Redis key prefix, so two hosts over the same events each write profiles of their own.</param>
-    public static IHost Build(string bootstrapServers, string redisConfiguration, string groupId, TopicNames topics, bool tracing = true, string keyPrefix = "nba")
+    public static IHost Build(string bootstrapServers, string redisConfiguration, string groupId, TopicNames topics,
+        bool notifications = false, IReadOnlyDictionary<string, string?>? settings = null, bool tracing = true, string keyPrefix = "nba")
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -58,6 +62,10 @@ internal static class IngestionHost
             ["Redis:KeyPrefix"] = keyPrefix,
             ["Telemetry:TracingEnabled"] = tracing ? "true" : "false",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -65,6 +73,11 @@ internal static class IngestionHost
         builder.AddServiceDefaults();
         builder.AddProfileStore();
         builder.AddIngestion();
+        if (notifications)
+        {
+            builder.AddNotifications();
+        }
+
         if (tracing)
         {
             builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddProcessor(new BatchActivityExportProcessor(new DiscardingExporter())));

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using NextBestAction.Ingestion;
+using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.IntegrationTests.Reliability;
+using NextBestAction.Notifications;
+
+namespace NextBestAction.IntegrationTests.Notifications;
+
+/// <summary>
+/// Webhook delivery to a real HTTP endpoint: a Kestrel listener on a loopback port in the test, which checks every
+/// request's HMAC signature the way an app backend would and answers as each test scripts it.
+/// </summary>
+public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixture redis) : IAsyncLifetime
+{
+    private const string Secret = "webhook-test-secret-0123456789";
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
+
+    private readonly ConcurrentQueue<(string Subject, int Attempt, bool SignatureValid, int Status)> requests = new();
+    private WebApplication? endpoint;
+    private NotificationServerFactory? factory;
+
+    /// <summary>How the endpoint answers attempt n for a customer.</summary>
+    private Func<string, int, int> answer = (_, _) => 200;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        endpoint = builder.Build();
+        endpoint.MapPost("/hooks/notifications", async (HttpRequest request) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            var body = buffer.ToArray();
+            var valid = WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.TimestampHeader].ToString(), body,
+                request.Headers[WebhookSignature.SignatureHeader].ToString());
+            var subject = JsonDocument.Parse(body).RootElement.GetProperty("subject").GetString()!;
+            var attempt = int.Parse(request.Headers[WebhookSignature.AttemptHeader].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            var status = valid ? answer(subject, attempt) : 401;
+            requests.Enqueue((subject, attempt, valid, status));
+            return Results.StatusCode(status);
+        });
+        await endpoint.StartAsync();
+        factory = new NotificationServerFactory(kafka, redis)
+        {
+            Extra =
+            {
+                ["Notifications:Webhook:Url"] = $"{endpoint.Urls.First()}/hooks/notifications",
+                ["Notifications:Webhook:Secret"] = Secret,
+                ["Notifications:Webhook:MaxAttempts"] = "4",
+                ["Notifications:Webhook:InitialBackoffMs"] = "20",
+                ["Notifications:Webhook:MaxBackoffMs"] = "100",
+            },
+        };
+        factory.CreateClient().Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        if (endpoint is not null)
+        {
+            await endpoint.DisposeAsync();
+        }
+    }
+
+    private async Task LateDeliveryAsync(string customer)
+    {
+        var placed = DateTimeOffset.UtcNow.AddDays(-4);
+        await kafka.ProduceAsync(factory!.Topics.Orders, customer, CloudEvents.Create("order.placed", customer, new
+        {
+            orderId = "o-hook",
+            items = new[] { new { productId = "p-1", category = "misc", productLine = "misc", price = 1.0, quantity = 1 } },
+            total = 1.0,
+            promisedDeliveryDate = placed.AddDays(2).ToString("O"),
+        }, placed));
+        await kafka.ProduceAsync(factory.Topics.Orders, customer, CloudEvents.Create("order.delivered", customer,
+            new { orderId = "o-hook", deliveredAt = DateTimeOffset.UtcNow.ToString("O") }));
+    }
+
+    private List<(string Subject, int Attempt, bool SignatureValid, int Status)> RequestsFor(string customer) =>
+        [.. requests.Where(r => r.Subject == customer)];
+
+    [Fact]
+    public async Task Webhook_EndpointFailsTwice_RetriedWithBackoffAndDeliveredSigned()
+    {
+        var customer = $"cust-{factory!.Suffix}-hook";
+        answer = (_, attempt) => attempt <= 2 ? 503 : 200;
+
+        await LateDeliveryAsync(customer);
+
+        Assert.True(await Wait.UntilAsync(() => Task.FromResult(RequestsFor(customer).Any(r => r.Status == 200)), MaxWait, TimeSpan.FromMilliseconds(50)));
+        var seen = RequestsFor(customer);
+        Assert.Equal([1, 2, 3], seen.Select(r => r.Attempt));
+        Assert.All(seen, r => Assert.True(r.SignatureValid));
+        Assert.Equal([503, 503, 200], seen.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task Webhook_EndpointKeepsFailing_DeadLetteredWithReasonAfterLastAttempt()
+    {
+        var customer = $"cust-{factory!.Suffix}-down";
+        answer = (_, _) => 500;
+
+        await LateDeliveryAsync(customer);
+
+        var dead = kafka.Consume(factory.Topics.DeadLetter, 1, MaxWait);
+        var record = Assert.Single(dead);
+        Assert.Equal(customer, record.Message.Key);
+        Assert.Equal("webhook delivery failed: HTTP 500", Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(WebhookDeliveryService.ReasonHeader)));
+        Assert.Equal(factory.Topics.Notifications, Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(DeadLetterHeaders.Topic)));
+        Assert.Equal(NotificationTypes.DeliveryDelay, JsonDocument.Parse(record.Message.Value).RootElement.GetProperty("type").GetString());
+        Assert.Equal([1, 2, 3, 4], RequestsFor(customer).Select(r => r.Attempt));
+
+        // Visible: counted on /metrics.
+        using var client = factory.CreateClient();
+        var metrics = "";
+        Assert.True(await Wait.UntilAsync(async () =>
+        {
+            metrics = await client.GetStringAsync("/metrics");
+            return metrics.Split('\n').Any(l => l.StartsWith("nba_notifications_webhook", StringComparison.Ordinal) && l.Contains("outcome=\"failed\"", StringComparison.Ordinal));
+        }, MaxWait, TimeSpan.FromMilliseconds(200)), "no failed webhook delivery on /metrics");
+    }
+
+    [Fact]
+    public async Task Webhook_EndpointRefusesWith4xx_NotRetriedAndDeadLettered()
+    {
+        var customer = $"cust-{factory!.Suffix}-gone";
+        answer = (_, _) => 410;
+
+        await LateDeliveryAsync(customer);
+
+        var record = Assert.Single(kafka.Consume(factory.Topics.DeadLetter, 1, MaxWait));
+        Assert.Equal("webhook delivery failed: HTTP 410", Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(WebhookDeliveryService.ReasonHeader)));
+        Assert.Equal([1], RequestsFor(customer).Select(r => r.Attempt));
+    }
+}
