@@ -29,6 +29,8 @@ public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFi
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Telemetry:SamplingRatio", "1");
+            // Midday in the customers' zone, so no notification is deferred to after quiet hours (and sent in a trace of its own).
+            builder.UseSetting("Notifications:DefaultTimeZone", Notifications.NotificationServerFactory.ZoneWhereItIs(12));
             builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans)));
         }
     }
@@ -87,6 +89,31 @@ public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFi
         var batch = Assert.Single(Factory.Spans.Snapshot(), s => s.OperationName == "ingest batch" && s.Links.Any(l => l.Context.TraceId == traceId));
         Assert.Contains(process.Links, l => l.Context.SpanId == batch.SpanId);
         Assert.DoesNotContain(trace.SelectMany(s => s.TagObjects), t => t.Value?.ToString()?.Contains(customer, StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Event_ThatTriggersANotification_SendsItInTheSameTrace()
+    {
+        var customer = $"cust-{Factory.Suffix}-late";
+        var placedAt = DateTimeOffset.UtcNow.AddDays(-4);
+        await kafka.ProduceAsync(Factory.Topics.Orders, customer, CloudEvents.Create("order.placed", customer, new
+        {
+            orderId = "o-traced",
+            items = new[] { new { productId = "p-3", category = "phones", productLine = "pixel", price = 300.0, quantity = 1 } },
+            total = 300.0,
+            promisedDeliveryDate = placedAt.AddDays(2).ToString("O"),
+        }, placedAt));
+        var traceId = ActivityTraceId.CreateRandom();
+        var headers = new Headers { { "traceparent", Encoding.ASCII.GetBytes($"00-{traceId}-{ActivitySpanId.CreateRandom()}-01") } };
+
+        // Delivered two days after the promise: the apology is sent while this event is processed.
+        await kafka.ProduceAsync(Factory.Topics.Orders, customer,
+            CloudEvents.Create("order.delivered", customer, new { orderId = "o-traced", deliveredAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") }), headers);
+
+        var send = await SpanAsync(s => s.TraceId == traceId && s.OperationName == $"send {Factory.Topics.Notifications}");
+        var process = Assert.Single(Factory.Spans.Snapshot(), s => s.TraceId == traceId && s.Kind == ActivityKind.Consumer);
+        Assert.Equal(ActivityKind.Producer, send.Kind);
+        Assert.Equal(process.SpanId, send.ParentSpanId);
     }
 
     [Fact]
