@@ -43,25 +43,7 @@ public sealed partial class FanoutWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(settings.SchedulerPollMs);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!await RunOnceAsync(stoppingToken))
-                {
-                    await Task.Delay(poll, clock, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or KafkaException or TimeoutException)
-            {
-                LogFailed(logger, ex.GetType().Name, ex.Message);
-                await Task.Delay(poll, clock, stoppingToken);
-            }
-        }
+        await PollingLoop.RunAsync(RunOnceAsync, poll, clock, (type, error) => LogFailed(logger, type, error), stoppingToken);
     }
 
     /// <summary>Runs every stored job this instance can lease to its end; false when there was none.</summary>

@@ -29,26 +29,8 @@ public sealed partial class NotificationScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromMilliseconds(options.Value.SchedulerPollMs);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var handled = await RunOnceAsync(stoppingToken);
-                if (handled < BatchLimit)
-                {
-                    await Task.Delay(poll, clock, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or KafkaException or TimeoutException)
-            {
-                LogFailed(logger, ex.GetType().Name, ex.Message);
-                await Task.Delay(poll, clock, stoppingToken);
-            }
-        }
+        await PollingLoop.RunAsync(
+            async ct => await RunOnceAsync(ct) >= BatchLimit, poll, clock, (type, error) => LogFailed(logger, type, error), stoppingToken);
     }
 
     /// <summary>Handles what is due now; returns how many schedule members it took.</summary>
