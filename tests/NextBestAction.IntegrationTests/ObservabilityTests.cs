@@ -15,6 +15,7 @@ namespace NextBestAction.IntegrationTests;
 /// Traces and metrics of the running server, exported to memory: the span tree of a decision, one event's trace from its
 /// producer across Kafka to the Redis write, the metrics SREs alert on, and no customer id in any span.
 /// </summary>
+[Collection(TelemetryTestsRunAlone.Name)]
 public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFixture redis)
     : RunningServerTests<ObservabilityTests.TracedServerFactory>(new TracedServerFactory(kafka, redis))
 {

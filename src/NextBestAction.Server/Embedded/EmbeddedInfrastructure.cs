@@ -76,6 +76,14 @@ public static class EmbeddedInfrastructure
         }
 
         builder.Configuration.AddInMemoryCollection(overrides);
+        if (kafka is not null)
+        {
+            // Every topic exists before anything subscribes: an outcome topic the simulator first writes minutes later
+            // would otherwise stay unseen by the ingestion group until its next metadata refresh.
+            var topics = builder.Configuration.GetSection($"{KafkaOptions.Section}:{nameof(KafkaOptions.Topics)}").Get<TopicNames>() ?? new TopicNames();
+            kafka.CreateTopics(topics.All);
+        }
+
         builder.Services.AddSingleton(new HostingMode(parts.FullyEmbedded));
         builder.Services.AddSingleton(parts);
         return parts;

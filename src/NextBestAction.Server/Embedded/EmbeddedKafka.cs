@@ -40,5 +40,23 @@ public sealed class EmbeddedKafka : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates the topics now, so a consumer that subscribes to them is assigned their partitions at its first join. A
+    /// topic that appears later is only seen at the consumer's next metadata refresh (5 minutes by default). The mock has
+    /// no CreateTopics; a producer's metadata request for a topic auto-creates it (4 partitions).
+    /// </summary>
+    public void CreateTopics(IEnumerable<string> topics)
+    {
+        using var metadata = new DependentAdminClientBuilder(owner.Handle).Build();
+        foreach (var topic in topics)
+        {
+            var created = metadata.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic);
+            if (created is null || created.Error.IsError || created.Partitions.Count == 0)
+            {
+                throw new InvalidOperationException($"topic {topic} was not created on the embedded Kafka: {created?.Error.Reason ?? "no metadata"}");
+            }
+        }
+    }
+
     public void Dispose() => owner.Dispose();
 }

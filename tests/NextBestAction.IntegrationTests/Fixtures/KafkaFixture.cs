@@ -24,24 +24,8 @@ public sealed class KafkaFixture : IDisposable
     public Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value, Headers? headers = null) =>
         producer.ProduceAsync(topic, new Message<string, byte[]> { Key = key, Value = value, Headers = headers });
 
-    /// <summary>
-    /// Creates the topics before a server subscribes to them, so its consumer group is assigned every partition at its
-    /// first join. A consumer that subscribed to missing topics only joins them through later metadata refreshes and
-    /// rebalances, which on the mock cluster can take longer than a test waits. The mock has no CreateTopics; a
-    /// producer's metadata request for a topic auto-creates it (4 partitions).
-    /// </summary>
-    public void CreateTopics(IEnumerable<string> topics)
-    {
-        using var metadata = new DependentAdminClientBuilder(producer.Handle).Build();
-        foreach (var topic in topics)
-        {
-            var created = metadata.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == topic);
-            if (created is null || created.Error.IsError || created.Partitions.Count == 0)
-            {
-                throw new InvalidOperationException($"topic {topic} was not created on the mock cluster: {created?.Error.Reason ?? "no metadata"}");
-            }
-        }
-    }
+    /// <summary>Creates the topics before a server subscribes to them, so its group is assigned every partition at the first join.</summary>
+    public void CreateTopics(IEnumerable<string> topics) => cluster.CreateTopics(topics);
 
     /// <summary>Reads a topic from the start until <paramref name="enough"/> records arrived or the wait runs out.</summary>
     public List<ConsumeResult<string, byte[]>> Consume(string topic, int enough, TimeSpan maxWait)

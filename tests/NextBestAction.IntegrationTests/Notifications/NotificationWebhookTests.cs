@@ -15,6 +15,7 @@ namespace NextBestAction.IntegrationTests.Notifications;
 /// Webhook delivery to a real HTTP endpoint: a Kestrel listener on a loopback port in the test, which checks every
 /// request's HMAC signature the way an app backend would and answers as each test scripts it.
 /// </summary>
+[Collection(TelemetryTestsRunAlone.Name)]
 public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixture redis) : IAsyncLifetime
 {
     private const string Secret = "webhook-test-secret-0123456789";
