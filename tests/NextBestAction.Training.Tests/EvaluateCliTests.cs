@@ -147,18 +147,7 @@ public sealed class EvaluateCliTests
     [InlineData("--outcomes", "kafka:", "--outcomes: \"kafka:\" names no topic")]
     public async Task Evaluate_BadOption_IsAUsageError(string option, string value, string expected)
     {
-        var args = new List<string> { "evaluate", "--decisions", "d.jsonl", "--outcomes", "o.jsonl", "--model", "prior" };
-        var at = args.IndexOf(option);
-        if (at >= 0)
-        {
-            args[at + 1] = value;
-        }
-        else
-        {
-            args.AddRange([option, value]);
-        }
-
-        var (code, _, error) = await Run([.. args]);
+        var (code, _, error) = await Run(CliArguments.With(["evaluate", "--decisions", "d.jsonl", "--outcomes", "o.jsonl", "--model", "prior"], option, value));
 
         Assert.Equal(TrainingCli.UsageError, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);

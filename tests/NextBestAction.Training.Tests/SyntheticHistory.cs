@@ -108,6 +108,27 @@ internal sealed class SyntheticHistory
     }
 }
 
+/// <summary>Command lines for the CLI tests.</summary>
+internal static class CliArguments
+{
+    /// <summary><paramref name="arguments"/> with <paramref name="option"/> set to <paramref name="value"/>: replaced when present, else appended.</summary>
+    public static string[] With(IReadOnlyList<string> arguments, string option, string value)
+    {
+        var list = arguments.ToList();
+        var at = list.IndexOf(option);
+        if (at >= 0)
+        {
+            list[at + 1] = value;
+        }
+        else
+        {
+            list.AddRange([option, value]);
+        }
+
+        return [.. list];
+    }
+}
+
 /// <summary>A temporary directory removed at the end of the test.</summary>
 internal sealed class TempDirectory : IDisposable
 {

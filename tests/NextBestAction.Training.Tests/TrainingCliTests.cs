@@ -45,20 +45,11 @@ public sealed class TrainingCliTests
     [InlineData("--leaves", "1", "--leaves must be between 2 and 1000, was 1.")]
     [InlineData("--decisions", "kafka:", "--decisions: \"kafka:\" names no topic")]
     [InlineData("--kafka-setting", "sasl", "--kafka-setting \"sasl\" must be key=value.")]
+    [InlineData("--horizon-days", "0", "--horizon-days must be greater than 0 and at most 3650.")]
+    [InlineData("--orders", "kafka:", "--orders: \"kafka:\" names no topic")]
     public async Task Train_BadOption_IsAUsageError(string option, string value, string expected)
     {
-        var args = new List<string> { "train", "--decisions", "d.jsonl", "--outcomes", "o.jsonl", "--out", "models" };
-        var at = args.IndexOf(option);
-        if (at >= 0)
-        {
-            args[at + 1] = value;
-        }
-        else
-        {
-            args.AddRange([option, value]);
-        }
-
-        var (code, _, error) = await Run([.. args]);
+        var (code, _, error) = await Run(CliArguments.With(["train", "--decisions", "d.jsonl", "--outcomes", "o.jsonl", "--out", "models"], option, value));
 
         Assert.Equal(TrainingCli.UsageError, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);

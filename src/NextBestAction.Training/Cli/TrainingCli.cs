@@ -48,14 +48,9 @@ internal static class TrainingCli
         var trees = Range("--trees", 100, 1, 10_000, "Boosted trees.");
         var leaves = Range("--leaves", 20, 2, 1_000, "Leaves per tree.");
         var minLeaf = Range("--min-examples-per-leaf", 10, 1, 1_000_000, "Fewest training examples a leaf may hold.");
-        var holdout = new Option<double>("--holdout-fraction") { Description = "Share of the latest decisions held out for validation, between 0 and 1.", DefaultValueFactory = _ => 0.2 };
-        holdout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and < 1))
-            {
-                r.AddError("--holdout-fraction must be greater than 0 and less than 1.");
-            }
-        });
+        var holdout = Number("--holdout-fraction", 0.2, v => v is > 0 and < 1,
+            "Share of the latest decisions held out for validation, between 0 and 1.",
+            "--holdout-fraction must be greater than 0 and less than 1.");
         var orders = new Option<string?>("--orders")
         {
             Description = "Order CloudEvents (order.placed gives the labels): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.orders. "
@@ -68,22 +63,12 @@ internal static class TrainingCli
                 r.AddError($"--orders: {problem}.");
             }
         });
-        var horizon = new Option<double>("--horizon-days") { Description = "Days after a decision in which its customer's orders count for the churn and value labels.", DefaultValueFactory = _ => 30 };
-        horizon.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and <= 3650))
-            {
-                r.AddError("--horizon-days must be greater than 0 and at most 3650.");
-            }
-        });
-        var learningRate = new Option<double>("--learning-rate") { Description = "Shrinkage of each tree.", DefaultValueFactory = _ => 0.2 };
-        learningRate.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (> 0 and <= 1))
-            {
-                r.AddError("--learning-rate must be greater than 0 and at most 1.");
-            }
-        });
+        var horizon = Number("--horizon-days", 30, v => v is > 0 and <= 3650,
+            "Days after a decision in which its customer's orders count for the churn and value labels.",
+            "--horizon-days must be greater than 0 and at most 3650.");
+        var learningRate = Number("--learning-rate", 0.2, v => v is > 0 and <= 1,
+            "Shrinkage of each tree.",
+            "--learning-rate must be greater than 0 and at most 1.");
 
         var command = new Command("train",
             "Join logged decisions with their outcomes (one example per chosen action: accepted or not), hold out the latest decisions, "
@@ -134,14 +119,9 @@ internal static class TrainingCli
                 + $"\"{PolicyEvaluation.Prior}\" (the rules-only prior, taken from the logged propensities).",
             Required = true,
         };
-        var epsilon = new Option<double>("--epsilon") { Description = "0 evaluates the greedy policy; above 0 epsilon-greedy around it, up to 1.", DefaultValueFactory = _ => 0 };
-        epsilon.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is not (>= 0 and <= 1))
-            {
-                r.AddError("--epsilon must be between 0 and 1.");
-            }
-        });
+        var epsilon = Number("--epsilon", 0, v => v is >= 0 and <= 1,
+            "0 evaluates the greedy policy; above 0 epsilon-greedy around it, up to 1.",
+            "--epsilon must be between 0 and 1.");
         var resamples = Range("--bootstrap-resamples", 0, 0, 100_000, "Percentile bootstrap intervals over this many resamples; 0 for normal-approximation intervals.");
         var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap resampling.", DefaultValueFactory = _ => 42 };
         var output = new Option<string?>("--out") { Description = $"A directory for {PolicyEvaluation.ReportFile} and {PolicyEvaluation.ReportMarkdownFile}; without it the report is only printed." };
@@ -210,6 +190,20 @@ internal static class TrainingCli
             if (HistorySource.TryParse(r.GetValueOrDefault<string>(), out var problem) is null)
             {
                 r.AddError($"{name}: {problem}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A decimal option whose value must pass <paramref name="valid"/>; otherwise a usage error with <paramref name="error"/>.</summary>
+    private static Option<double> Number(string name, double defaultValue, Func<double, bool> valid, string description, string error)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            if (!valid(r.GetValueOrDefault<double>()))
+            {
+                r.AddError(error);
             }
         });
         return option;
