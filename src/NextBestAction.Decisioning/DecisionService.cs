@@ -135,7 +135,7 @@ public sealed partial class DecisionService(
             await both.WaitAsync(budget, cancellationToken);
             telemetry.RecordRedis("profile_read", readStarted);
             breaker.Succeeded();
-            return (RedisProfileStore.FromRead(profileRead.Result, now), ContactHistory.FromEntries(historyRead.Result, now), null);
+            return (RedisProfileStore.FromRead(profileRead.Result, now, DecisionProfileView.TypeInfo), ContactHistory.FromEntries(historyRead.Result, now), null);
         }
         catch (TimeoutException)
         {

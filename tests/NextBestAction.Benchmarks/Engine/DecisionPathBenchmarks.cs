@@ -5,6 +5,8 @@ using BenchmarkDotNet.Attributes;
 using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
+using NextBestAction.Profiles;
 
 namespace NextBestAction.Benchmarks.Engine;
 
@@ -41,6 +43,17 @@ public class DecisionPathBenchmarks
     /// <summary>The pure engine: features, filters, scores, arbitration, greedy pick and explanations of up to 3 actions.</summary>
     [Benchmark]
     public EngineDecision Decide() => workload.Engine.Decide(workload.Inputs[Next()], workload.Catalog);
+
+    /// <summary>
+    /// The decision service's profile read after Redis answered: the stored profile (in the decision's view) and
+    /// temporary data parsed.
+    /// </summary>
+    [Benchmark]
+    public CustomerProfile? ProfileRead()
+    {
+        var i = Next();
+        return RedisProfileStore.FromRead(workload.StoredProfiles[i], workload.Inputs[i].Now, DecisionProfileView.TypeInfo);
+    }
 
     /// <summary>What the decision-log publisher does per decision on its background thread: record and CloudEvent JSON.</summary>
     [Benchmark]

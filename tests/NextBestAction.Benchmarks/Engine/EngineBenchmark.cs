@@ -84,7 +84,7 @@ internal sealed class EngineBenchmark : IBenchmark
         await output.WriteLineAsync(
             $"workload: {settings.Inputs} inputs; request carts {facts.CartLinesAverage:0.00} lines on average; {facts.EligibleAverage:0.0} of "
             + $"{workload.Catalog.Actions.Count} actions pass the filters and are scored, {facts.ChosenAverage:0.00} returned with explanations; "
-            + $"first action {facts.FirstKinds}; request {facts.RequestAverageBytes:0} bytes, response {facts.ResponseAverageBytes:0} bytes, "
+            + $"first action {facts.FirstKinds}; stored profile {facts.StoredProfileAverageBytes:0} bytes, request {facts.RequestAverageBytes:0} bytes, response {facts.ResponseAverageBytes:0} bytes, "
             + $"log record {facts.LogRecordAverageBytes:0} bytes on average");
         if (facts.Invalid > 0)
         {
@@ -109,12 +109,14 @@ internal sealed class EngineBenchmark : IBenchmark
         }
 
         var decide = Figures.Of(bdn, nameof(DecisionPathBenchmarks.Decide));
+        var read = Figures.Of(bdn, nameof(DecisionPathBenchmarks.ProfileRead));
         var log = Figures.Of(bdn, nameof(DecisionPathBenchmarks.LogRecord));
         var json = Figures.Of(bdn, nameof(DecisionPathBenchmarks.RequestResponseJson));
 
         await output.WriteLineAsync();
         await output.WriteLineAsync($"{"per call",-38} {"mean us",10} {"median us",10} {"stddev us",10} {"alloc bytes",12} {"gen0/1000",10}");
         await WriteRowAsync(output, "decision (engine, maxActions 3)", decide);
+        await WriteRowAsync(output, "profile read (parse stored values)", read);
         await WriteRowAsync(output, "decision-log record (background)", log);
         await WriteRowAsync(output, "request + response JSON", json);
         var ratio = decide.MeanMicroseconds / EngineSettings.TargetMicroseconds;
@@ -127,6 +129,8 @@ internal sealed class EngineBenchmark : IBenchmark
         return new BenchmarkSummary(Name)
             .Add("us_per_decision", decide.MeanMicroseconds, 2)
             .Add("bytes_allocated_per_decision", decide.BytesAllocated, 0)
+            .Add("us_per_profile_read", read.MeanMicroseconds, 2)
+            .Add("bytes_allocated_per_profile_read", read.BytesAllocated, 0)
             .Add("us_per_log_record", log.MeanMicroseconds, 2)
             .Add("bytes_allocated_per_log_record", log.BytesAllocated, 0)
             .Add("us_per_request_response_json", json.MeanMicroseconds, 2)
@@ -142,6 +146,7 @@ internal sealed class EngineBenchmark : IBenchmark
             .Add("explained_actions_avg", facts.ChosenAverage, 2)
             .Add("inputs", settings.Inputs, 0)
             .Add("profiles", facts.Profiles, 0)
+            .Add("stored_profile_avg_bytes", facts.StoredProfileAverageBytes, 1)
             .Add("request_avg_bytes", facts.RequestAverageBytes, 1)
             .Add("response_avg_bytes", facts.ResponseAverageBytes, 1)
             .Add("log_record_avg_bytes", facts.LogRecordAverageBytes, 1)

@@ -6,6 +6,7 @@ using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Profiles;
+using StackExchange.Redis;
 
 namespace NextBestAction.Benchmarks.Engine;
 
@@ -24,9 +25,10 @@ internal sealed class EngineWorkload
     private const double DeclinedShare = 0.3;
 
     private EngineWorkload(
-        ActionCatalog catalog, DecisionEngine engine, DecisionInput[] inputs, byte[][] requestBodies, ServedDecision[] served,
-        DecisionResponse[] responses, WorkloadFacts facts)
+        ActionCatalog catalog, DecisionEngine engine, DecisionInput[] inputs, RedisValue[][] storedProfiles, byte[][] requestBodies,
+        ServedDecision[] served, DecisionResponse[] responses, WorkloadFacts facts)
     {
+        StoredProfiles = storedProfiles;
         Catalog = catalog;
         Engine = engine;
         Inputs = inputs;
@@ -39,6 +41,9 @@ internal sealed class EngineWorkload
     public ActionCatalog Catalog { get; }
     public DecisionEngine Engine { get; }
     public DecisionInput[] Inputs { get; }
+
+    /// <summary>Per input, the profile and temporary-data values as the decision service's MGET returns them.</summary>
+    public RedisValue[][] StoredProfiles { get; }
 
     /// <summary>The request bodies the inputs were read from, as the webshop sends them.</summary>
     public byte[][] RequestBodies { get; }
@@ -68,6 +73,7 @@ internal sealed class EngineWorkload
         var random = new Random(settings.Seed);
 
         var inputs = new DecisionInput[settings.Inputs];
+        var stored = new RedisValue[settings.Inputs][];
         var served = new ServedDecision[settings.Inputs];
         var responses = new DecisionResponse[settings.Inputs];
         var bodies = requests.Bodies.ToArray();
@@ -78,6 +84,7 @@ internal sealed class EngineWorkload
             var customerId = request.CustomerId!;
             inputs[i] = new DecisionInput(history.Profiles[customerId], Contacts(random, catalog, now), request.Touchpoint!, request.Channel!,
                 request.Context?.Cart ?? [], now, EngineSettings.MaxActions);
+            stored[i] = RedisProfileStore.ToStored(history.Profiles[customerId], now);
 
             var decision = engine.Decide(inputs[i], catalog);
             var decisionId = Guid.CreateVersion7().ToString("N");
@@ -88,7 +95,7 @@ internal sealed class EngineWorkload
             };
         }
 
-        return new EngineWorkload(catalog, engine, inputs, bodies, served, responses, WorkloadFacts.Of(history, inputs, bodies, served, responses));
+        return new EngineWorkload(catalog, engine, inputs, stored, bodies, served, responses, WorkloadFacts.Of(history, inputs, stored, bodies, served, responses));
     }
 
     /// <summary>
@@ -137,12 +144,13 @@ internal sealed record WorkloadFacts(
     double EligibleAverage,
     double ChosenAverage,
     string FirstKinds,
+    double StoredProfileAverageBytes,
     double RequestAverageBytes,
     double ResponseAverageBytes,
     double LogRecordAverageBytes)
 {
     public static WorkloadFacts Of(
-        SimulatedHistory history, DecisionInput[] inputs, byte[][] requestBodies, ServedDecision[] served, DecisionResponse[] responses)
+        SimulatedHistory history, DecisionInput[] inputs, RedisValue[][] storedProfiles, byte[][] requestBodies, ServedDecision[] served, DecisionResponse[] responses)
     {
         var kinds = served
             .GroupBy(s => s.Decision.Actions.Count > 0 ? s.Decision.Actions[0].Kind : "none", StringComparer.Ordinal)
@@ -156,6 +164,7 @@ internal sealed record WorkloadFacts(
             served.Average(s => s.Decision.Candidates.Count),
             served.Average(s => s.Decision.Actions.Count),
             string.Join(", ", kinds),
+            storedProfiles.Average(v => v.Sum(value => value.IsNull ? 0 : (double)value.Length())),
             requestBodies.Average(b => b.Length),
             responses.Average(r => JsonSerializer.SerializeToUtf8Bytes(r, DecisionJsonContext.Default.DecisionResponse).Length),
             served.Average(s => DecisionLogPublisher.Serialize(s).Length));

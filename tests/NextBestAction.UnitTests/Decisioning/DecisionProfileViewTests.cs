@@ -1,0 +1,115 @@
+using System.Text.Json;
+using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Api;
+using NextBestAction.Decisioning.Catalog;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
+using NextBestAction.Profiles;
+using NextBestAction.Simulator;
+
+namespace NextBestAction.UnitTests.Decisioning;
+
+public sealed class DecisionProfileViewTests
+{
+    private static readonly JsonSerializerOptions FeatureJson = new();
+
+    /// <summary>
+    /// Profiles as ingestion builds them from a simulated webshop history, so every list, map and counter the
+    /// simulator can fill is filled for some customer.
+    /// </summary>
+    private static List<CustomerProfile> SimulatedProfiles(DateTimeOffset now)
+    {
+        const int events = 30_000;
+        var model = new WebshopModel(400, new Random(7), "view-test");
+        var topics = new TopicNames();
+        var updater = new ProfileUpdater(ProfileRules.Default);
+        var profiles = new Dictionary<string, CustomerProfile>(StringComparer.Ordinal);
+        var spacing = TimeSpan.FromMilliseconds(200);
+        var at = now - (spacing * events);
+        for (var i = 0; i < events; i++, at += spacing)
+        {
+            var simulated = model.Next(at);
+            var topic = simulated.TopicIn(topics);
+            if (topic == topics.Catalog || EventReader.Read(SimulatedEventJson.ToUtf8Json(simulated), now, EventLimits.Default).Event is not { } e)
+            {
+                continue;
+            }
+
+            if (!profiles.TryGetValue(e.Subject, out var profile))
+            {
+                profiles[e.Subject] = profile = new CustomerProfile { CustomerId = e.Subject };
+            }
+
+            updater.Apply(profile, e, $"{topic}/0", i);
+        }
+
+        return [.. profiles.Values];
+    }
+
+    [Fact]
+    public void Decide_OnTheDecisionView_EqualsDecidingOnTheWholeProfile()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
+        var engine = new DecisionEngine(new PriorPropensityModel(), new GreedyPolicy(), ProfileRules.Default);
+        var profiles = SimulatedProfiles(now);
+        Assert.True(profiles.Count > 300, $"only {profiles.Count} simulated profiles");
+        Assert.Contains(profiles, p => p.OpenOrders.Count > 0);
+        Assert.Contains(profiles, p => p.OpenContacts.Count > 0);
+        Assert.Contains(profiles, p => p.BrokenPromises.Count > 0 && p.Wishlist.Count > 0 && p.OfferOutcomes.Count > 0);
+        Assert.Contains(profiles, p => p.AppliedOffsets.Count > 0 && p.RecentEventHashes.Count > 0 && p.ClosedOrders.Count > 0);
+
+        foreach (var stored in profiles.Select(p => RedisProfileStore.ToStored(p, now)))
+        {
+            var whole = RedisProfileStore.FromRead(stored, now)!;
+            var view = RedisProfileStore.FromRead(stored, now, DecisionProfileView.TypeInfo)!;
+            var cart = whole.Wishlist.Take(1).Select(w => new RequestCartItem(w.ProductId, w.Category, w.ProductLine, w.Price, 1)).ToList();
+
+            Assert.Equal(Explain(engine, catalog, whole, cart, now), Explain(engine, catalog, view, cart, now));
+        }
+    }
+
+    [Fact]
+    public void DecisionView_LeavesOutBookkeepingButKeepsWhatDecisionsRead()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var profile = new CustomerProfile { CustomerId = "cust-1", OrderCount = 3 };
+        profile.AppliedOffsets["nba.orders/0"] = 41;
+        profile.RecentEventHashes.Add(12345);
+        profile.Cart.Add(new CartLine("p-1", "phones", "galaxy-s", 799m, 1, now));
+
+        var view = RedisProfileStore.FromRead(RedisProfileStore.ToStored(profile, now), now, DecisionProfileView.TypeInfo)!;
+
+        Assert.Empty(view.AppliedOffsets);
+        Assert.Empty(view.RecentEventHashes);
+        Assert.Equal(3, view.OrderCount);
+        Assert.Equal("galaxy-s", Assert.Single(view.Cart).ProductLine);
+    }
+
+    [Fact]
+    public void ViewWithout_UnknownProperty_NamesIt()
+    {
+        var error = Assert.Throws<ArgumentException>(() => RedisProfileStore.ViewWithout("NoSuchThing"));
+
+        Assert.Contains("noSuchThing", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Everything a decision shows or logs: the features it computed, and its actions, arbitration and debug view.</summary>
+    private static string Explain(DecisionEngine engine, ActionCatalog catalog, CustomerProfile profile, List<RequestCartItem> cart, DateTimeOffset now)
+    {
+        var decision = engine.Decide(new DecisionInput(profile, ContactHistory.Empty, "checkout", "web", cart, now, 3, Debug: true), catalog);
+        var response = new DecisionResponse("d", profile.CustomerId, decision.Actions, false, decision.ModelVersion, catalog.Version)
+        {
+            Arbitration = decision.Arbitration,
+            Debug = decision.Debug,
+        };
+        var scope = new RuleScope(decision.Features);
+        var numbers = catalog.Actions.SelectMany(action =>
+        {
+            scope.Action = action;
+            return DecisionAttributes.Numeric.Select(a => $"{action.Id}/{a.Name}={a.Get(scope):R}");
+        });
+        return JsonSerializer.Serialize(response, DecisionJsonContext.Default.DecisionResponse) + "\n"
+            + JsonSerializer.Serialize(decision.Features, FeatureJson) + "\n" + string.Join("\n", numbers);
+    }
+}
