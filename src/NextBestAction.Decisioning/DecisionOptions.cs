@@ -18,6 +18,13 @@ public sealed class DecisionOptions
     [Range(0, 3600, ErrorMessage = "Decisions:CatalogReloadSeconds must be between 0 and 3600.")]
     public double CatalogReloadSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long start-up runs synthetic decisions (no I/O) before the API takes traffic, so the first real ones run
+    /// optimised code; 0 turns the warm-up off.
+    /// </summary>
+    [Range(0, 60_000, ErrorMessage = "Decisions:WarmupMs must be between 0 and 60000.")]
+    public int WarmupMs { get; set; } = 1500;
+
     /// <summary>How long a decision waits for the profile before it serves a context-only fallback.</summary>
     [Range(1, 10_000, ErrorMessage = "Decisions:ProfileReadBudgetMs must be between 1 and 10000.")]
     public int ProfileReadBudgetMs { get; set; } = 20;

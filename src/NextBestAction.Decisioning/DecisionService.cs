@@ -44,6 +44,13 @@ public sealed partial class DecisionService(
         TimeSpan.FromMilliseconds(options.Value.CircuitBreakerOpenMs),
         clock);
 
+    private readonly LogThrottle timeoutWarnings = new(WarningInterval, clock);
+    private readonly LogThrottle failureWarnings = new(WarningInterval, clock);
+    private readonly LogThrottle unreadableWarnings = new(WarningInterval, clock);
+
+    /// <summary>Fallback warnings of one kind are logged at most this often; the next one counts those held back.</summary>
+    public static TimeSpan WarningInterval { get; } = TimeSpan.FromSeconds(10);
+
     public CircuitState ProfileReadCircuit => breaker.State;
 
     public async Task<DecisionResponse> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
@@ -142,14 +149,22 @@ public sealed partial class DecisionService(
             // The read may still fail later; observe it so it does not surface as an unobserved task exception.
             _ = both.ContinueWith(t => t.Exception, TaskScheduler.Default);
             breaker.Failed();
-            LogProfileReadTimedOut(logger, budget.TotalMilliseconds);
+            if (timeoutWarnings.TryEnter(out var heldBack))
+            {
+                LogProfileReadTimedOut(logger, budget.TotalMilliseconds, heldBack);
+            }
+
             activity?.SetStatus(ActivityStatusCode.Error, "over budget");
             return Fallback("timeout");
         }
         catch (RedisException ex)
         {
             breaker.Failed();
-            LogProfileReadFailed(logger, ex.GetType().Name);
+            if (failureWarnings.TryEnter(out var heldBack))
+            {
+                LogProfileReadFailed(logger, ex.GetType().Name, heldBack);
+            }
+
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             return Fallback("redis_error");
         }
@@ -157,7 +172,11 @@ public sealed partial class DecisionService(
         {
             // Redis answered; the stored profile is unreadable. Not a reason to open the circuit.
             breaker.Succeeded();
-            LogProfileUnreadable(logger, ex.GetType().Name);
+            if (unreadableWarnings.TryEnter(out var heldBack))
+            {
+                LogProfileUnreadable(logger, ex.GetType().Name, heldBack);
+            }
+
             activity?.SetStatus(ActivityStatusCode.Error, "unreadable profile");
             return Fallback("unreadable_profile");
         }
@@ -169,12 +188,15 @@ public sealed partial class DecisionService(
         return (null, ContactHistory.Empty, reason);
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Profile read exceeded the {BudgetMs} ms budget; served a context-only decision")]
-    private static partial void LogProfileReadTimedOut(ILogger logger, double budgetMs);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "Profile read exceeded the {BudgetMs} ms budget; served a context-only decision ({HeldBack} more since the last such warning)")]
+    private static partial void LogProfileReadTimedOut(ILogger logger, double budgetMs, int heldBack);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Profile read failed ({ErrorType}); served a context-only decision")]
-    private static partial void LogProfileReadFailed(ILogger logger, string errorType);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "Profile read failed ({ErrorType}); served a context-only decision ({HeldBack} more since the last such warning)")]
+    private static partial void LogProfileReadFailed(ILogger logger, string errorType, int heldBack);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "A stored profile could not be read ({ErrorType}); served a context-only decision")]
-    private static partial void LogProfileUnreadable(ILogger logger, string errorType);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error,
+        Message = "A stored profile could not be read ({ErrorType}); served a context-only decision ({HeldBack} more since the last such warning)")]
+    private static partial void LogProfileUnreadable(ILogger logger, string errorType, int heldBack);
 }

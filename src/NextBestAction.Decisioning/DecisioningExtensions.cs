@@ -77,6 +77,9 @@ public static class DecisioningExtensions
             new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, "nba-decisions")).Build());
         builder.Services.AddSingleton<OutcomeService>();
         builder.Services.AddSingleton<DecisionService>();
+        // Registered last of the decision services, so it runs after the catalog and models loaded and before Kestrel starts.
+        builder.Services.AddSingleton<DecisionWarmup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionWarmup>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<JsonOptions>(o =>
         {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.IntegrationTests.Fixtures;
 
 namespace NextBestAction.IntegrationTests;
@@ -28,6 +30,17 @@ public sealed class DecisionApiTests(KafkaFixture kafka, RedisServerFixture redi
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public void Startup_WarmsTheDecisionPathBeforeTheFirstRequest()
+    {
+        using var client = factory.CreateClient();
+
+        var warmup = factory.Services.GetRequiredService<DecisionWarmup>();
+
+        Assert.True(warmup.Rounds >= 1, $"{warmup.Rounds} warm-up rounds");
+        Assert.True(warmup.DecisionsWithAction >= warmup.Rounds, $"{warmup.DecisionsWithAction} synthetic decisions chose an action in {warmup.Rounds} rounds");
     }
 
     [Fact]

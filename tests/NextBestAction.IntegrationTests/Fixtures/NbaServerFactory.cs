@@ -44,6 +44,8 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Redis:KeyPrefix"] = $"t{Suffix}",
             ["Simulator:Enabled"] = "false",
             ["Ingestion:MaxBatchWaitMs"] = "5",
+            // Enough to run every synthetic customer a few times; the default would add seconds to every test host.
+            ["Decisions:WarmupMs"] = "150",
             // Passed through to librdkafka: the mock cluster otherwise holds each fetch for 500 ms.
             ["Kafka:Consumer:fetch.wait.max.ms"] = "10",
             ["Auth:ApiKeys:0:Name"] = "webshop",
