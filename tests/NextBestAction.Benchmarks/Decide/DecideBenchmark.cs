@@ -347,7 +347,7 @@ internal sealed class DecideBenchmark : IBenchmark
             + "in the same app (same middleware and API key; one MGET of the profile keys, fixed JSON response)");
         await output.WriteLineAsync(
             $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, "
-            + $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC (the DecisionApi host runs server GC; DOTNET_gcServer=1 matches it)");
+            + $"{CollectorConditions.Describe()}");
         await output.WriteLineAsync(
             $"sharing those cores: redis-server {redisVersion} (own process, no persistence); in this process Kestrel with the decision API, "
             + $"the HTTP load generator (up to {settings.Connections} connections) and the librdkafka {Confluent.Kafka.Library.VersionString} mock cluster (1 broker)");

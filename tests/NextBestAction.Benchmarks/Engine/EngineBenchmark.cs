@@ -216,7 +216,7 @@ internal sealed class EngineBenchmark : IBenchmark
             + "decision, and the API's request/response JSON; BenchmarkDotNet in process with its memory diagnoser");
         await output.WriteLineAsync(
             $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, "
-            + $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC (the DecisionApi host runs server GC; DOTNET_gcServer=1 matches it); "
+            + $"{CollectorConditions.Describe()}; "
             + "nothing else of the benchmark runs beside it");
         await output.WriteLineAsync(
             $"job: {job.Run.WarmupCount} warm-up and {job.Run.IterationCount} measured iterations of {job.Run.IterationTime} per method, one launch"
