@@ -89,7 +89,10 @@ public sealed partial class DecisionRecorder : BackgroundService
     private async Task WriteAsync(List<ServedDecision> decisions)
     {
         var db = profiles.Database;
-        var writes = new List<Task>(decisions.Count * 3);
+        var writes = new List<Task>(decisions.Count * 2);
+        // Every instance's impressions land in the one adaptive hash: summed per segment and action over the batch,
+        // that is a couple of increments per distinct action instead of two per impression.
+        var shown = adaptive is null ? null : new Dictionary<(string Segment, string ActionId), (long Impressions, double Expected)>();
         foreach (var d in decisions)
         {
             var picks = d.Decision.Picks;
@@ -101,12 +104,23 @@ public sealed partial class DecisionRecorder : BackgroundService
             var touchpoint = d.Decision.Features.Touchpoint;
             writes.Add(contacts.RecordImpressionsAsync(db, d.CustomerId, [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))], d.At));
             writes.Add(records.SaveAsync(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint), keepFor));
-            if (adaptive is not null)
+            if (shown is not null)
             {
                 foreach (var (candidate, _) in picks)
                 {
-                    writes.Add(adaptive.RecordShownAsync(db, touchpoint, candidate.Action.Id, candidate.ModelPropensity));
+                    var key = (touchpoint, candidate.Action.Id);
+                    var (impressions, expected) = shown.GetValueOrDefault(key);
+                    shown[key] = (impressions + 1, expected + candidate.ModelPropensity);
                 }
+            }
+        }
+
+        var decisionWrites = writes.Count;
+        if (shown is not null)
+        {
+            foreach (var ((segment, actionId), (impressions, expected)) in shown)
+            {
+                writes.Add(adaptive!.RecordShownAsync(db, segment, actionId, impressions, expected));
             }
         }
 
@@ -116,7 +130,8 @@ public sealed partial class DecisionRecorder : BackgroundService
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            var failed = writes.Count(w => w.IsFaulted) / 3;
+            // Two writes per decision (impressions, record); the adaptive counts after them are shared by the batch.
+            var failed = writes.Take(decisionWrites).Count(w => w.IsFaulted) / 2;
             Dropped("redis_error", Math.Max(1, failed));
             LogWriteFailed(logger, ex.GetType().Name, failed);
         }

@@ -29,10 +29,13 @@ public sealed partial class AdaptiveStore(
 
     public double Factor(string segment, string actionId) => Current.Factor(segment, actionId);
 
-    /// <summary>Queues the counts of one impression on <paramref name="db"/> (a pipeline of the caller).</summary>
-    public Task RecordShownAsync(IDatabaseAsync db, string segment, string actionId, double modelPropensity) => Task.WhenAll(
-        db.HashIncrementAsync(Key, Field('n', segment, actionId), 1),
-        db.HashIncrementAsync(Key, Field('e', segment, actionId), modelPropensity));
+    /// <summary>
+    /// Queues <paramref name="impressions"/> impressions of one action in one segment, whose model propensities sum to
+    /// <paramref name="expectedAcceptances"/>, on <paramref name="db"/> (a pipeline of the caller).
+    /// </summary>
+    public Task RecordShownAsync(IDatabaseAsync db, string segment, string actionId, long impressions, double expectedAcceptances) => Task.WhenAll(
+        db.HashIncrementAsync(Key, Field('n', segment, actionId), impressions),
+        db.HashIncrementAsync(Key, Field('e', segment, actionId), expectedAcceptances));
 
     public Task RecordAcceptedAsync(string segment, string actionId) =>
         profiles.Database.HashIncrementAsync(Key, Field('a', segment, actionId), 1);
