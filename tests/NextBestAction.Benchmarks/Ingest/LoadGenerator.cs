@@ -79,14 +79,10 @@ internal sealed class LoadGenerator : IDisposable
     /// <summary>Fails when the mock cluster already dropped the start of the history, so no phase silently reads less.</summary>
     public static void EnsureRetained(string bootstrapServers, ProducedHistory history)
     {
-        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = "nba-bench-watermarks",
-        }).SetLogHandler((_, _) => { }).Build();
+        using var reader = WatermarkReader(bootstrapServers);
         foreach (var partition in history.EndOffsets.Keys)
         {
-            var low = reader.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).Low;
+            var low = reader.QueryWatermarkOffsets(partition, WatermarkTimeout).Low;
             if (low > 0)
             {
                 throw new BenchmarkSetupException(
@@ -95,6 +91,25 @@ internal sealed class LoadGenerator : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Records the mock cluster still holds on <paramref name="partitions"/>: what a new consumer group reading from
+    /// the start will get, once the mock has dropped the oldest bytes of a long run.
+    /// </summary>
+    public static long Retained(string bootstrapServers, IEnumerable<TopicPartition> partitions)
+    {
+        using var reader = WatermarkReader(bootstrapServers);
+        return partitions.Sum(p => reader.QueryWatermarkOffsets(p, WatermarkTimeout) is var w ? w.High.Value - w.Low.Value : 0);
+    }
+
+    private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(10);
+
+    private static IConsumer<Ignore, Ignore> WatermarkReader(string bootstrapServers) =>
+        new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = "nba-bench-watermarks",
+        }).SetLogHandler((_, _) => { }).Build();
 
     /// <summary>
     /// Produces at <paramref name="ratePerSecond"/> for <paramref name="warmup"/> plus <paramref name="measured"/> on a
