@@ -184,6 +184,7 @@ internal sealed class DecideBenchmark : IBenchmark
                 + $"response avg {probe.ResponseAverageBytes:0} bytes, {probe.ActionsAverage:0.00} actions each, {probe.Degraded} degraded; "
                 + $"first action kinds: {probe.Kinds}; the baseline answers a fixed {probe.RepresentativeResponse.Length}-byte decision response");
             var loadStartedAt = DateTimeOffset.UtcNow;
+            var gcBefore = CollectorActivity.Now();
 
             var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
             var measured = TimeSpan.FromSeconds(settings.Seconds);
@@ -217,9 +218,11 @@ internal sealed class DecideBenchmark : IBenchmark
             using var self = Process.GetCurrentProcess();
             self.Refresh();
             var peakRss = self.PeakWorkingSet64;
+            var gc = CollectorActivity.Now() - gcBefore;
             await output.WriteLineAsync(
                 $"memory: {profileMemory.AverageBytes:0} bytes per profile (MEMORY USAGE of profile, temp and version keys over {profileMemory.Profiles} profiles); "
                 + $"peak RSS of this process {peakRss / 1048576.0:0} MiB (decision API, load generator and mock cluster)");
+            await output.WriteLineAsync($"gc during the load: {gc}");
             await output.WriteLineAsync(
                 $"profiles: {seeded.WithLateOrderAt(loadStartedAt)} customers had a late order when the load started, {seeded.WithLateOrderAt(loadEndedAt)} when it "
                 + "ended (no deliveries arrive during the run, so open orders pass their promised time)");
@@ -290,7 +293,11 @@ internal sealed class DecideBenchmark : IBenchmark
                 .Add("response_avg_bytes", probe.ResponseAverageBytes, 1)
                 .Add("baseline_response_bytes", probe.RepresentativeResponse.Length, 0)
                 .Add("bytes_per_profile", profileMemory.AverageBytes, 1)
-                .Add("peak_rss_bytes", peakRss, 0);
+                .Add("peak_rss_bytes", peakRss, 0)
+                .Add("gc_pause_ms", gc.Pause.TotalMilliseconds, 1)
+                .Add("gc_gen0_count", gc.Gen0, 0)
+                .Add("gc_gen1_count", gc.Gen1, 0)
+                .Add("gc_gen2_count", gc.Gen2, 0);
         }
         finally
         {
