@@ -6,14 +6,14 @@ namespace NextBestAction.ServiceDefaults;
 /// </summary>
 public sealed class LogThrottle(TimeSpan interval, TimeProvider clock)
 {
-    private readonly long intervalTicks = (long)(interval.TotalSeconds * clock.TimestampFrequency);
+    private readonly long intervalTicks = interval.Ticks;
     private long nextAllowed = long.MinValue;
     private int heldBack;
 
     /// <summary>True when this occurrence should be logged; <paramref name="heldBackBefore"/> then says how many were not.</summary>
     public bool TryEnter(out int heldBackBefore)
     {
-        var now = clock.GetTimestamp();
+        var now = clock.GetUtcNow().UtcTicks;
         var next = Interlocked.Read(ref nextAllowed);
         if (now < next || Interlocked.CompareExchange(ref nextAllowed, now + intervalTicks, next) != next)
         {
