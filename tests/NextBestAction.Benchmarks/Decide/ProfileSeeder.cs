@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NextBestAction.Profiles;
+using NextBestAction.Testing;
 
 namespace NextBestAction.Benchmarks.Decide;
 

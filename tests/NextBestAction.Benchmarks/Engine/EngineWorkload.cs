@@ -6,6 +6,7 @@ using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Profiles;
+using NextBestAction.Testing;
 using StackExchange.Redis;
 
 namespace NextBestAction.Benchmarks.Engine;

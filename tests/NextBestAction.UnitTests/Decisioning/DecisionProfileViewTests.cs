@@ -1,11 +1,10 @@
 using System.Text.Json;
-using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
-using NextBestAction.Simulator;
+using NextBestAction.Testing;
 
 namespace NextBestAction.UnitTests.Decisioning;
 
@@ -13,46 +12,15 @@ public sealed class DecisionProfileViewTests
 {
     private static readonly JsonSerializerOptions FeatureJson = new();
 
-    /// <summary>
-    /// Profiles as ingestion builds them from a simulated webshop history, so every list, map and counter the
-    /// simulator can fill is filled for some customer.
-    /// </summary>
-    private static List<CustomerProfile> SimulatedProfiles(DateTimeOffset now)
-    {
-        const int events = 30_000;
-        var model = new WebshopModel(400, new Random(7), "view-test");
-        var topics = new TopicNames();
-        var updater = new ProfileUpdater(ProfileRules.Default);
-        var profiles = new Dictionary<string, CustomerProfile>(StringComparer.Ordinal);
-        var spacing = TimeSpan.FromMilliseconds(200);
-        var at = now - (spacing * events);
-        for (var i = 0; i < events; i++, at += spacing)
-        {
-            var simulated = model.Next(at);
-            var topic = simulated.TopicIn(topics);
-            if (topic == topics.Catalog || EventReader.Read(SimulatedEventJson.ToUtf8Json(simulated), now, EventLimits.Default).Event is not { } e)
-            {
-                continue;
-            }
-
-            if (!profiles.TryGetValue(e.Subject, out var profile))
-            {
-                profiles[e.Subject] = profile = new CustomerProfile { CustomerId = e.Subject };
-            }
-
-            updater.Apply(profile, e, $"{topic}/0", i);
-        }
-
-        return [.. profiles.Values];
-    }
-
     [Fact]
     public void Decide_OnTheDecisionView_EqualsDecidingOnTheWholeProfile()
     {
         var now = DateTimeOffset.UtcNow;
         var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
         var engine = new DecisionEngine(new PriorPropensityModel(), new GreedyPolicy(), ProfileRules.Default);
-        var profiles = SimulatedProfiles(now);
+        // A slow pace in event time (5 events/s): the history spans hours, so orders, contacts and promises come to every state.
+        var profiles = SimulatedProfiles.Play(new ProfileUpdater(ProfileRules.Default), "view-test", 400, 30_000, 7, now, CancellationToken.None, eventsPerSecond: 5)
+            .Profiles.Values.ToList();
         Assert.True(profiles.Count > 300, $"only {profiles.Count} simulated profiles");
         Assert.Contains(profiles, p => p.OpenOrders.Count > 0);
         Assert.Contains(profiles, p => p.OpenContacts.Count > 0);

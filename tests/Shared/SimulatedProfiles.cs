@@ -2,30 +2,33 @@ using NextBestAction.Contracts;
 using NextBestAction.Profiles;
 using NextBestAction.Simulator;
 
-namespace NextBestAction.Benchmarks.Decide;
+namespace NextBestAction.Testing;
 
 /// <summary>
 /// Customer profiles as ingestion builds them, in memory: the simulator's <see cref="WebshopModel"/> plays a history
 /// whose event times end at <c>now</c>, and every event goes through the contract's <see cref="EventReader"/> and the
 /// profile service's <see cref="ProfileUpdater"/> (with a Kafka-like topic/partition and offset, so the bookkeeping is
 /// as large as in production). Catalog events (keyed by product) have no profile effect and are skipped, as ingestion
-/// does. The <c>decide</c> benchmark writes these profiles to Redis; the <c>engine</c> benchmark decides on them directly.
+/// does. The <c>decide</c> benchmark writes these profiles to Redis; the <c>engine</c> benchmark decides on them directly;
+/// unit tests use them as profiles with every list and map filled somewhere. Shared as a linked source file.
 /// </summary>
 internal static class SimulatedProfiles
 {
     /// <summary>The ingest benchmark's history pace: follow-ups (deliveries, late ones, returns, contacts) come due within it.</summary>
-    private const double EventsPerSecond = 200;
+    public const double DefaultEventsPerSecond = 200;
 
     /// <summary>Partitions per input topic, as the mock cluster gives an auto-created topic.</summary>
     private const int Partitions = 4;
 
     /// <param name="runId">Names the simulated run in the events' sources and ids.</param>
+    /// <param name="eventsPerSecond">The history's pace in event time: slower leaves fewer orders and contacts still open at <paramref name="now"/>.</param>
     public static SimulatedHistory Play(
-        ProfileUpdater updater, string runId, int customers, int events, int seed, DateTimeOffset now, CancellationToken cancellationToken)
+        ProfileUpdater updater, string runId, int customers, int events, int seed, DateTimeOffset now, CancellationToken cancellationToken,
+        double eventsPerSecond = DefaultEventsPerSecond)
     {
         var model = new WebshopModel(customers, new Random(seed), runId);
         var topics = new TopicNames();
-        var spacing = TimeSpan.FromSeconds(1 / EventsPerSecond);
+        var spacing = TimeSpan.FromSeconds(1 / eventsPerSecond);
         var eventTime = now - (spacing * events);
         var profiles = new Dictionary<string, CustomerProfile>(StringComparer.Ordinal);
         var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
