@@ -20,10 +20,17 @@ public sealed class DecisionOptions
 
     /// <summary>
     /// How long start-up runs synthetic decisions (no I/O) before the API takes traffic, so the first real ones run
-    /// optimised code; 0 turns the warm-up off.
+    /// optimised code; 0 turns the whole warm-up off, the Redis step included, and the API is ready at once.
     /// </summary>
     [Range(0, 60_000, ErrorMessage = "Decisions:WarmupMs must be between 0 and 60000.")]
     public int WarmupMs { get; set; } = 1500;
+
+    /// <summary>
+    /// Longest the warm-up's Redis step keeps the service unready while profile reads are not yet steadily within half
+    /// the budget; after it the service is ready anyway (and logs a warning).
+    /// </summary>
+    [Range(100, 600_000, ErrorMessage = "Decisions:WarmupReadyTimeoutMs must be between 100 and 600000.")]
+    public int WarmupReadyTimeoutMs { get; set; } = 15_000;
 
     /// <summary>How long a decision waits for the profile before it serves a context-only fallback.</summary>
     [Range(1, 10_000, ErrorMessage = "Decisions:ProfileReadBudgetMs must be between 1 and 10000.")]

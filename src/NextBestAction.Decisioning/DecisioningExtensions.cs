@@ -80,6 +80,7 @@ public static class DecisioningExtensions
         // Registered last of the decision services, so it runs after the catalog and models loaded and before Kestrel starts.
         builder.Services.AddSingleton<DecisionWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionWarmup>());
+        builder.Services.AddHealthChecks().AddCheck<DecisionWarmupHealthCheck>("decision-warmup", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<JsonOptions>(o =>
         {

@@ -18,7 +18,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>Largest request body any route accepts; decisions and outcomes are a few kilobytes.</summary>
     public const int MaxRequestBodyBytes = 64 * 1024;
 
-    private const string ReadyTag = "ready";
+    /// <summary>Health checks with this tag decide <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
 
     /// <summary>
     /// OpenTelemetry (traces and metrics; OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, Prometheus

@@ -137,10 +137,11 @@ public sealed class DecisionApiTests(KafkaFixture kafka, RedisServerFixture redi
     {
         using var client = factory.CreateClient();
 
-        using var ready = await client.GetAsync("/health/ready");
+        // Ready waits for the warm-up's Redis reads, which start once the host has started.
+        var ready = await NbaServerFactory.WaitUntilReadyAsync(client, TimeSpan.FromSeconds(30));
         using var live = await client.GetAsync("/health/live");
 
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 

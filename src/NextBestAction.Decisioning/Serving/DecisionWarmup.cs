@@ -8,17 +8,22 @@ using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Profiles;
+using StackExchange.Redis;
 
 namespace NextBestAction.Decisioning.Serving;
 
 /// <summary>
-/// Runs the decision path's CPU work (request JSON, profile parse, engine, response and decision-log JSON) on synthetic
-/// customers for <see cref="DecisionOptions.WarmupMs"/> before Kestrel takes traffic. A fresh process runs that code
-/// unoptimised until tiered compilation catches up; under full checkout traffic those first seconds overran the
-/// profile budget and served degraded decisions. Nothing here touches Redis or Kafka, and the engine used has no
-/// tracing, so the warm-up leaves no data, spans or metrics behind.
+/// Warms the decision path in two steps, and the service is ready (<c>/health/ready</c>) only after both.
+/// First, before Kestrel takes traffic, the CPU work (request JSON, profile parse, engine, response and decision-log
+/// JSON) runs on synthetic customers for <see cref="DecisionOptions.WarmupMs"/>: a fresh process runs that code
+/// unoptimised until tiered compilation catches up, and under full checkout traffic those first seconds overran the
+/// profile budget. Then, once every hosted service has started, the decision's real Redis read runs on the pooled
+/// connection until it is steadily within half the budget: the first real read of a fresh process took 130 to 200 ms
+/// and came back degraded. The reads ask for keys of made-up customers, and the engine used has no tracing, so the
+/// warm-up leaves no data, spans or metrics behind.
 /// </summary>
 public sealed partial class DecisionWarmup(
+    DecisionService decisions,
     CatalogProvider catalogs,
     IPropensityModel model,
     IExplorationPolicy policy,
@@ -26,8 +31,25 @@ public sealed partial class DecisionWarmup(
     IOptions<DecisionOptions> options,
     TimeProvider clock,
     ILogger<DecisionWarmup> logger,
-    AdaptiveStore? adaptive = null) : IHostedService
+    AdaptiveStore? adaptive = null) : IHostedLifecycleService, IDisposable
 {
+    /// <summary>Reads the Redis step makes at least, enough for tiered compilation to optimise the read path.</summary>
+    public const int MinimumReads = 100;
+
+    /// <summary>Consecutive reads within half the budget that count as steady.</summary>
+    public const int SteadyReads = 20;
+
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
+    private readonly CancellationTokenSource stopping = new();
+    private Task redisStep = Task.CompletedTask;
+    private volatile bool warm;
+
+    /// <summary>True once both steps finished (or the warm-up is off): the readiness check's answer.</summary>
+    public bool IsWarm => warm;
+
+    /// <summary>Profile reads the Redis step made.</summary>
+    public int RedisReads { get; private set; }
+
     /// <summary>Rounds over every synthetic customer the last start-up ran; 0 when the warm-up is off.</summary>
     public int Rounds { get; private set; }
 
@@ -64,7 +86,82 @@ public sealed partial class DecisionWarmup(
         return Task.CompletedTask;
     }
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts the Redis step once every hosted service runs, so it measures reads under start-up's real load.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.WarmupMs <= 0)
+        {
+            warm = true;
+            return Task.CompletedTask;
+        }
+
+        redisStep = Task.Run(() => WarmRedisReadAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await redisStep.WaitAsync(cancellationToken);
+
+    public void Dispose() => stopping.Dispose();
+
+    /// <summary>
+    /// Real profile reads until <see cref="SteadyReads"/> in a row took at most half the budget, or until
+    /// <see cref="DecisionOptions.WarmupReadyTimeoutMs"/>. Past that the service becomes ready anyway: it still answers
+    /// every decision (degraded while Redis is slow), and the Redis health check keeps it unready while Redis is down.
+    /// </summary>
+    private async Task WarmRedisReadAsync(CancellationToken cancellationToken)
+    {
+        var steadyWithin = TimeSpan.FromMilliseconds(options.Value.ProfileReadBudgetMs / 2.0);
+        var timeout = TimeSpan.FromMilliseconds(options.Value.WarmupReadyTimeoutMs);
+        var started = Stopwatch.GetTimestamp();
+        var steady = 0;
+        var reads = 0;
+        try
+        {
+            while (Stopwatch.GetElapsedTime(started) < timeout)
+            {
+                try
+                {
+                    var took = await decisions.WarmUpReadAsync($"warmup-{reads % catalogs.Current.Actions.Count:D4}", cancellationToken);
+                    reads++;
+                    steady = took <= steadyWithin ? steady + 1 : 0;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    steady = 0;
+                    await Task.Delay(RetryPause, clock, cancellationToken);
+                }
+
+                if (reads >= MinimumReads && steady >= SteadyReads)
+                {
+                    RedisReads = reads;
+                    var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    LogReadWarmedUp(logger, reads, elapsedMs);
+                    return;
+                }
+            }
+
+            RedisReads = reads;
+            LogReadNotSteady(logger, reads, timeout.TotalMilliseconds, steadyWithin.TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            RedisReads = reads;
+        }
+        finally
+        {
+            warm = true;
+        }
+    }
 
     /// <summary>One decision as the service makes it, minus the I/O; returns 1 when it chose an action.</summary>
     private static int Decide(DecisionEngine engine, ActionCatalog catalog, SyntheticCustomer customer)
@@ -90,73 +187,12 @@ public sealed partial class DecisionWarmup(
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information,
         Message = "Decision path warmed up: {Decisions} synthetic decisions with an action in {ElapsedMs:0} ms")]
     private static partial void LogWarmedUp(ILogger logger, int decisions, double elapsedMs);
-}
 
-/// <summary>A made-up customer for the warm-up: stored profile values, contact history and request, as the service sees them.</summary>
-internal sealed record SyntheticCustomer(string DecisionId, byte[] RequestBody, StackExchange.Redis.RedisValue[] Stored, ContactHistory Contacts, DateTimeOffset Now);
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information,
+        Message = "Decision path ready: {Reads} profile reads on the pooled Redis connection, steady after {ElapsedMs:0} ms")]
+    private static partial void LogReadWarmedUp(ILogger logger, int reads, double elapsedMs);
 
-/// <summary>
-/// One synthetic customer per catalog action, varied so the warm-up reaches every branch a real mix does: a cart
-/// and interest in the action's product line, some with late orders, broken promises, open service contacts,
-/// declines, withdrawn consent or debug output.
-/// </summary>
-internal static class SyntheticCustomers
-{
-    private const int MaxActions = 3;
-
-    public static IReadOnlyList<SyntheticCustomer> For(ActionCatalog catalog, DateTimeOffset now)
-    {
-        var customers = new List<SyntheticCustomer>(catalog.Actions.Count);
-        var today = ContactHistory.DayNumber(now);
-        for (var i = 0; i < catalog.Actions.Count; i++)
-        {
-            var action = catalog.Actions[i];
-            var line = action.ProductLine ?? "warmup-line";
-            var id = $"warmup-{i:D4}";
-            var profile = new CustomerProfile
-            {
-                CustomerId = id,
-                FirstSeenAt = now.AddDays(-30 - i),
-                OrderCount = i % 5,
-                TotalSpend = 120m * (i % 5),
-                LastOrderAt = i % 5 == 0 ? null : now.AddDays(-i),
-                Returns = i % 4 == 1 ? 1 : 0,
-                LastReturnAt = i % 4 == 1 ? now.AddDays(-3) : null,
-                Consent = new ConsentState { Marketing = i % 7 != 3, Profiling = i % 11 != 5 },
-            };
-            profile.ProductLineInterest[line] = new DecayingScore(1 + (i % 3), now.AddDays(-1));
-            profile.CategoryInterest["warmup-category"] = new DecayingScore(2, now.AddDays(-2));
-            profile.Wishlist.Add(new WishlistItem($"{id}-wish", "warmup-category", line, 99m, now.AddDays(-5)));
-            if (i % 3 == 0)
-            {
-                profile.OpenOrders.Add(new OpenOrder($"{id}-order", now.AddDays(-4), now.AddDays(-1), 250m, [line]));
-                profile.BrokenPromises.Add(new BrokenPromise($"{id}-late", now.AddDays(-20), now.AddDays(-18)));
-            }
-
-            if (i % 4 == 2)
-            {
-                profile.OpenContacts.Add(new OpenContact($"{id}-ticket", "phone", "delivery", now.AddHours(-6)));
-                profile.ContactMoments = 2;
-                profile.ResolvedContacts = 1;
-            }
-
-            profile.OfferOutcomes[action.Id] = new OfferOutcomes(i % 2, 1, now.AddDays(-2)) { LastDeclinedAt = now.AddDays(-2) };
-
-            var contacts = ContactHistory.FromFields(
-                [KeyValuePair.Create(ContactHistory.ImpressionField(today, action.Id), (long)(i % 3)),
-                 KeyValuePair.Create(ContactHistory.DeclineField(action.Id), now.AddDays(-i % 9).ToUnixTimeSeconds())],
-                now);
-            var product = action.BundleProducts.Count > 0 ? action.BundleProducts[0] : $"{id}-product";
-            var cart = i % 6 == 5 ? [] : new[] { new RequestCartItem(product, "warmup-category", line, 300m + i, 1 + (i % 2)) };
-            var request = new DecisionRequest(id, "checkout", "web", new DecisionContext(cart), MaxActions, Debug: i % 4 == 0);
-            customers.Add(new SyntheticCustomer(
-                Guid.CreateVersion7().ToString("N"),
-                JsonSerializer.SerializeToUtf8Bytes(request, DecisionJsonContext.Default.DecisionRequest),
-                RedisProfileStore.ToStored(profile, now),
-                contacts,
-                now));
-        }
-
-        return customers;
-    }
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning,
+        Message = "Decision path ready without steady profile reads: {Reads} reads in {TimeoutMs:0} ms were not steadily within {SteadyMs:0} ms; decisions degrade while Redis is slow")]
+    private static partial void LogReadNotSteady(ILogger logger, int reads, double timeoutMs, double steadyMs);
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -88,6 +89,22 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
     /// Asks for decisions until one satisfies <paramref name="accept"/> or the wait runs out; returns the last.
     /// The requests are dry runs, so polling does not count impressions against the contact caps.
     /// </summary>
+    /// <summary>Polls <c>/health/ready</c> until it answers 200 or <paramref name="maxWait"/> passed; returns the last status.</summary>
+    public static async Task<HttpStatusCode> WaitUntilReadyAsync(HttpClient client, TimeSpan maxWait)
+    {
+        var deadline = DateTime.UtcNow + maxWait;
+        while (true)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                return response.StatusCode;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public static async Task<DecisionDto> DecideUntilAsync(HttpClient client, object request, Func<DecisionDto, bool> accept, TimeSpan maxWait)
     {
         var deadline = DateTime.UtcNow + maxWait;
