@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh Debian machine with the .NET SDK
-# (redis-server, via apt-get when it is missing), then builds and runs every test project.
+# (the Debian packages below, via apt-get when a command is missing), then builds and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "run.sh: redis-server not found; installing the Debian package"
+# Each command the tests run, and the Debian package that brings it.
+declare -A packages=(
+  [redis-server]=redis-server   # the real Redis the integration tests start
+  [redis-cli]=redis-tools       # the README's examples
+  [curl]=curl [jq]=jq [kcat]=kcat
+)
+missing=()
+for command in "${!packages[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${packages[$command]}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "run.sh: installing the Debian packages ${missing[*]}"
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 echo "run.sh: $(redis-server --version)"
 

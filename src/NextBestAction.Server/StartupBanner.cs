@@ -27,9 +27,14 @@ internal sealed partial class StartupBanner(
             LogHttp(logger, listening);
             LogKafka(logger, kafka.Value.BootstrapServers, embedded.Kafka is not null ? "embedded librdkafka mock cluster" : "configured");
             LogRedis(logger, redisEndpoint, embedded.Redis is not null ? "embedded Garnet" : "configured");
-            if (embedded.Kafka is not null || embedded.Redis is not null)
+            if (EphemeralParts(embedded) is { } parts)
             {
-                LogEphemeral(logger);
+                LogEphemeral(logger, parts);
+            }
+
+            if (ShellExports(embedded) is { } exports)
+            {
+                LogShellExports(logger, exports);
             }
 
             if (embedded.FullyEmbedded)
@@ -41,6 +46,35 @@ internal sealed partial class StartupBanner(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>What of this process's infrastructure is in memory only, or null when nothing is.</summary>
+    internal static string? EphemeralParts(EmbeddedParts embedded) => (embedded.Kafka, embedded.Redis) switch
+    {
+        (not null, not null) => "the embedded Kafka and Redis live",
+        (not null, null) => "the embedded Kafka lives",
+        (null, not null) => "the embedded Redis lives",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A line to paste into a shell: the embedded parts' addresses, which change on every start (the mock cluster picks
+    /// its own ports), under the names the README's kcat and redis-cli examples use.
+    /// </summary>
+    internal static string? ShellExports(EmbeddedParts embedded)
+    {
+        var exports = new List<string>(2);
+        if (embedded.Kafka is not null)
+        {
+            exports.Add($"NBA_KAFKA={embedded.Kafka.BootstrapServers}");
+        }
+
+        if (embedded.Redis is not null)
+        {
+            exports.Add($"NBA_REDIS_PORT={embedded.Redis.Port}");
+        }
+
+        return exports.Count == 0 ? null : "export " + string.Join(' ', exports);
+    }
 
     private static string RedactPassword(string configuration) =>
         string.Join(',', configuration.Split(',').Select(part =>
@@ -55,8 +89,11 @@ internal sealed partial class StartupBanner(
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Redis endpoint: {Endpoint} ({Origin})")]
     private static partial void LogRedis(ILogger logger, string endpoint, string origin);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Embedded mode keeps nothing after exit: the embedded Kafka and Redis live in this process's memory only")]
-    private static partial void LogEphemeral(ILogger logger);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Nothing embedded is kept after exit: {Parts} in this process's memory only")]
+    private static partial void LogEphemeral(ILogger logger, string parts);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "For the README's kcat and redis-cli examples, paste: {Exports}")]
+    private static partial void LogShellExports(ILogger logger, string exports);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Embedded mode accepts the local API key: {Header}: {Key}")]
     private static partial void LogLocalKey(ILogger logger, string header, string key);

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NextBestAction.IntegrationTests.Fixtures;
+
+namespace NextBestAction.IntegrationTests;
+
+/// <summary>The start-up banner says which parts are embedded, and only those.</summary>
+public sealed class StartupBannerTests(KafkaFixture kafka)
+{
+    [Fact]
+    public async Task Banner_WithConfiguredKafkaAndEmbeddedRedis_NamesOnlyRedisAsEmbedded()
+    {
+        var logs = new CapturedLogs();
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Kafka:BootstrapServers", kafka.BootstrapServers);
+            builder.UseSetting("Kafka:GroupId", $"nba-banner-{Guid.NewGuid():N}");
+            builder.UseSetting("Decisions:WarmupMs", "0");
+            builder.UseSetting("Server:RunIngestion", "false");
+            builder.UseSetting("Auth:ApiKeys:0:Name", "webshop");
+            builder.UseSetting("Auth:ApiKeys:0:Key", NbaServerFactory.WebshopKey);
+            builder.UseSetting("Auth:ApiKeys:0:Scopes:0", "decide");
+            builder.ConfigureServices(s => s.AddLogging(l => l.AddProvider(logs)));
+        });
+
+        factory.CreateClient().Dispose();
+
+        var banner = logs.Messages.Where(m => m.Category == "NextBestAction.Server.StartupBanner").Select(m => m.Message).ToList();
+        Assert.Contains(banner, m => m == $"Kafka bootstrap servers: {kafka.BootstrapServers} (configured)");
+        Assert.Contains(banner, m => m.StartsWith("Redis endpoint: 127.0.0.1:", StringComparison.Ordinal) && m.EndsWith("(embedded Garnet)", StringComparison.Ordinal));
+        Assert.Contains("Nothing embedded is kept after exit: the embedded Redis lives in this process's memory only", banner);
+        var exports = Assert.Single(banner, m => m.Contains("export ", StringComparison.Ordinal));
+        Assert.Matches(@"paste: export NBA_REDIS_PORT=\d+$", exports);
+        Assert.DoesNotContain(banner, m => m.Contains("Kafka", StringComparison.Ordinal) && m.Contains("embedded", StringComparison.Ordinal));
+        Assert.DoesNotContain(banner, m => m.Contains("local API key", StringComparison.Ordinal));
+    }
+}
