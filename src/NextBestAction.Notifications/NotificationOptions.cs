@@ -116,11 +116,23 @@ public sealed class NotificationOptions
 /// <summary>Settings under <c>Notifications:Webhook</c>: optional delivery of every notification to an app backend.</summary>
 public sealed class WebhookOptions
 {
-    /// <summary>Absolute http(s) URL; empty turns webhook delivery off.</summary>
+    /// <summary>Absolute https URL (http only with <see cref="AllowHttp"/>); empty turns webhook delivery off.</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>Accept a plain http URL: only for a receiver on the same host or in tests, since http exposes every notification.</summary>
+    public bool AllowHttp { get; set; }
 
     /// <summary>HMAC-SHA256 key for the <c>X-Nba-Signature</c> header; at least 16 characters when a URL is set.</summary>
     public string Secret { get; set; } = "";
+
+    /// <summary>
+    /// The secret being replaced during a rotation: while set, every request is signed with both, so receivers can switch
+    /// to the new secret at their own pace. Empty: only <see cref="Secret"/> signs.
+    /// </summary>
+    public string PreviousSecret { get; set; } = "";
+
+    /// <summary>The secrets that sign each request, current first.</summary>
+    internal IEnumerable<string> SigningSecrets => PreviousSecret.Length > 0 ? [Secret, PreviousSecret] : [Secret];
 
     /// <summary>Attempts per notification before it goes to the dead-letter topic.</summary>
     [Range(1, 100, ErrorMessage = "Notifications:Webhook:MaxAttempts must be between 1 and 100.")]

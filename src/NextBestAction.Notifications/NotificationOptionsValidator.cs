@@ -38,10 +38,20 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             {
                 errors.Add("Notifications:Webhook:Url must be an absolute http or https URL.");
             }
+            else if (uri.Scheme == "http" && !webhook.AllowHttp)
+            {
+                errors.Add("Notifications:Webhook:AllowHttp is false, so Notifications:Webhook:Url must be https "
+                    + "(set Notifications:Webhook:AllowHttp to true only for a receiver on the same host or in tests).");
+            }
 
             if (webhook.Secret.Length < MinSecretLength)
             {
                 errors.Add($"Notifications:Webhook:Secret must be at least {MinSecretLength} characters when Notifications:Webhook:Url is set.");
+            }
+
+            if (webhook.PreviousSecret.Length is > 0 and < MinSecretLength)
+            {
+                errors.Add($"Notifications:Webhook:PreviousSecret must be empty or at least {MinSecretLength} characters.");
             }
         }
 

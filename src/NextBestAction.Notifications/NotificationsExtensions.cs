@@ -53,7 +53,9 @@ public static partial class NotificationsExtensions
 
         if (settings.Webhook.Url.Length > 0)
         {
-            builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName);
+            // A redirect is a failed delivery: following it would send signed notifications wherever Location points.
+            builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
             builder.Services.AddSingleton<WebhookDeliveryService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliveryService>());
         }

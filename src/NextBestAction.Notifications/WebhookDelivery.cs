@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
+using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,42 +12,19 @@ using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Notifications;
 
-/// <summary>The webhook request headers and how to check them (the app backend does the same).</summary>
-public static class WebhookSignature
-{
-    public const string SignatureHeader = "X-Nba-Signature";
-    public const string TimestampHeader = "X-Nba-Timestamp";
-    public const string AttemptHeader = "X-Nba-Delivery-Attempt";
-    public const string IdHeader = "X-Nba-Notification-Id";
-
-    /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of "{timestamp}.{body}" under the shared secret.</summary>
-    public static string Sign(string secret, string timestamp, ReadOnlySpan<byte> body)
-    {
-        var prefix = Encoding.UTF8.GetBytes(timestamp + ".");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed.AsSpan(prefix.Length));
-        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
-    }
-
-    /// <summary>Constant-time check of a received signature.</summary>
-    public static bool Verify(string secret, string timestamp, ReadOnlySpan<byte> body, string? signature) =>
-        signature is not null
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(secret, timestamp, body)), Encoding.ASCII.GetBytes(signature));
-}
-
 /// <summary>
 /// Optional delivery of every notification to an app backend's webhook (<c>Notifications:Webhook:Url</c>). A consumer
 /// group of its own reads <c>nba.notifications</c>, so delivery is as durable as the topic and independent of
 /// ingestion. Each notification is POSTed as its CloudEvent JSON (<c>application/cloudevents+json</c>) with an
 /// HMAC-SHA256 signature over timestamp and body. 5xx, 408, 429 and network errors are retried with exponential
-/// backoff and jitter; after the last attempt, or on any other 4xx, the record goes to the dead-letter topic with the
-/// reason, and the failure is counted (<c>nba.notifications.webhook</c>, outcome <c>failed</c>) and logged. The
-/// offset is stored only then, so nothing is dropped silently.
+/// backoff and jitter; after the last attempt, or on any other status (a redirect included: none is followed), the
+/// record goes to the dead-letter topic with the reason, and the failure is counted (<c>nba.notifications.webhook</c>,
+/// outcome <c>failed</c>) and logged. A record that is not a notification (no string id that fits a header) goes
+/// there at once (outcome <c>malformed</c>). The offset is stored only then, so nothing is dropped silently.
 /// </summary>
 public sealed partial class WebhookDeliveryService(
     IHttpClientFactory httpClients,
-    IProducer<byte[]?, byte[]?> deadLetterProducer,
+    DeadLetterPublisher deadLetters,
     IOptions<KafkaOptions> kafka,
     IOptions<NotificationOptions> options,
     NbaTelemetry telemetry,
@@ -57,6 +33,9 @@ public sealed partial class WebhookDeliveryService(
 {
     public const string HttpClientName = "nba-notification-webhook";
     public const string ReasonHeader = DeadLetterHeaders.Reason;
+
+    /// <summary>Longest notification id sent in <see cref="WebhookSignature.IdHeader"/>; ours are about 30 characters.</summary>
+    public const int MaxIdLength = 200;
 
     private readonly WebhookOptions webhook = options.Value.Webhook;
 
@@ -95,7 +74,7 @@ public sealed partial class WebhookDeliveryService(
                     continue;
                 }
 
-                await DeliverAsync(record, stoppingToken);
+                await HandleAsync(record, stoppingToken);
                 consumer.StoreOffset(record);
             }
         }
@@ -109,11 +88,25 @@ public sealed partial class WebhookDeliveryService(
         }
     }
 
-    /// <summary>Delivers one record, retrying; ends with it delivered or dead-lettered.</summary>
-    private async Task DeliverAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
+    /// <summary>Ends with the record delivered or dead-lettered.</summary>
+    private async Task HandleAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
     {
         var body = record.Message.Value ?? [];
-        var notificationId = IdOf(body);
+        var (notificationId, type, malformed) = ReadEnvelope(body);
+        if (malformed is not null)
+        {
+            Count("malformed");
+            LogMalformed(logger, record.Topic, record.Partition.Value, record.Offset.Value, malformed);
+            await DeadLetterAsync(record, $"malformed notification: {malformed}", type, stoppingToken);
+            return;
+        }
+
+        await DeliverAsync(record, body, notificationId, type, stoppingToken);
+    }
+
+    /// <summary>Delivers one notification, retrying; ends with it delivered or dead-lettered.</summary>
+    private async Task DeliverAsync(ConsumeResult<byte[]?, byte[]?> record, byte[] body, string notificationId, string? type, CancellationToken stoppingToken)
+    {
         var backoff = TimeSpan.FromMilliseconds(webhook.InitialBackoffMs);
         string failure = "";
         for (var attempt = 1; attempt <= webhook.MaxAttempts; attempt++)
@@ -140,18 +133,14 @@ public sealed partial class WebhookDeliveryService(
 
         Count("failed");
         LogFailed(logger, failure);
-        await deadLetterProducer.ProduceAsync(kafka.Value.Topics.DeadLetter, new Message<byte[]?, byte[]?>
-        {
-            Key = record.Message.Key,
-            Value = record.Message.Value,
-            Headers = new Headers
-            {
-                { ReasonHeader, Encoding.UTF8.GetBytes($"webhook delivery failed: {failure}") },
-                { DeadLetterHeaders.Topic, Encoding.UTF8.GetBytes(record.Topic) },
-                { DeadLetterHeaders.Partition, Encoding.UTF8.GetBytes(record.Partition.Value.ToString(CultureInfo.InvariantCulture)) },
-                { DeadLetterHeaders.Offset, Encoding.UTF8.GetBytes(record.Offset.Value.ToString(CultureInfo.InvariantCulture)) },
-            },
-        }, stoppingToken);
+        await DeadLetterAsync(record, $"webhook delivery failed: {failure}", type, stoppingToken);
+    }
+
+    private Task DeadLetterAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, string? type, CancellationToken stoppingToken)
+    {
+        var message = new IncomingMessage(record.Topic, record.Partition.Value, record.Offset.Value, record.Message.Key, record.Message.Value,
+            TraceContext: KafkaTracing.Extract(record.Message.Headers));
+        return deadLetters.PublishAsync([(message, reason, type)], stoppingToken);
     }
 
     private async Task<(bool Ok, bool Retry, string Reason)> PostAsync(byte[] body, string notificationId, int attempt, CancellationToken stoppingToken)
@@ -160,7 +149,7 @@ public sealed partial class WebhookDeliveryService(
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(webhook.Secret, timestamp, body));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.SignatureHeaderValue(webhook.SigningSecrets, timestamp, body));
         request.Headers.Add(WebhookSignature.AttemptHeader, attempt.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookSignature.IdHeader, notificationId);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -172,6 +161,12 @@ public sealed partial class WebhookDeliveryService(
             if (response.IsSuccessStatusCode)
             {
                 return (true, false, "");
+            }
+
+            if (status is >= 300 and < 400)
+            {
+                // Following would send the signed notification wherever the Location header points.
+                return (false, false, $"HTTP {status}, redirects are not followed");
             }
 
             var retry = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
@@ -187,16 +182,33 @@ public sealed partial class WebhookDeliveryService(
         }
     }
 
-    private static string IdOf(byte[] body)
+    /// <summary>The CloudEvent's id and type, or why the record is not a notification that can be sent.</summary>
+    internal static (string Id, string? Type, string? Malformed) ReadEnvelope(byte[] body)
     {
         try
         {
-            using var document = System.Text.Json.JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("id", out var id) ? id.GetString() ?? "" : "";
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ("", null, "not a JSON object");
+            }
+
+            var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : null;
+            if (!root.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String)
+            {
+                return ("", type, "\"id\" is not a string");
+            }
+
+            // The id goes into a request header: no control characters (CR/LF would split the request), no non-ASCII.
+            var id = idElement.GetString()!;
+            return id.Length is > 0 and <= MaxIdLength && id.All(c => c is > ' ' and <= '~')
+                ? (id, type, null)
+                : ("", type, $"\"id\" must be 1 to {MaxIdLength} printable ASCII characters");
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
-            return "";
+            return ("", null, "not JSON");
         }
     }
 
@@ -210,4 +222,7 @@ public sealed partial class WebhookDeliveryService(
 
     [LoggerMessage(EventId = 6203, Level = LogLevel.Warning, Message = "Webhook consumer Kafka error {Code}: {Reason}")]
     private static partial void LogKafkaError(ILogger logger, ErrorCode code, string reason);
+
+    [LoggerMessage(EventId = 6204, Level = LogLevel.Warning, Message = "Webhook skipped a malformed record at {Topic}/{Partition}@{Offset} ({Reason}); it went to the dead-letter topic")]
+    private static partial void LogMalformed(ILogger logger, string topic, int partition, long offset, string reason);
 }

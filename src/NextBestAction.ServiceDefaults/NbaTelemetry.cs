@@ -39,7 +39,7 @@ public sealed class NbaTelemetry : IDisposable
         Notifications = Meter.CreateCounter<long>("nba.notifications", "{notification}",
             "Notifications by type and outcome (sent, deferred, duplicate, capped, capped_type, no_consent, objected, service_opted_out, no_channel, expired, expires_in_quiet_hours, withdrawn).");
         WebhookDeliveries = Meter.CreateCounter<long>("nba.notifications.webhook", "{attempt}",
-            "Webhook delivery attempts by outcome (delivered, retried, failed: dead-lettered after the last attempt or refused by the endpoint).");
+            "Webhook delivery attempts by outcome (delivered, retried, failed: dead-lettered after the last attempt or refused by the endpoint, malformed: not a notification, dead-lettered unsent).");
         FanoutCustomers = Meter.CreateCounter<long>("nba.notifications.fanout_customers", "{customer}",
             "Customers a catalog fan-out (price drop, back in stock, new version) has worked through.");
     }

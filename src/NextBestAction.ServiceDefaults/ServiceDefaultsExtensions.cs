@@ -23,10 +23,14 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// OpenTelemetry (traces and metrics; OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, Prometheus
-    /// always), problem details, health checks for Kafka and Redis, request size limits, Kafka settings.
+    /// always), problem details, health checks for Kafka and Redis, request size limits, Kafka settings, and a
+    /// background worker that fails for good stopping the process with a non-zero exit code.
+    /// Call before registering any hosted service.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
+        builder.Services.AddHostedService<BackgroundWorkerFailures>();
         builder.Services.AddSingleton<NbaTelemetry>();
         builder.Services.AddProblemDetails();
         builder.Services.Configure<KestrelServerOptions>(o =>

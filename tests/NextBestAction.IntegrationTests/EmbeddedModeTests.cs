@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.Notifications;
 using NextBestAction.ServiceDefaults.Auth;
 using NextBestAction.Simulator;
 
@@ -96,6 +98,21 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
 
         Assert.True(simulator.DecisionsAnswered > 0, $"the simulator got no decision answered ({simulator.DecisionsFailed} requests failed)");
         Assert.True(answered, "no simulated customer's answer to an offer reached a profile within 90 s");
+    }
+
+    [Fact]
+    public async Task EmbeddedServer_PlainHttpWebhookOnThisMachine_Accepted()
+    {
+        await using var withWebhook = factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Notifications:Webhook:Url", "http://127.0.0.1:9/hooks");
+            b.UseSetting("Notifications:Webhook:Secret", "0123456789abcdef-secret");
+        });
+
+        // Start-up validates the webhook settings; outside embedded mode this URL needs Notifications:Webhook:AllowHttp.
+        withWebhook.CreateClient().Dispose();
+
+        Assert.True(withWebhook.Services.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhook.AllowHttp);
     }
 
     private sealed class EmbeddedServerFactory : WebApplicationFactory<Program>

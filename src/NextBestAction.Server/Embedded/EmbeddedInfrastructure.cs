@@ -67,6 +67,13 @@ public static class EmbeddedInfrastructure
                 overrides[$"{prefix}:Scopes:{i}"] = Scopes.All[i];
             }
 
+            // Local development: a webhook receiver on this machine may listen on plain http.
+            const string allowHttp = "Notifications:Webhook:AllowHttp";
+            if (builder.Configuration[allowHttp] is null)
+            {
+                overrides[allowHttp] = "true";
+            }
+
             // The simulated webshop asks this process for its offers, as a real one would, unless told otherwise.
             if (builder.Configuration["Simulator:DecisionsUrl"] is null)
             {

@@ -10,6 +10,8 @@ public sealed class NotificationStartupTests(KafkaFixture kafka, RedisServerFixt
     [InlineData("Notifications:QuietHoursStart", "25:00")]
     [InlineData("Notifications:Webhook:Secret", "short")]
     [InlineData("Notifications:FanoutBatchSize", "0")]
+    [InlineData("Notifications:Webhook:AllowHttp", "false")]
+    [InlineData("Notifications:Webhook:PreviousSecret", "short")]
     public async Task Start_InvalidSetting_FailsNamingTheSetting(string setting, string value)
     {
         await using var factory = new NotificationServerFactory(kafka, redis)
@@ -18,6 +20,7 @@ public sealed class NotificationStartupTests(KafkaFixture kafka, RedisServerFixt
             {
                 ["Notifications:Webhook:Url"] = "http://127.0.0.1:9/hooks",
                 ["Notifications:Webhook:Secret"] = "0123456789abcdef-secret",
+                ["Notifications:Webhook:AllowHttp"] = "true",
                 [setting] = value,
             },
         };

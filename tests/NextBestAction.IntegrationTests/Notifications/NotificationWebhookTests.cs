@@ -13,15 +13,19 @@ namespace NextBestAction.IntegrationTests.Notifications;
 
 /// <summary>
 /// Webhook delivery to a real HTTP endpoint: a Kestrel listener on a loopback port in the test, which checks every
-/// request's HMAC signature the way an app backend would and answers as each test scripts it.
+/// request's HMAC signature the way an app backend would and answers as each test scripts it. The server signs with a
+/// current and a previous secret, as during a rotation.
 /// </summary>
 [Collection(TelemetryTestsRunAlone.Name)]
 public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixture redis) : IAsyncLifetime
 {
     private const string Secret = "webhook-test-secret-0123456789";
+    private const string PreviousSecret = "webhook-previous-secret-987654";
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
 
     private readonly ConcurrentQueue<(string Subject, int Attempt, bool SignatureValid, int Status)> requests = new();
+    private readonly ConcurrentQueue<(bool ValidForPrevious, bool ValidForOther, string Signature)> signatures = new();
+    private int redirectTargetHits;
     private WebApplication? endpoint;
     private NotificationServerFactory? factory;
 
@@ -33,18 +37,31 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         endpoint = builder.Build();
-        endpoint.MapPost("/hooks/notifications", async (HttpRequest request) =>
+        endpoint.MapPost("/hooks/notifications", async (HttpRequest request, HttpResponse response) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             var body = buffer.ToArray();
-            var valid = WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.TimestampHeader].ToString(), body,
-                request.Headers[WebhookSignature.SignatureHeader].ToString());
+            var timestamp = request.Headers[WebhookSignature.TimestampHeader].ToString();
+            var signature = request.Headers[WebhookSignature.SignatureHeader].ToString();
+            var valid = WebhookSignature.Verify(Secret, timestamp, body, signature);
+            signatures.Enqueue((WebhookSignature.Verify(PreviousSecret, timestamp, body, signature),
+                WebhookSignature.Verify("some-other-secret-0123456789", timestamp, body, signature), signature));
             var subject = JsonDocument.Parse(body).RootElement.GetProperty("subject").GetString()!;
             var attempt = int.Parse(request.Headers[WebhookSignature.AttemptHeader].ToString(), System.Globalization.CultureInfo.InvariantCulture);
             var status = valid ? answer(subject, attempt) : 401;
             requests.Enqueue((subject, attempt, valid, status));
+            if (status is >= 300 and < 400)
+            {
+                response.Headers.Location = "/hooks/moved";
+            }
+
             return Results.StatusCode(status);
+        });
+        endpoint.MapPost("/hooks/moved", () =>
+        {
+            Interlocked.Increment(ref redirectTargetHits);
+            return Results.Ok();
         });
         await endpoint.StartAsync();
         factory = new NotificationServerFactory(kafka, redis)
@@ -53,6 +70,8 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
             {
                 ["Notifications:Webhook:Url"] = $"{endpoint.Urls.First()}/hooks/notifications",
                 ["Notifications:Webhook:Secret"] = Secret,
+                ["Notifications:Webhook:PreviousSecret"] = PreviousSecret,
+                ["Notifications:Webhook:AllowHttp"] = "true",
                 ["Notifications:Webhook:MaxAttempts"] = "4",
                 ["Notifications:Webhook:InitialBackoffMs"] = "20",
                 ["Notifications:Webhook:MaxBackoffMs"] = "100",
@@ -143,5 +162,67 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
         var record = Assert.Single(kafka.Consume(factory.Topics.DeadLetter, 1, MaxWait));
         Assert.Equal("webhook delivery failed: HTTP 410", Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(WebhookDeliveryService.ReasonHeader)));
         Assert.Equal([1], RequestsFor(customer).Select(r => r.Attempt));
+    }
+
+    [Fact]
+    public async Task Webhook_MalformedRecords_DeadLetteredWithReasonAndLaterNotificationsDelivered()
+    {
+        var customer = $"cust-{factory!.Suffix}-malformed";
+        answer = (_, _) => 200;
+        byte[] Record(object id) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["specversion"] = "1.0",
+            ["id"] = id,
+            ["source"] = "/nba/notifications",
+            ["type"] = NotificationTypes.DeliveryDelay,
+            ["subject"] = customer,
+            ["data"] = new { },
+        });
+
+        // Same key as the good notification, so the same partition, ahead of it.
+        await kafka.ProduceAsync(factory.Topics.Notifications, customer, Record(42));
+        await kafka.ProduceAsync(factory.Topics.Notifications, customer, Record("ntf-push-1\r\nX-Injected: yes"));
+        await LateDeliveryAsync(customer);
+
+        Assert.True(await Wait.UntilAsync(() => Task.FromResult(RequestsFor(customer).Any(r => r.Status == 200)), MaxWait, TimeSpan.FromMilliseconds(50)),
+            "the notification after the malformed records was not delivered");
+        var dead = kafka.Consume(factory.Topics.DeadLetter, 2, MaxWait);
+        Assert.Equal(
+            ["malformed notification: \"id\" is not a string", "malformed notification: \"id\" must be 1 to 200 printable ASCII characters"],
+            dead.Select(r => Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(DeadLetterHeaders.Reason))));
+        Assert.All(dead, r => Assert.Equal(factory.Topics.Notifications, Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes(DeadLetterHeaders.Topic))));
+        Assert.All(dead, r => Assert.Equal(customer, r.Message.Key));
+        Assert.Equal([1], RequestsFor(customer).Select(r => r.Attempt));
+    }
+
+    [Fact]
+    public async Task Webhook_EndpointRedirects_NotFollowedAndDeadLettered()
+    {
+        var customer = $"cust-{factory!.Suffix}-moved";
+        answer = (_, _) => 307;
+
+        await LateDeliveryAsync(customer);
+
+        var record = Assert.Single(kafka.Consume(factory.Topics.DeadLetter, 1, MaxWait));
+        Assert.Equal("webhook delivery failed: HTTP 307, redirects are not followed",
+            Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(WebhookDeliveryService.ReasonHeader)));
+        Assert.Equal([1], RequestsFor(customer).Select(r => r.Attempt));
+        Assert.Equal(0, Volatile.Read(ref redirectTargetHits));
+    }
+
+    [Fact]
+    public async Task Webhook_SecretRotation_SignedWithBothSecrets()
+    {
+        var customer = $"cust-{factory!.Suffix}-rotation";
+        answer = (_, _) => 200;
+
+        await LateDeliveryAsync(customer);
+
+        Assert.True(await Wait.UntilAsync(() => Task.FromResult(RequestsFor(customer).Any(r => r.Status == 200)), MaxWait, TimeSpan.FromMilliseconds(50)));
+        Assert.True(RequestsFor(customer).Single().SignatureValid, "a receiver that knows the current secret rejected the request");
+        var (validForPrevious, validForOther, signature) = Assert.Single(signatures);
+        Assert.True(validForPrevious, $"a receiver that knows the previous secret rejected {signature}");
+        Assert.False(validForOther, "a receiver with another secret accepted the request");
+        Assert.Equal(2, signature.Split(',').Length);
     }
 }

@@ -93,6 +93,24 @@ internal sealed class IngestionWorkerProcess : IAsyncDisposable
         return new IngestionCounts(handled, duplicates);
     }
 
+    /// <summary>Waits for the process to end by itself; its exit code, or null when it still runs after <paramref name="maxWait"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan maxWait)
+    {
+        using var timeout = new CancellationTokenSource(maxWait);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        // The parameterless wait also waits for the redirected output to be read to its end.
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
     /// <summary>Kills the process without any shutdown: no consumer close, no final offset commit.</summary>
     public async Task KillAsync()
     {

@@ -34,6 +34,24 @@ public sealed class NotificationSettingsTests
         Assert.Contains(Errors(o => (o.Webhook.Url, o.Webhook.Secret) = ("ftp://x", "0123456789abcdef")), e => e.StartsWith("Notifications:Webhook:Url", StringComparison.Ordinal));
 
     [Fact]
+    public void Validate_WebhookPlainHttp_NamesAllowHttp() =>
+        Assert.Contains(Errors(o => (o.Webhook.Url, o.Webhook.Secret) = ("http://app.example/hooks", "0123456789abcdef")),
+            e => e.StartsWith("Notifications:Webhook:AllowHttp", StringComparison.Ordinal));
+
+    [Fact]
+    public void Validate_WebhookPlainHttpAllowed_Passes() =>
+        Assert.Empty(Errors(o => (o.Webhook.Url, o.Webhook.Secret, o.Webhook.AllowHttp) = ("http://localhost:8080/hooks", "0123456789abcdef", true)));
+
+    [Fact]
+    public void Validate_WebhookHttps_Passes() =>
+        Assert.Empty(Errors(o => (o.Webhook.Url, o.Webhook.Secret, o.Webhook.PreviousSecret) = ("https://app.example/hooks", "0123456789abcdef", "fedcba9876543210")));
+
+    [Fact]
+    public void Validate_WebhookPreviousSecretTooShort_NamesTheSetting() =>
+        Assert.Contains(Errors(o => (o.Webhook.Url, o.Webhook.Secret, o.Webhook.PreviousSecret) = ("https://app.example/hooks", "0123456789abcdef", "short")),
+            e => e.StartsWith("Notifications:Webhook:PreviousSecret", StringComparison.Ordinal));
+
+    [Fact]
     public void Validate_WebhookAttemptsOutOfRange_NamesTheSetting() =>
         Assert.Contains(Errors(o => o.Webhook.MaxAttempts = 0), e => e.StartsWith("Notifications:Webhook:MaxAttempts", StringComparison.Ordinal));
 
@@ -52,6 +70,21 @@ public sealed class NotificationSettingsTests
         Assert.False(WebhookSignature.Verify("0123456789abcdef", "1795000001", body, signature));
         Assert.False(WebhookSignature.Verify("another-secret-123", "1795000000", body, signature));
         Assert.False(WebhookSignature.Verify("0123456789abcdef", "1795000000", Encoding.UTF8.GetBytes("{\"id\":\"ntf-push-2\"}"), signature));
+    }
+
+    [Fact]
+    public void WebhookSignature_TwoSecrets_EitherVerifies()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"ntf-push-1\"}");
+        var header = WebhookSignature.SignatureHeaderValue(["new-secret-0123456789", "old-secret-0123456789"], "1795000000", body);
+
+        Assert.Equal(
+            WebhookSignature.Sign("new-secret-0123456789", "1795000000", body) + "," + WebhookSignature.Sign("old-secret-0123456789", "1795000000", body),
+            header);
+        Assert.True(WebhookSignature.Verify("new-secret-0123456789", "1795000000", body, header));
+        Assert.True(WebhookSignature.Verify("old-secret-0123456789", "1795000000", body, header));
+        Assert.False(WebhookSignature.Verify("another-secret-123", "1795000000", body, header));
+        Assert.False(WebhookSignature.Verify("old-secret-0123456789", "1795000001", body, header));
     }
 
     [Fact]
