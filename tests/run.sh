@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh Debian machine with the .NET SDK
-# (redis-server, via apt-get when it is missing), then builds and runs every test project.
+# (redis-server, and promtool for the alert rules' unit tests, via apt-get when missing), then builds
+# and runs every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,15 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
 fi
 echo "run.sh: $(redis-server --version)"
+
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "run.sh: promtool not found; installing the Debian package prometheus"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq prometheus >/dev/null
+fi
+echo "run.sh: $(promtool --version 2>&1 | head -1)"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
