@@ -23,6 +23,7 @@ public static class DecisionApi
             .Accepts<DecisionRequest>("application/json")
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequireScope(Scopes.Decide);
 
         v1.MapPost("/decisions/{decisionId}/outcome", RecordOutcomeAsync)
@@ -31,6 +32,7 @@ public static class DecisionApi
             .Accepts<OutcomeRequest>("application/json")
             .Produces<OutcomeResponse>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)

@@ -72,7 +72,7 @@ internal static class JsonRequestBody
     {
         if (type is null)
         {
-            return "a value of another JSON type";
+            return "a different JSON value";
         }
 
         if (type.Kind is JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary)
@@ -93,7 +93,7 @@ internal static class JsonRequestBody
             TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32 or TypeCode.Int64 or TypeCode.UInt64 => "an integer",
             TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
             _ when clr == typeof(DateTimeOffset) || clr == typeof(DateTime) => "a date and time string (ISO 8601)",
-            _ => "a value of another JSON type",
+            _ => "a different JSON value",
         };
     }
 }
