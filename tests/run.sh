@@ -9,6 +9,7 @@ declare -A packages=(
   [redis-server]=redis-server   # the real Redis the integration tests start
   [redis-cli]=redis-tools       # the README's examples
   [curl]=curl [jq]=jq [kcat]=kcat
+  [promtool]=prometheus         # unit tests of the alert rules
 )
 missing=()
 for command in "${!packages[@]}"; do

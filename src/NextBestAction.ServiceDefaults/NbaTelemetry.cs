@@ -12,18 +12,28 @@ public sealed class NbaTelemetry : IDisposable
     public const string ActivitySourceName = "NextBestAction";
     public const string MeterName = "NextBestAction";
 
+    /// <summary>
+    /// Bucket boundaries of every histogram in seconds, from 0.1 ms to 60 s. OpenTelemetry's default (0, 5, 10, ... 10000)
+    /// is meant for milliseconds and would put every decision in le="5". 0.025 and 5 are the SLO thresholds of the decision
+    /// and freshness alerts, so the quantiles are exact where the alerts compare them.
+    /// </summary>
+    public static IReadOnlyList<double> SecondsBucketBoundaries { get; } =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = SecondsBucketBoundaries };
+
     public NbaTelemetry(IMeterFactory meterFactory)
     {
         ActivitySource = new ActivitySource(ActivitySourceName);
         Meter = meterFactory.Create(MeterName);
         IngestedEvents = Meter.CreateCounter<long>("nba.ingestion.events", "{event}",
             "Input events by type and outcome (applied, duplicate, no_effect, dead_lettered, unknown_type).");
-        IngestionFreshness = Meter.CreateHistogram<double>("nba.ingestion.freshness", "s",
-            "Time from an event's Kafka record timestamp until its profile write was acknowledged.");
+        IngestionFreshness = Meter.CreateHistogram("nba.ingestion.freshness", "s",
+            "Time from an event's Kafka record timestamp until its profile write was acknowledged.", tags: null, advice: Seconds);
         Decisions = Meter.CreateCounter<long>("nba.decisions", "{decision}",
             "Decisions served, by the kind of the first action and whether a fallback was served.");
-        DecisionDuration = Meter.CreateHistogram<double>("nba.decision.duration", "s",
-            "Time to serve a decision inside the service, including the profile read.");
+        DecisionDuration = Meter.CreateHistogram("nba.decision.duration", "s",
+            "Time to serve a decision inside the service, including the profile read.", tags: null, advice: Seconds);
         RateLimited = Meter.CreateCounter<long>("nba.http.rate_limited", "{request}",
             "Requests refused with 429 by the per-API-key rate limit, by key name (\"(unauthenticated)\" without a valid key).");
         DecisionFallbacks = Meter.CreateCounter<long>("nba.decision.fallbacks", "{decision}",
@@ -34,8 +44,8 @@ public sealed class NbaTelemetry : IDisposable
             "Decisions whose impressions and outcome record were not written to Redis, by reason (queue_full, redis_error).");
         Outcomes = Meter.CreateCounter<long>("nba.decision.outcomes", "{outcome}",
             "Outcomes recorded through the outcome route, by outcome (accepted, declined, ignored).");
-        RedisDuration = Meter.CreateHistogram<double>("nba.redis.duration", "s",
-            "Redis round trips of the service, by operation (profile_read, profile_load, profile_write).");
+        RedisDuration = Meter.CreateHistogram("nba.redis.duration", "s",
+            "Redis round trips of the service, by operation (profile_read, profile_load, profile_write).", tags: null, advice: Seconds);
         Notifications = Meter.CreateCounter<long>("nba.notifications", "{notification}",
             "Notifications by type and outcome (sent, deferred, duplicate, capped, capped_type, no_consent, objected, service_opted_out, no_channel, expired, expires_in_quiet_hours, withdrawn).");
         WebhookDeliveries = Meter.CreateCounter<long>("nba.notifications.webhook", "{attempt}",

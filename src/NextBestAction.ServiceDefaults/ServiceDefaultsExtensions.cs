@@ -33,6 +33,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService<BackgroundWorkerFailures>();
         builder.Services.AddSingleton<NbaTelemetry>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClientErrorExceptionHandler>();
         builder.Services.Configure<KestrelServerOptions>(o =>
         {
             o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -72,7 +73,10 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Unhandled errors become RFC 7807 problem responses without internals; bare status codes get a problem body.</summary>
+    /// <summary>
+    /// Unhandled errors become RFC 7807 problem responses without internals; a body the server refused to read (over the
+    /// size limit: 413) is the client's error; bare status codes get a problem body.
+    /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();

@@ -27,7 +27,7 @@ public sealed class StartupBannerTests(KafkaFixture kafka)
 
         factory.CreateClient().Dispose();
 
-        var banner = logs.Messages.Where(m => m.Category == "NextBestAction.Server.StartupBanner").Select(m => m.Message).ToList();
+        var banner = logs.Entries.Where(e => e.Category == "NextBestAction.Server.StartupBanner").Select(e => e.Message).ToList();
         Assert.Contains(banner, m => m == $"Kafka bootstrap servers: {kafka.BootstrapServers} (configured)");
         Assert.Contains(banner, m => m.StartsWith("Redis endpoint: 127.0.0.1:", StringComparison.Ordinal) && m.EndsWith("(embedded Garnet)", StringComparison.Ordinal));
         Assert.Contains("Nothing embedded is kept after exit: the embedded Redis lives in this process's memory only", banner);

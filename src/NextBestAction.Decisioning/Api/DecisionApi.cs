@@ -1,9 +1,9 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
@@ -23,6 +23,7 @@ public static class DecisionApi
             .Accepts<DecisionRequest>("application/json")
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .RequireScope(Scopes.Decide);
 
         v1.MapPost("/decisions/{decisionId}/outcome", RecordOutcomeAsync)
@@ -31,6 +32,7 @@ public static class DecisionApi
             .Accepts<OutcomeRequest>("application/json")
             .Produces<OutcomeResponse>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -46,28 +48,16 @@ public static class DecisionApi
 
     /// <summary>The body is read by hand so a malformed request gets a problem response that says what is wrong.</summary>
     private static async Task<Results<Ok<DecisionResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        HttpRequest httpRequest, DecisionService decisions, CancellationToken cancellationToken)
+        HttpRequest httpRequest, DecisionService decisions, CatalogProvider catalogs, CancellationToken cancellationToken)
     {
-        DecisionRequest? request;
-        try
+        var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.DecisionRequest, "decision request", cancellationToken);
+        if (!body.IsRead)
         {
-            request = await JsonSerializer.DeserializeAsync(httpRequest.Body, DecisionJsonContext.Default.DecisionRequest, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return TypedResults.Problem(
-                title: "Malformed decision request",
-                detail: $"The body is not a valid decision request: {ex.Message}",
-                statusCode: StatusCodes.Status400BadRequest);
+            return body.Problem;
         }
 
-        if (request is null)
-        {
-            return TypedResults.Problem(title: "Malformed decision request", detail: "The body must be a JSON object.",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var errors = DecisionRequestValidator.Validate(request);
+        var request = body.Value;
+        var errors = DecisionRequestValidator.Validate(request, catalogs.Current);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid decision request");
@@ -79,29 +69,25 @@ public static class DecisionApi
     private static async Task<Results<Ok<OutcomeResponse>, ValidationProblem, ProblemHttpResult>> RecordOutcomeAsync(
         string decisionId, HttpRequest httpRequest, OutcomeService outcomes, CancellationToken cancellationToken)
     {
-        OutcomeRequest? request;
-        try
+        var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.OutcomeRequest, "outcome", cancellationToken);
+        if (!body.IsRead)
         {
-            request = await JsonSerializer.DeserializeAsync(httpRequest.Body, DecisionJsonContext.Default.OutcomeRequest, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return TypedResults.Problem(title: "Malformed outcome", detail: $"The body is not a valid outcome: {ex.Message}",
-                statusCode: StatusCodes.Status400BadRequest);
+            return body.Problem;
         }
 
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!Identifiers.IsValid(decisionId))
         {
             errors["decisionId"] = [$"decisionId must be {Identifiers.Rule}"];
         }
 
-        if (!Identifiers.IsValid(request?.ActionId))
+        if (!Identifiers.IsValid(request.ActionId))
         {
             errors["actionId"] = [$"actionId is required: {Identifiers.Rule}"];
         }
 
-        if (!OutcomeService.All.Contains(request?.Outcome))
+        if (!OutcomeService.All.Contains(request.Outcome))
         {
             errors["outcome"] = [$"outcome must be one of {string.Join(", ", OutcomeService.All)}"];
         }
@@ -111,7 +97,7 @@ public static class DecisionApi
             return TypedResults.ValidationProblem(errors, title: "Invalid outcome");
         }
 
-        var (actionId, outcome) = (request!.ActionId!, request.Outcome!);
+        var (actionId, outcome) = (request.ActionId!, request.Outcome!);
         OutcomeResult result;
         try
         {

@@ -68,6 +68,8 @@ public sealed record Suppression(string Id, string AppliesTo, CompiledRule<RuleS
 public sealed class ActionCatalog
 {
     private readonly FrozenDictionary<string, FrozenDictionary<string, double>> contextWeights;
+    private readonly FrozenSet<string> touchpointSet;
+    private readonly FrozenSet<string> channelSet;
 
     public ActionCatalog(
         string version,
@@ -76,7 +78,9 @@ public sealed class ActionCatalog
         IReadOnlyDictionary<string, Dictionary<string, double>> contextWeights,
         int? maxPerDayOverall,
         int? maxPerWeekOverall,
-        MarketingConsentMode marketingConsent)
+        MarketingConsentMode marketingConsent,
+        IReadOnlyList<string> touchpoints,
+        IReadOnlyList<string> channels)
     {
         Version = version;
         Actions = actions;
@@ -87,6 +91,10 @@ public sealed class ActionCatalog
         MaxPerWeekOverall = maxPerWeekOverall;
         MarketingConsent = marketingConsent;
         ById = actions.ToFrozenDictionary(a => a.Id, StringComparer.Ordinal);
+        Touchpoints = touchpoints;
+        Channels = channels;
+        touchpointSet = touchpoints.ToFrozenSet(StringComparer.Ordinal);
+        channelSet = channels.ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>The declared version plus a hash of the file's bytes, so an edit without a new version is still told apart.</summary>
@@ -103,6 +111,19 @@ public sealed class ActionCatalog
     public int? MaxPerWeekOverall { get; }
 
     public MarketingConsentMode MarketingConsent { get; }
+
+    /// <summary>
+    /// The touch points a decision request may name. Nothing else is accepted: the touch point becomes a metric label and a
+    /// Redis field, so free text would let any caller grow both without bound.
+    /// </summary>
+    public IReadOnlyList<string> Touchpoints { get; }
+
+    /// <summary>The channels a decision request may name, for the same reason.</summary>
+    public IReadOnlyList<string> Channels { get; }
+
+    public bool HasTouchpoint(string touchpoint) => touchpointSet.Contains(touchpoint);
+
+    public bool HasChannel(string channel) => channelSet.Contains(channel);
 
     /// <summary>How much this kind of action fits the touch point; 1 where the catalog says nothing.</summary>
     public double ContextWeight(string touchpoint, string kind) =>

@@ -7,6 +7,15 @@ public sealed record CatalogDocument
 
     public CatalogContactPolicy? ContactPolicy { get; init; }
 
+    /// <summary>
+    /// The touch points a decision request may name (the only values accepted as <c>touchpoint</c>). Default: the touch
+    /// points of <see cref="ContextWeights"/>.
+    /// </summary>
+    public IReadOnlyList<string>? Touchpoints { get; init; }
+
+    /// <summary>The channels a decision request may name. Default: the channels the actions list.</summary>
+    public IReadOnlyList<string>? Channels { get; init; }
+
     /// <summary>Context weight per touch point and action kind, e.g. <c>{"checkout":{"bundle":1.2}}</c>; 1 where not set.</summary>
     public Dictionary<string, Dictionary<string, double>>? ContextWeights { get; init; }
 

@@ -18,6 +18,9 @@ public sealed class CatalogValidationException(string message) : Exception(messa
 public static class CatalogLoader
 {
     public const int MaxCooldownHours = 720;
+
+    /// <summary>Longest touch point or channel name: each becomes a metric label and a Redis field.</summary>
+    public const int MaxNameLength = 32;
     private const int HashHexLength = 8;
 
     public static ActionCatalog Load(string path)
@@ -96,12 +99,57 @@ public static class CatalogLoader
             }
         }
 
+        var touchpoints = Names(errors, "touchpoints", "touch point", document.Touchpoints, (document.ContextWeights ?? []).Keys);
+        if (document.Touchpoints is not null)
+        {
+            foreach (var touchpoint in (document.ContextWeights ?? []).Keys.Where(t => !touchpoints.Contains(t)))
+            {
+                errors.Add($"contextWeights.{touchpoint}: \"{touchpoint}\" is not one of the touchpoints ({string.Join(", ", touchpoints)})");
+            }
+        }
+
+        var channels = Names(errors, "channels", "channel", document.Channels,
+            (document.Actions ?? []).SelectMany(a => a?.Channels ?? []).Where(c => !string.IsNullOrWhiteSpace(c)));
         var suppressions = BuildSuppressions(document.Suppressions ?? [], errors);
-        var actions = BuildActions(document.Actions, defaults, errors);
+        var actions = BuildActions(document.Actions, defaults, document.Channels is null ? null : channels, errors);
         return errors.Count > 0
             ? null
             : new ActionCatalog($"{document.Version}+{contentHash}", actions, suppressions,
-                document.ContextWeights ?? [], policy.MaxPerDayOverall, policy.MaxPerWeekOverall, consentMode);
+                document.ContextWeights ?? [], policy.MaxPerDayOverall, policy.MaxPerWeekOverall, consentMode, touchpoints, channels);
+    }
+
+    /// <summary>The declared touch points or channels, checked; when not declared, the ones the catalog uses.</summary>
+    private static List<string> Names(List<string> errors, string field, string noun, IReadOnlyList<string>? declared, IEnumerable<string> used)
+    {
+        if (declared is null)
+        {
+            return [.. used.Distinct(StringComparer.Ordinal)];
+        }
+
+        if (declared.Count == 0)
+        {
+            errors.Add($"{field} must name at least one {noun}, or be left out");
+        }
+
+        var names = new List<string>();
+        for (var i = 0; i < declared.Count; i++)
+        {
+            var name = declared[i];
+            if (name is not { Length: >= 1 and <= MaxNameLength } || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                errors.Add($"{field}[{i}]: must be 1 to {MaxNameLength} letters, digits, - or _");
+            }
+            else if (names.Contains(name))
+            {
+                errors.Add($"{field}: \"{name}\" is listed twice");
+            }
+            else
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
     }
 
     private static List<Suppression> BuildSuppressions(IReadOnlyList<SuppressionDefinition> definitions, List<string> errors)
@@ -142,7 +190,8 @@ public static class CatalogLoader
         return result;
     }
 
-    private static List<CatalogAction> BuildActions(IReadOnlyList<ActionDefinition>? definitions, ActionContactPolicy defaults, List<string> errors)
+    private static List<CatalogAction> BuildActions(
+        IReadOnlyList<ActionDefinition>? definitions, ActionContactPolicy defaults, IReadOnlyList<string>? declaredChannels, List<string> errors)
     {
         var result = new List<CatalogAction>();
         if (definitions is null || definitions.Count == 0)
@@ -209,6 +258,11 @@ public static class CatalogLoader
             if (a.Channels is { Count: 0 } || a.Channels?.Any(string.IsNullOrWhiteSpace) == true)
             {
                 errors.Add($"{where}: channels must name at least one channel, or be left out for every channel");
+            }
+
+            foreach (var channel in (a.Channels ?? []).Where(c => declaredChannels is not null && !string.IsNullOrWhiteSpace(c) && !declaredChannels.Contains(c)))
+            {
+                errors.Add($"{where}: channels: \"{channel}\" is not one of the catalog's channels ({string.Join(", ", declaredChannels!)})");
             }
 
             if (a.ValidFrom is { } from && a.ValidTo is { } to && to <= from)

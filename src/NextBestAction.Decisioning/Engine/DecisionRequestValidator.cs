@@ -1,4 +1,5 @@
 using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Catalog;
 
 namespace NextBestAction.Decisioning.Engine;
 
@@ -8,6 +9,31 @@ public static class DecisionRequestValidator
     public const int MaxActionsLimit = 10;
     public const int MaxCartLines = 100;
 
+    /// <summary>
+    /// Every check, including that the touch point and channel are the catalog's: they become a metric label and a Redis
+    /// field, so free text is refused. The message names the allowed values, never echoes the one sent.
+    /// </summary>
+    public static Dictionary<string, string[]> Validate(DecisionRequest request, ActionCatalog catalog)
+    {
+        var errors = Validate(request);
+        if (request.Touchpoint is { } touchpoint && !catalog.HasTouchpoint(touchpoint))
+        {
+            errors["touchpoint"] = [OneOf("touchpoint", catalog.Touchpoints, "touch point")];
+        }
+
+        if (request.Channel is { } channel && !catalog.HasChannel(channel))
+        {
+            errors["channel"] = [OneOf("channel", catalog.Channels, "channel")];
+        }
+
+        return errors;
+    }
+
+    private static string OneOf(string field, IReadOnlyList<string> allowed, string noun) => allowed.Count == 0
+        ? $"{field} must be left out: the catalog names no {noun}s"
+        : $"{field} must be one of: {string.Join(", ", allowed)}";
+
+    /// <summary>The checks that need no catalog: required fields, ids, limits and the cart lines.</summary>
     public static Dictionary<string, string[]> Validate(DecisionRequest request)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

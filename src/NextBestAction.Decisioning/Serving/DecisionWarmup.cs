@@ -167,7 +167,7 @@ public sealed partial class DecisionWarmup(
     private static int Decide(DecisionEngine engine, ActionCatalog catalog, SyntheticCustomer customer)
     {
         var request = JsonSerializer.Deserialize(customer.RequestBody, DecisionJsonContext.Default.DecisionRequest)!;
-        _ = DecisionRequestValidator.Validate(request);
+        _ = DecisionRequestValidator.Validate(request, catalog);
         var profile = RedisProfileStore.FromRead(customer.Stored, customer.Now, DecisionProfileView.TypeInfo);
         var decision = engine.Decide(
             new DecisionInput(profile, customer.Contacts, request.Touchpoint!, request.Channel!, request.Context?.Cart ?? [], customer.Now,

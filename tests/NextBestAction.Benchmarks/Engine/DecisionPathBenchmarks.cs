@@ -68,7 +68,7 @@ public class DecisionPathBenchmarks
     {
         var i = Next();
         var request = JsonSerializer.Deserialize(workload.RequestBodies[i], DecisionJsonContext.Default.DecisionRequest)!;
-        var errors = DecisionRequestValidator.Validate(request);
+        var errors = DecisionRequestValidator.Validate(request, workload.Catalog);
         responseBuffer.ResetWrittenCount();
         responseWriter.Reset(responseBuffer);
         JsonSerializer.Serialize(responseWriter, workload.Responses[i], DecisionJsonContext.Default.DecisionResponse);

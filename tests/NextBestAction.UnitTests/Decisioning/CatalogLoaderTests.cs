@@ -135,4 +135,56 @@ public sealed class CatalogLoaderTests
 
         Assert.Contains("Decisions:CatalogPath", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Load_ShippedCatalog_DeclaresTheTouchpointsAndChannelsTheWebshopSends()
+    {
+        var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
+
+        Assert.Superset(new HashSet<string> { "checkout", "cart", "account" }, catalog.Touchpoints.ToHashSet());
+        Assert.Superset(new HashSet<string> { "web", "app" }, catalog.Channels.ToHashSet());
+    }
+
+    [Fact]
+    public void Parse_DeclaredTouchpointsAndChannels_AreExactlyTheAllowedValues()
+    {
+        var catalog = CatalogLoader.Parse(Encoding.UTF8.GetBytes(OneAction(
+            """{"id":"a","kind":"service","title":"t","value":1,"channels":["web"],"eligibility":["true"]}""",
+            "\"touchpoints\":[\"checkout\",\"account\"],\"channels\":[\"web\",\"app\"],\"contextWeights\":{\"checkout\":{\"bundle\":1.2}},")), "actions.json");
+
+        Assert.Equal(["checkout", "account"], catalog.Touchpoints);
+        Assert.Equal(["web", "app"], catalog.Channels);
+    }
+
+    [Fact]
+    public void Parse_WithoutDeclarations_TouchpointsComeFromContextWeights_AndChannelsFromTheActions()
+    {
+        var catalog = TestCatalog.Load();
+
+        Assert.Equal(["checkout"], catalog.Touchpoints);
+        Assert.Equal(["web", "app"], catalog.Channels);
+    }
+
+    [Fact]
+    public void Parse_UndeclaredTouchpointOrChannelInUse_AndBadNames_AreRefused()
+    {
+        var ex = Refused(OneAction(
+            """{"id":"a","kind":"service","title":"t","value":1,"channels":["web","sms"],"eligibility":["true"]}""",
+            "\"touchpoints\":[\"checkout\",\"checkout\",\"bad name\"],\"channels\":[\"web\",\"\"],\"contextWeights\":{\"account\":{\"bundle\":1.2}},"));
+
+        Assert.Contains("touchpoints: \"checkout\" is listed twice", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("touchpoints[2]: must be 1 to 32", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("channels[1]: must be 1 to 32", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("contextWeights.account: \"account\" is not one of the touchpoints", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("action \"a\": channels: \"sms\" is not one of the catalog's channels", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EmptyTouchpointsOrChannels_AreRefused()
+    {
+        var ex = Refused(OneAction("""{"id":"a","kind":"service","title":"t","value":1,"eligibility":["true"]}""", "\"touchpoints\":[],\"channels\":[],"));
+
+        Assert.Contains("touchpoints must name at least one touch point", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("channels must name at least one channel", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -35,4 +35,25 @@ public sealed class DecisionRequestValidatorTests
     {
         Assert.Contains("customerId", DecisionRequestValidator.Validate(new DecisionRequest("cust-{1}", null, null, null, null)).Keys);
     }
+
+    [Fact]
+    public void Validate_TouchpointOrChannelNotInTheCatalog_NamesTheAllowedValues()
+    {
+        var catalog = TestCatalog.Load();
+        var request = new DecisionRequest("cust-42", "checkout-" + new string('x', 1000), "fax", null, 1);
+
+        var errors = DecisionRequestValidator.Validate(request, catalog);
+
+        Assert.Equal(["touchpoint must be one of: checkout"], errors["touchpoint"]);
+        Assert.Equal(["channel must be one of: web, app"], errors["channel"]);
+    }
+
+    [Fact]
+    public void Validate_CatalogTouchpointAndChannel_OrNone_HaveNoErrors()
+    {
+        var catalog = TestCatalog.Load();
+
+        Assert.Empty(DecisionRequestValidator.Validate(new DecisionRequest("cust-42", "checkout", "app", null, 1), catalog));
+        Assert.Empty(DecisionRequestValidator.Validate(new DecisionRequest("cust-42", null, null, null, 1), catalog));
+    }
 }

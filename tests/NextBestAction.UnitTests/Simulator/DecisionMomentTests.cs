@@ -1,4 +1,5 @@
 using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Simulator;
 using NextBestAction.Simulator.Responses;
 
@@ -375,5 +376,26 @@ public sealed class DecisionMomentTests
         Assert.True(model.SituationOf(moment.CustomerId, now)!.ServiceRecoveredRecently);
         Assert.True(model.SituationOf(moment.CustomerId, now + TimeSpan.FromDays(6))!.ServiceRecoveredRecently);
         Assert.False(model.SituationOf(moment.CustomerId, now + TimeSpan.FromDays(8))!.ServiceRecoveredRecently);
+    }
+
+    /// <summary>The simulated webshop asks the real API, which accepts only the catalog's touch points and channels.</summary>
+    [Fact]
+    public void Moments_NameOnlyTouchpointsAndChannelsOfTheShippedCatalog()
+    {
+        var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
+        var model = new WebshopModel(2000, new Random(7), "catalog-values", Driven);
+        var channels = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 50_000; i++)
+        {
+            model.Next(SimulatedRun.June + TimeSpan.FromMilliseconds(20 * i));
+            if (model.TryTakeDecisionMoment(out var moment))
+            {
+                Assert.True(catalog.HasTouchpoint(moment.Touchpoint), moment.Touchpoint);
+                Assert.True(catalog.HasChannel(moment.Channel), moment.Channel);
+                channels.Add(moment.Channel);
+            }
+        }
+
+        Assert.Equal(["app", "web"], channels.Order(StringComparer.Ordinal));
     }
 }
