@@ -20,7 +20,7 @@ public sealed partial class ReadmeCatalogExcerptTests
         foreach (var property in excerpt.RootElement.EnumerateObject())
         {
             Assert.True(shipped.RootElement.TryGetProperty(property.Name, out var shippedValue), $"the shipped catalog has no \"{property.Name}\"");
-            if (property.Value.ValueKind == JsonValueKind.Array)
+            if (property.Value.ValueKind == JsonValueKind.Array && property.Value.EnumerateArray().All(i => i.ValueKind == JsonValueKind.Object))
             {
                 // Arrays of objects with ids (actions, suppressions): the excerpt shows some of them, each exactly.
                 foreach (var item in property.Value.EnumerateArray())
