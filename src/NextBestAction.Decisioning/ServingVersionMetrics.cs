@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
@@ -14,12 +13,7 @@ internal sealed class ServingVersionMetrics(NbaTelemetry telemetry, DecisionEngi
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        telemetry.Meter.CreateObservableGauge("nba.model.info",
-            () => new Measurement<int>(1, new KeyValuePair<string, object?>("model_version", engine.ModelVersion)),
-            description: "The propensity model this instance decides with (value 1; the version is the label).");
-        telemetry.Meter.CreateObservableGauge("nba.catalog.info",
-            () => new Measurement<int>(1, new KeyValuePair<string, object?>("catalog_version", catalogs.Current.Version)),
-            description: "The action catalog this instance decides with (value 1; the version is the label).");
+        telemetry.ObserveServingVersions(() => engine.ModelVersion, () => catalogs.Current.Version);
         return Task.CompletedTask;
     }
 

@@ -4,8 +4,9 @@ using System.Diagnostics.Metrics;
 namespace NextBestAction.ServiceDefaults;
 
 /// <summary>
-/// Owns the service's ActivitySource and Meter. Names are constants so hosts register them with
-/// AddSource/AddMeter and tests can listen to them.
+/// Owns the service's ActivitySource and Meter, and creates every instrument, so names, units, descriptions and
+/// bucket boundaries are in one place. Names are constants so hosts register them with AddSource/AddMeter and tests
+/// can listen to them. Gauges whose values live in another component read them through a callback it hands in.
 /// </summary>
 public sealed class NbaTelemetry : IDisposable
 {
@@ -52,7 +53,17 @@ public sealed class NbaTelemetry : IDisposable
             "Webhook delivery attempts by outcome (delivered, retried, failed: dead-lettered after the last attempt or refused by the endpoint, malformed: not a notification, dead-lettered unsent).");
         FanoutCustomers = Meter.CreateCounter<long>("nba.notifications.fanout_customers", "{customer}",
             "Customers a catalog fan-out (price drop, back in stock, new version) has worked through.");
+        Meter.CreateObservableGauge("nba.ingestion.consumer_lag", () => consumerLag?.Invoke() ?? [], "{message}",
+            "Records between the last processed offset and the end of each assigned partition, as of the last batch.");
+        Meter.CreateObservableGauge("nba.model.info", () => VersionInfo("model_version", modelVersion),
+            description: "The propensity model this instance decides with (value 1; the version is the label).");
+        Meter.CreateObservableGauge("nba.catalog.info", () => VersionInfo("catalog_version", catalogVersion),
+            description: "The action catalog this instance decides with (value 1; the version is the label).");
     }
+
+    private Func<IEnumerable<Measurement<long>>>? consumerLag;
+    private Func<string>? modelVersion;
+    private Func<string>? catalogVersion;
 
     public ActivitySource ActivitySource { get; }
 
@@ -87,6 +98,19 @@ public sealed class NbaTelemetry : IDisposable
     public Counter<long> WebhookDeliveries { get; }
 
     public Counter<long> FanoutCustomers { get; }
+
+    /// <summary>The ingestion consumer reports its lag per partition through this callback (one consumer per process).</summary>
+    public void ObserveConsumerLag(Func<IEnumerable<Measurement<long>>> lag) => consumerLag = lag;
+
+    /// <summary>The decision API reports the model and catalog it serves right now, read at each collection.</summary>
+    public void ObserveServingVersions(Func<string> model, Func<string> catalog)
+    {
+        modelVersion = model;
+        catalogVersion = catalog;
+    }
+
+    private static IEnumerable<Measurement<int>> VersionInfo(string label, Func<string>? version) =>
+        version is null ? [] : [new Measurement<int>(1, new KeyValuePair<string, object?>(label, version()))];
 
     public void Dispose()
     {

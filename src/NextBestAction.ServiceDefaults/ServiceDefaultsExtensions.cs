@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NextBestAction.Contracts;
 using NextBestAction.ServiceDefaults.Health;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -99,7 +102,25 @@ public static class ServiceDefaultsExtensions
         var telemetry = TelemetryOptions.From(builder.Configuration);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(telemetry));
         var openTelemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName));
+            .ConfigureResource(r => r.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName,
+                serviceVersion: ServiceVersion(),
+                autoGenerateServiceInstanceId: false,
+                serviceInstanceId: ServiceInstanceId()));
+        // Logs go the way of traces and metrics, each with the trace and span id of the activity it was written in.
+        openTelemetry.WithLogging(
+            l =>
+            {
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                {
+                    l.AddOtlpExporter();
+                }
+            },
+            o =>
+            {
+                o.IncludeScopes = true;
+                o.IncludeFormattedMessage = true;
+            });
         if (telemetry.TracingEnabled)
         {
             openTelemetry.WithTracing(t =>
@@ -130,6 +151,17 @@ public static class ServiceDefaultsExtensions
                 }
             });
     }
+
+    /// <summary>The host's informational version (the build's version and, when built from git, its commit).</summary>
+    private static string? ServiceVersion() =>
+        Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    /// <summary>
+    /// One id per process: the machine's name (a pod's name on Kubernetes) and the process id, so two instances on one
+    /// machine, as in the embedded mode's tests, are told apart, and a restarted pod is a new instance.
+    /// </summary>
+    private static string ServiceInstanceId() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}");
 
     private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
