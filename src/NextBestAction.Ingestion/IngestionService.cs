@@ -42,9 +42,8 @@ public sealed partial class IngestionService(
 
     private async Task ConsumeLoopAsync(CancellationToken stoppingToken)
     {
-        telemetry.Meter.CreateObservableGauge("nba.ingestion.consumer_lag",
-            () => lag.Select(p => new Measurement<long>(p.Value, new("topic", p.Key.Topic), new("partition", p.Key.Partition.Value))),
-            "{message}", "Records between the last processed offset and the end of each assigned partition, as of the last batch.");
+        telemetry.ObserveConsumerLag(
+            () => lag.Select(p => new Measurement<long>(p.Value, new("topic", p.Key.Topic), new("partition", p.Key.Partition.Value))));
         var topics = kafkaOptions.Value.Topics;
         using var consumer = BuildConsumer();
         consumer.Subscribe(topics.Inputs);
