@@ -10,7 +10,7 @@ public sealed class DecisionAttributesTests
     [Fact]
     public void Readme_DocumentsEveryRuleAttribute()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "decisions.md"));
 
         var missing = DecisionAttributes.Schema.Attributes.Where(a => !readme.Contains($"| `{a.Name}` |", StringComparison.Ordinal)).Select(a => a.Name);
 

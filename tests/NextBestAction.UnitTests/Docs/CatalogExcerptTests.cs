@@ -4,13 +4,13 @@ using NextBestAction.Testing;
 
 namespace NextBestAction.UnitTests.Docs;
 
-/// <summary>The README's catalog excerpt shows the shipped catalog as it is: every value it shows is the file's.</summary>
-public sealed partial class ReadmeCatalogExcerptTests
+/// <summary>The catalog excerpt in docs/decisions.md shows the shipped catalog as it is: every value it shows is the file's.</summary>
+public sealed partial class CatalogExcerptTests
 {
     private static readonly JsonDocumentOptions CatalogJson = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     [Fact]
-    public void ReadmeCatalogExcerpt_EqualsTheShippedCatalog()
+    public void DocsCatalogExcerpt_EqualsTheShippedCatalog()
     {
         using var excerpt = JsonDocument.Parse(CatalogExcerpt(), CatalogJson);
         using var shipped = JsonDocument.Parse(
@@ -28,13 +28,13 @@ public sealed partial class ReadmeCatalogExcerptTests
                     var id = item.GetProperty("id").GetString();
                     var match = shippedValue.EnumerateArray().SingleOrDefault(s => s.GetProperty("id").GetString() == id);
                     Assert.True(match.ValueKind == JsonValueKind.Object, $"the shipped catalog has no {property.Name} entry \"{id}\"");
-                    Assert.True(JsonElement.DeepEquals(item, match), $"README's {property.Name} entry \"{id}\" differs from the file:\n{item}\n---\n{match}");
+                    Assert.True(JsonElement.DeepEquals(item, match), $"the excerpt's {property.Name} entry \"{id}\" differs from the file:\n{item}\n---\n{match}");
                     compared++;
                 }
             }
             else
             {
-                Assert.True(JsonElement.DeepEquals(property.Value, shippedValue), $"README's \"{property.Name}\" differs from the file:\n{property.Value}\n---\n{shippedValue}");
+                Assert.True(JsonElement.DeepEquals(property.Value, shippedValue), $"the excerpt's \"{property.Name}\" differs from the file:\n{property.Value}\n---\n{shippedValue}");
                 compared++;
             }
         }
@@ -42,11 +42,11 @@ public sealed partial class ReadmeCatalogExcerptTests
         Assert.True(compared >= 5, $"only {compared} parts of the excerpt were compared");
     }
 
-    /// <summary>The README's JSON block that is a catalog: it has a version and actions.</summary>
+    /// <summary>The JSON block of docs/decisions.md that is a catalog: it has a version and actions.</summary>
     private static string CatalogExcerpt()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
-        return JsonBlocks().Matches(readme).Select(m => m.Groups["body"].Value)
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "decisions.md"));
+        return JsonBlocks().Matches(doc).Select(m => m.Groups["body"].Value)
             .Single(body => body.Contains("\"version\"", StringComparison.Ordinal) && body.Contains("\"actions\"", StringComparison.Ordinal));
     }
 
