@@ -26,6 +26,17 @@ public sealed record FanoutJob(string JobId, string Type, string ProductId, Prod
 /// The triggers. Pure: profile, event and clock in, candidates out; every rule is unit-tested. Texts state the facts
 /// (amount, category, order, dates) and every candidate carries reason codes a person can read.
 /// </summary>
+/// <remarks>
+/// Adding a notification trigger:
+/// 1. Its type in <see cref="NotificationTypes"/> (and in <see cref="NotificationTypes.All"/>); say there whether it is a
+///    service notification, which follows the customer's service setting instead of marketing consent.
+/// 2. The rule here: for an event that changes the customer's profile, a case in <see cref="ForProfileEvent"/>; for a
+///    catalog event that concerns many customers, a <see cref="FanoutJob"/> from <see cref="ForCatalogEvent"/> and its
+///    candidate per customer. Give it a dedup key that names what it is about, so redelivery never sends it twice.
+/// 3. Its thresholds and expiry as settings in <see cref="NotificationOptions"/> (see there for adding a setting).
+/// 4. Unit tests in NotificationTriggersTests, and its row in the trigger table of docs/notifications.md.
+/// Policy (consent, caps, quiet hours, channel), the exactly-once send and the webhook need no change.
+/// </remarks>
 public sealed class NotificationTriggers(NotificationOptions options)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;

@@ -3,9 +3,18 @@ using NextBestAction.Decisioning.Rules;
 namespace NextBestAction.Decisioning.Engine;
 
 /// <summary>
-/// The attributes eligibility and suppression rules may name. The README's rule reference lists them from
-/// here; adding one is a line below and the rule language picks it up.
+/// The attributes eligibility and suppression rules may name; the rule language, the decision log and the models
+/// take them from here.
 /// </summary>
+/// <remarks>
+/// Adding a rule attribute:
+/// 1. If it needs a value the engine does not compute yet: a property of <see cref="DecisionFeatures"/>, set in
+///    <see cref="DecisionFeatures.Compute"/> from the profile, the contact history or the request (keep it pure).
+/// 2. A line below: its name (dotted, lower camel case), the getter and a description for people.
+/// 3. A row in the attribute table of docs/decisions.md (<c>DecisionAttributesTests</c> fails without it).
+/// Number and yes/no attributes are then also recorded in the decision log and offered to trained models by name
+/// (<see cref="Numeric"/>, <c>ModelFeatures</c>); nothing else to register.
+/// </remarks>
 public static class DecisionAttributes
 {
     private static readonly List<(string Name, Func<RuleScope, double> Get)> NumericList = [];
