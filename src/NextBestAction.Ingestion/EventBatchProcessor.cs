@@ -252,8 +252,7 @@ public sealed class EventBatchProcessor(
 
                 // Redelivery of records this profile already applied (after a crash or rebalance) changes nothing,
                 // not even the bookkeeping, so it needs no write.
-                var redelivered = byCustomer[profile.CustomerId].All(m =>
-                    profile.AppliedOffsets.TryGetValue(m.Message.PartitionKey, out var applied) && m.Message.Offset <= applied);
+                var redelivered = byCustomer[profile.CustomerId].All(m => ProfileUpdater.IsRedelivery(profile, m.Event, m.Message.PartitionKey, m.Message.Offset));
                 foreach (var (message, e) in byCustomer[profile.CustomerId])
                 {
                     var before = KpiCounters.Of(profile);
