@@ -3,6 +3,32 @@ using System.Text.Json.Serialization;
 namespace NextBestAction.Contracts;
 
 /// <summary>
+/// Longest strings the contract accepts, in characters. Event data ends up in profiles (ids and names become keys of
+/// bounded lists and maps), so a string past its limit dead-letters the event instead of growing a profile.
+/// </summary>
+public static class FieldLimits
+{
+    /// <summary>productId, orderId, ticketId, campaignId, notificationId, decisionId, actionId, sessionId.</summary>
+    public const int Id = Identifiers.MaxLength;
+
+    /// <summary>category, productLine, channel, topic, currency, preferredChannel, timeZone.</summary>
+    public const int Name = 100;
+
+    public const int Query = 500;
+
+    public const int Url = 2048;
+
+    /// <summary>order.returned reason.</summary>
+    public const int Reason = 500;
+
+    /// <summary>Items in one order.placed.</summary>
+    public const int OrderItems = 100;
+
+    /// <summary>The CloudEvents id and source attributes.</summary>
+    public const int EnvelopeAttribute = 256;
+}
+
+/// <summary>
 /// The typed <c>data</c> of a known event type. <see cref="Validate"/> returns a reason a person can
 /// read when a required field is missing or out of range, or null when the data is valid.
 /// </summary>
@@ -10,8 +36,11 @@ public abstract record EventData
 {
     public abstract string? Validate();
 
-    protected static string? Require(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? $"data.{field} is required" : null;
+    protected static string? Require(string? value, string field, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) ? $"data.{field} is required" : Optional(value, field, maxLength);
+
+    protected static string? Optional(string? value, string field, int maxLength) =>
+        value is not null && value.Length > maxLength ? $"data.{field} is {value.Length} characters long, at most {maxLength} are allowed" : null;
 
     protected static string? RequireNonNegative(decimal? value, string field) =>
         value switch
@@ -26,38 +55,39 @@ public abstract record EventData
 
 public sealed record PageViewedData(string? Url, string? SessionId, string? Channel) : EventData
 {
-    public override string? Validate() => Require(Url, "url");
+    public override string? Validate() => FirstError(
+        Require(Url, "url", FieldLimits.Url), Optional(SessionId, "sessionId", FieldLimits.Id), Optional(Channel, "channel", FieldLimits.Name));
 }
 
 public sealed record ProductViewedData(string? ProductId, string? Category, string? ProductLine, decimal? Price, string? SessionId) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(ProductId, "productId"), Require(Category, "category"), Require(ProductLine, "productLine"),
-        RequireNonNegative(Price, "price"));
+        Require(ProductId, "productId", FieldLimits.Id), Require(Category, "category", FieldLimits.Name), Require(ProductLine, "productLine", FieldLimits.Name),
+        RequireNonNegative(Price, "price"), Optional(SessionId, "sessionId", FieldLimits.Id));
 }
 
 public sealed record SearchPerformedData(string? Query) : EventData
 {
-    public override string? Validate() => Require(Query, "query");
+    public override string? Validate() => Require(Query, "query", FieldLimits.Query);
 }
 
 public sealed record CartItemAddedData(string? ProductId, string? Category, string? ProductLine, decimal? Price, int? Quantity) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(ProductId, "productId"), Require(Category, "category"), Require(ProductLine, "productLine"),
+        Require(ProductId, "productId", FieldLimits.Id), Require(Category, "category", FieldLimits.Name), Require(ProductLine, "productLine", FieldLimits.Name),
         RequireNonNegative(Price, "price"),
         Quantity is null or < 1 ? "data.quantity must be a whole number of at least 1" : null);
 }
 
 public sealed record ProductRefData(string? ProductId) : EventData
 {
-    public override string? Validate() => Require(ProductId, "productId");
+    public override string? Validate() => Require(ProductId, "productId", FieldLimits.Id);
 }
 
 public sealed record WishlistItemAddedData(string? ProductId, string? Category, string? ProductLine, decimal? Price) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(ProductId, "productId"), Require(Category, "category"), Require(ProductLine, "productLine"),
+        Require(ProductId, "productId", FieldLimits.Id), Require(Category, "category", FieldLimits.Name), Require(ProductLine, "productLine", FieldLimits.Name),
         RequireNonNegative(Price, "price"));
 }
 
@@ -76,13 +106,13 @@ public sealed record LocationReportedData(double? Lat, double? Lon) : EventData
 public sealed record CampaignRespondedData(string? CampaignId, string? Response) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(CampaignId, "campaignId"),
+        Require(CampaignId, "campaignId", FieldLimits.Id),
         Response is "opened" or "clicked" or "ignored" ? null : "data.response must be one of opened, clicked, ignored");
 }
 
 public sealed record NotificationOpenedData(string? NotificationId) : EventData
 {
-    public override string? Validate() => Require(NotificationId, "notificationId");
+    public override string? Validate() => Require(NotificationId, "notificationId", FieldLimits.Id);
 }
 
 public sealed record OrderItem(string? ProductId, string? Category, string? ProductLine, decimal? Price, int? Quantity, bool? Gift);
@@ -92,9 +122,11 @@ public sealed record OrderPlacedData(string? OrderId, IReadOnlyList<OrderItem>? 
     public override string? Validate()
     {
         var error = FirstError(
-            Require(OrderId, "orderId"),
+            Require(OrderId, "orderId", FieldLimits.Id),
             Items is null || Items.Count == 0 ? "data.items must hold at least one item" : null,
+            Items is { Count: > FieldLimits.OrderItems } ? $"data.items holds {Items.Count} items, at most {FieldLimits.OrderItems} are allowed" : null,
             RequireNonNegative(Total, "total"),
+            Optional(Currency, "currency", FieldLimits.Name),
             PromisedDeliveryDate is null ? "data.promisedDeliveryDate is required" : null);
         if (error is not null)
         {
@@ -105,8 +137,8 @@ public sealed record OrderPlacedData(string? OrderId, IReadOnlyList<OrderItem>? 
         {
             var item = Items[i];
             var itemError = FirstError(
-                Require(item.ProductId, $"items[{i}].productId"), Require(item.Category, $"items[{i}].category"),
-                Require(item.ProductLine, $"items[{i}].productLine"), RequireNonNegative(item.Price, $"items[{i}].price"),
+                Require(item.ProductId, $"items[{i}].productId", FieldLimits.Id), Require(item.Category, $"items[{i}].category", FieldLimits.Name),
+                Require(item.ProductLine, $"items[{i}].productLine", FieldLimits.Name), RequireNonNegative(item.Price, $"items[{i}].price"),
                 item.Quantity is null or < 1 ? $"data.items[{i}].quantity must be a whole number of at least 1" : null);
             if (itemError is not null)
             {
@@ -121,44 +153,45 @@ public sealed record OrderPlacedData(string? OrderId, IReadOnlyList<OrderItem>? 
 public sealed record OrderDeliveredData(string? OrderId, DateTimeOffset? DeliveredAt) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(OrderId, "orderId"), DeliveredAt is null ? "data.deliveredAt is required" : null);
+        Require(OrderId, "orderId", FieldLimits.Id), DeliveredAt is null ? "data.deliveredAt is required" : null);
 }
 
 public sealed record OrderReturnedData(string? OrderId, string? ProductId, string? Reason) : EventData
 {
-    public override string? Validate() => FirstError(Require(OrderId, "orderId"), Require(ProductId, "productId"));
+    public override string? Validate() => FirstError(
+        Require(OrderId, "orderId", FieldLimits.Id), Require(ProductId, "productId", FieldLimits.Id), Optional(Reason, "reason", FieldLimits.Reason));
 }
 
 public sealed record OrderCancelledData(string? OrderId) : EventData
 {
-    public override string? Validate() => Require(OrderId, "orderId");
+    public override string? Validate() => Require(OrderId, "orderId", FieldLimits.Id);
 }
 
 public sealed record ServiceContactOpenedData(string? TicketId, string? Channel, string? Topic) : EventData
 {
-    public override string? Validate() => FirstError(Require(TicketId, "ticketId"), Require(Channel, "channel"), Require(Topic, "topic"));
+    public override string? Validate() => FirstError(Require(TicketId, "ticketId", FieldLimits.Id), Require(Channel, "channel", FieldLimits.Name), Require(Topic, "topic", FieldLimits.Name));
 }
 
 public sealed record ServiceContactResolvedData(string? TicketId, int? Contacts) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(TicketId, "ticketId"), Contacts is null or < 1 ? "data.contacts must be a whole number of at least 1" : null);
+        Require(TicketId, "ticketId", FieldLimits.Id), Contacts is null or < 1 ? "data.contacts must be a whole number of at least 1" : null);
 }
 
 public sealed record ProductPriceChangedData(string? ProductId, decimal? OldPrice, decimal? NewPrice) : EventData
 {
     public override string? Validate() => FirstError(
-        Require(ProductId, "productId"), RequireNonNegative(OldPrice, "oldPrice"), RequireNonNegative(NewPrice, "newPrice"));
+        Require(ProductId, "productId", FieldLimits.Id), RequireNonNegative(OldPrice, "oldPrice"), RequireNonNegative(NewPrice, "newPrice"));
 }
 
 public sealed record ProductVersionReleasedData(string? ProductId, string? NewProductId) : EventData
 {
-    public override string? Validate() => FirstError(Require(ProductId, "productId"), Require(NewProductId, "newProductId"));
+    public override string? Validate() => FirstError(Require(ProductId, "productId", FieldLimits.Id), Require(NewProductId, "newProductId", FieldLimits.Id));
 }
 
 public sealed record OfferOutcomeData(string? DecisionId, string? ActionId) : EventData
 {
-    public override string? Validate() => FirstError(Require(DecisionId, "decisionId"), Require(ActionId, "actionId"));
+    public override string? Validate() => FirstError(Require(DecisionId, "decisionId", FieldLimits.Id), Require(ActionId, "actionId", FieldLimits.Id));
 }
 
 public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? Location) : EventData
@@ -182,6 +215,7 @@ public sealed record PreferencesChangedData(string? TimeZone, string? PreferredC
         TimeZone is null && PreferredChannel is null && Push is null && Email is null && ServiceNotifications is null && B2b is null
             ? "data must set at least one of timeZone, preferredChannel, push, email, serviceNotifications, b2b"
             : null,
+        Optional(TimeZone, "timeZone", FieldLimits.Name),
         TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _)
             ? "data.timeZone must be an IANA time zone, for example Europe/Amsterdam"
             : null,

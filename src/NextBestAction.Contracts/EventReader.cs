@@ -28,6 +28,9 @@ public readonly record struct ReadResult(ReadOutcome Outcome, ValidEvent? Event,
 public sealed record EventLimits(int MaxEventBytes, TimeSpan MaxClockSkew)
 {
     public static EventLimits Default { get; } = new(64 * 1024, TimeSpan.FromMinutes(5));
+
+    /// <summary>How far in the past an event's time may lie; older events are dead-lettered (raise it to replay history).</summary>
+    public TimeSpan MaxEventAge { get; init; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>
@@ -139,9 +142,19 @@ public static class EventReader
             return "id is required";
         }
 
+        if (e.Id.Length > FieldLimits.EnvelopeAttribute)
+        {
+            return $"id is {e.Id.Length} characters long, at most {FieldLimits.EnvelopeAttribute} are allowed";
+        }
+
         if (string.IsNullOrWhiteSpace(e.Source))
         {
             return "source is required";
+        }
+
+        if (e.Source.Length > FieldLimits.EnvelopeAttribute)
+        {
+            return $"source is {e.Source.Length} characters long, at most {FieldLimits.EnvelopeAttribute} are allowed";
         }
 
         if (string.IsNullOrWhiteSpace(e.Type))
@@ -167,6 +180,11 @@ public static class EventReader
         if (e.Time.Value > now + limits.MaxClockSkew)
         {
             return $"time {e.Time.Value:O} is more than {limits.MaxClockSkew.TotalSeconds:0} s in the future";
+        }
+
+        if (e.Time.Value < now - limits.MaxEventAge)
+        {
+            return $"time {e.Time.Value:O} is more than {limits.MaxEventAge.TotalDays:0.##} days in the past (Ingestion:MaxEventAgeDays)";
         }
 
         if (e.DataContentType is not null && !e.DataContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))

@@ -1,6 +1,11 @@
 namespace NextBestAction.Contracts;
 
-/// <summary>The CloudEvents <c>type</c> values of the contract (shared/contracts.md).</summary>
+/// <summary>
+/// The CloudEvents <c>type</c> values of the contract (shared/contracts.md). Adding one: 1 the constant here, 2 its
+/// data record with its field rules (<see cref="EventData"/>), 3 the JSON context, 4 the reader's table
+/// (<see cref="EventReader"/>), 5 its topic (<see cref="TopicNames.InputFor"/>), 6 the profile handler, 7 the
+/// simulator emits it, 8 the README's contract section.
+/// </summary>
 public static class EventTypes
 {
     public const string PageViewed = "page.viewed";

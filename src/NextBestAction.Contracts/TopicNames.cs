@@ -16,4 +16,23 @@ public sealed class TopicNames
     public IReadOnlyList<string> Inputs => [Clickstream, Orders, Service, Catalog, Feedback, Consent];
 
     public IReadOnlyList<string> All => [.. Inputs, Notifications, Decisions, DeadLetter];
+
+    /// <summary>
+    /// The input topic that carries events of <paramref name="type"/> (shared/contracts.md), or null for a type the
+    /// contract does not define. Each input topic accepts only its own family's types.
+    /// </summary>
+    public string? InputFor(string type) => type switch
+    {
+        EventTypes.PageViewed or EventTypes.ProductViewed or EventTypes.SearchPerformed
+            or EventTypes.CartItemAdded or EventTypes.CartItemRemoved
+            or EventTypes.WishlistItemAdded or EventTypes.WishlistItemRemoved
+            or EventTypes.CheckoutStarted or EventTypes.LocationReported
+            or EventTypes.CampaignResponded or EventTypes.NotificationOpened => Clickstream,
+        EventTypes.OrderPlaced or EventTypes.OrderDelivered or EventTypes.OrderReturned or EventTypes.OrderCancelled => Orders,
+        EventTypes.ServiceContactOpened or EventTypes.ServiceContactResolved => Service,
+        EventTypes.ProductPriceChanged or EventTypes.ProductBackInStock or EventTypes.ProductVersionReleased => Catalog,
+        EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored => Feedback,
+        EventTypes.ConsentChanged or EventTypes.PreferencesChanged => Consent,
+        _ => null,
+    };
 }

@@ -45,9 +45,12 @@ public sealed class EventBatchProcessor(
     private const int MaxWriteRounds = 5;
 
     private readonly EventLimits limits = new(
-        ingestionOptions.Value.MaxEventBytes, TimeSpan.FromSeconds(ingestionOptions.Value.MaxClockSkewSeconds));
+        ingestionOptions.Value.MaxEventBytes, TimeSpan.FromSeconds(ingestionOptions.Value.MaxClockSkewSeconds))
+    {
+        MaxEventAge = TimeSpan.FromDays(ingestionOptions.Value.MaxEventAgeDays),
+    };
 
-    private readonly string catalogTopic = kafkaOptions.Value.Topics.Catalog;
+    private readonly TopicNames topics = kafkaOptions.Value.Topics;
 
     public async Task<BatchResult> ProcessAsync(IReadOnlyList<IncomingMessage> batch, CancellationToken cancellationToken)
     {
@@ -135,12 +138,16 @@ public sealed class EventBatchProcessor(
                 default:
                     var e = read.Event!;
                     var key = message.Key is null ? null : Encoding.UTF8.GetString(message.Key);
-                    if (key is not null && key != e.Subject)
+                    if (topics.InputFor(e.Type) is { } expectedTopic && expectedTopic != message.Topic)
+                    {
+                        rejected.Add((message, $"{e.Type} events belong on {expectedTopic}, not on {message.Topic}", e.Type));
+                    }
+                    else if (key is not null && key != e.Subject)
                     {
                         // One writer per customer relies on the key being the subject; a mismatch would race.
                         rejected.Add((message, "message key must equal the event subject (the customer or product id)", e.Type));
                     }
-                    else if (message.Topic == catalogTopic)
+                    else if (message.Topic == topics.Catalog)
                     {
                         noEffect.Add(e.Type);
                         catalogEvents.Add(e);
@@ -252,8 +259,7 @@ public sealed class EventBatchProcessor(
 
                 // Redelivery of records this profile already applied (after a crash or rebalance) changes nothing,
                 // not even the bookkeeping, so it needs no write.
-                var redelivered = byCustomer[profile.CustomerId].All(m =>
-                    profile.AppliedOffsets.TryGetValue(m.Message.PartitionKey, out var applied) && m.Message.Offset <= applied);
+                var redelivered = byCustomer[profile.CustomerId].All(m => ProfileUpdater.IsRedelivery(profile, m.Event, m.Message.PartitionKey, m.Message.Offset));
                 foreach (var (message, e) in byCustomer[profile.CustomerId])
                 {
                     var before = KpiCounters.Of(profile);

@@ -18,6 +18,13 @@ public sealed class IngestionOptions
     [Range(0, 86_400, ErrorMessage = "Ingestion:MaxClockSkewSeconds must be between 0 and 86400.")]
     public int MaxClockSkewSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How many days in the past an event's time may lie before it is dead-lettered (a wrong clock or a default date).
+    /// Raise it to replay older history on purpose.
+    /// </summary>
+    [Range(1, 36_500, ErrorMessage = "Ingestion:MaxEventAgeDays must be between 1 and 36500.")]
+    public int MaxEventAgeDays { get; set; } = 30;
+
     /// <summary>Most messages handled in one micro-batch (one pipelined Redis round trip per step).</summary>
     [Range(1, 10_000, ErrorMessage = "Ingestion:MaxBatchSize must be between 1 and 10000.")]
     public int MaxBatchSize { get; set; } = 500;

@@ -107,14 +107,33 @@ public sealed class CustomerProfile
 
     public ConsentState Consent { get; set; } = new();
 
-    /// <summary>Highest applied Kafka offset per "topic/partition": redelivered or zombie writes are skipped.</summary>
+    /// <summary>
+    /// Highest applied Kafka offset per "topic/partition": redelivered or zombie writes are skipped. A record at or
+    /// below it whose event the duplicate window shows was never applied comes from a log whose offsets started again
+    /// (see <see cref="ProfileUpdater.IsRedelivery"/>), and is applied.
+    /// </summary>
     public Dictionary<string, long> AppliedOffsets { get; set; } = [];
 
     /// <summary>
-    /// 64-bit hashes of the most recent CloudEvents source+id pairs: an event produced twice is applied once.
-    /// Hashes instead of the ids keep the profile small; a false match needs a 64-bit collision among a few dozen.
+    /// The duplicate window: 64-bit hashes of the CloudEvents source+id pairs applied within
+    /// <see cref="ProfileRules.DuplicateWindowHours"/> of the customer's latest event time, each with that event clock
+    /// when it was applied, at most <see cref="ProfileRules.DuplicateWindowMaxEvents"/>. An event produced again within
+    /// the window is applied once. Hashes instead of the ids keep the profile small; a false match needs a 64-bit
+    /// collision among a few hundred.
     /// </summary>
-    public List<long> RecentEventHashes { get; set; } = [];
+    public Dictionary<long, DateTimeOffset> RecentEvents { get; set; } = [];
+
+    /// <summary>
+    /// The latest event time the duplicate window has forgotten an applied event from (by age or at its cap); null while
+    /// it has forgotten none. Every applied event after it is in <see cref="RecentEvents"/>.
+    /// </summary>
+    public DateTimeOffset? ForgottenEventsUpTo { get; set; }
+
+    /// <summary>
+    /// The window as stored before it had times (the last 32 hashes): read from older profiles, moved into
+    /// <see cref="RecentEvents"/> on the customer's next event, and never written again.
+    /// </summary>
+    public List<long>? RecentEventHashes { get; set; }
 
     /// <summary>Location and session context; stored apart from the profile and removed when it expires.</summary>
     [JsonIgnore]
@@ -228,7 +247,11 @@ public sealed record LocationFix(double Lat, double Lon, DateTimeOffset At, Date
 
 public sealed record SessionContext(string SessionId, string? Channel, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt, DateTimeOffset ExpiresAt, decimal? CheckoutCartValue);
 
-/// <summary>Caps on every list and map in a profile so one busy customer cannot grow a value without bound.</summary>
+/// <summary>
+/// Caps on every list and map in a profile so one busy customer cannot grow a value without bound. The duplicate
+/// window's cap is a setting (<see cref="ProfileRules.DuplicateWindowMaxEvents"/>), and the stored size as a whole
+/// is held within <see cref="ProfileRules.MaxProfileBytes"/> by <see cref="ProfileTrimmer"/>.
+/// </summary>
 public static class ProfileLimits
 {
     public const int CartLines = 50;
@@ -244,5 +267,4 @@ public static class ProfileLimits
     public const int RecentViews = 20;
     public const int RecentSearches = 10;
     public const int OfferOutcomes = 50;
-    public const int RecentEventHashes = 32;
 }

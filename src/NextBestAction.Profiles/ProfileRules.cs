@@ -54,6 +54,28 @@ public sealed class ProfileRules
     [Range(1, 365, ErrorMessage = "Profiles:EngagedWindowDays must be between 1 and 365.")]
     public int EngagedWindowDays { get; set; } = 30;
 
+    /// <summary>How long, in the customer's event time, a re-produced event (same CloudEvents source+id) is still recognised.</summary>
+    [Range(1, 720, ErrorMessage = "Profiles:DuplicateWindowHours must be between 1 and 720.")]
+    public double DuplicateWindowHours { get; set; } = 24;
+
+    /// <summary>Most events the duplicate window keeps per customer; past it the oldest are forgotten first.</summary>
+    [Range(32, 10_000, ErrorMessage = "Profiles:DuplicateWindowMaxEvents must be between 32 and 10000.")]
+    public int DuplicateWindowMaxEvents { get; set; } = 500;
+
+    /// <summary>Largest stored profile (JSON bytes); a bigger one is trimmed by its bounded lists, least useful first.</summary>
+    [Range(MinProfileBytes, 16 * 1024 * 1024, ErrorMessage = "Profiles:MaxProfileBytes must be between 65536 and 16777216.")]
+    public int MaxProfileBytes { get; set; } = 256 * 1024;
+
+    public const int MinProfileBytes = 64 * 1024;
+
+    /// <summary>
+    /// Room a profile needs that trimming never takes: the duplicate window at its cap (about 45 bytes an entry) and
+    /// the scalar fields, consent, preferences and applied offsets (well under 16 KiB).
+    /// </summary>
+    public int UntrimmableBytes => (DuplicateWindowMaxEvents * 48) + (16 * 1024);
+
+    public TimeSpan DuplicateWindow => TimeSpan.FromHours(DuplicateWindowHours);
+
     public TimeSpan InterestHalfLife => TimeSpan.FromDays(InterestHalfLifeDays);
 
     public TimeSpan SeasonalHalfLife => TimeSpan.FromDays(SeasonalHalfLifeDays);

@@ -28,13 +28,14 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
     /// <param name="partitionKey">"topic/partition" the event came from, or null when it did not come from Kafka.</param>
     public ApplyOutcome Apply(CustomerProfile profile, ValidEvent e, string? partitionKey, long offset)
     {
-        if (partitionKey is not null && profile.AppliedOffsets.TryGetValue(partitionKey, out var applied) && offset <= applied)
+        MigrateLegacyEventHashes(profile);
+        if (IsRedelivery(profile, e, partitionKey, offset))
         {
             return ApplyOutcome.Duplicate;
         }
 
         var eventHash = EventHash(e.DedupKey);
-        if (profile.RecentEventHashes.Contains(eventHash))
+        if (profile.RecentEvents.ContainsKey(eventHash))
         {
             MarkOffset(profile, partitionKey, offset);
             return ApplyOutcome.Duplicate;
@@ -67,8 +68,7 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
         };
 
         MarkOffset(profile, partitionKey, offset);
-        profile.RecentEventHashes.Add(eventHash);
-        TrimFront(profile.RecentEventHashes, ProfileLimits.RecentEventHashes);
+        RememberEvent(profile, eventHash, t);
         if (changed)
         {
             profile.FirstSeenAt = Min(profile.FirstSeenAt, t);
@@ -88,14 +88,6 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
 
     /// <summary>The stored hash of an event's source+id pair (FNV-1a): stable across processes and versions.</summary>
     public static long EventHash(string dedupKey) => unchecked((long)StableHash.Fnv1a64(dedupKey));
-
-    private static void MarkOffset(CustomerProfile profile, string? partitionKey, long offset)
-    {
-        if (partitionKey is not null)
-        {
-            profile.AppliedOffsets[partitionKey] = offset;
-        }
-    }
 
     private static DateTimeOffset Max(DateTimeOffset? current, DateTimeOffset t) => current is { } c && c > t ? c : t;
 

@@ -35,6 +35,8 @@ public static class ProfilesExtensions
             .ValidateDataAnnotations()
             .Validate(r => r.SeasonalMonths.All(m => m is >= 1 and <= 12), "Profiles:SeasonalMonths must hold month numbers from 1 to 12.")
             .Validate(r => r.LifeStageHorizonDays.Values.All(d => d > 0), "Profiles:LifeStageHorizonDays must give every category a horizon of at least 1 day.")
+            .Validate(r => r.MaxProfileBytes >= r.UntrimmableBytes,
+                "Profiles:MaxProfileBytes must leave room for the duplicate window: at least Profiles:DuplicateWindowMaxEvents x 48 + 16384 bytes.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new ProfileUpdater(sp.GetRequiredService<IOptions<ProfileRules>>().Value));
         builder.Services.AddSingleton<RedisKpiStore>();

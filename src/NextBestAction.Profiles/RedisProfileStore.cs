@@ -18,8 +18,10 @@ public sealed record VersionedProfile(CustomerProfile Profile, long Version);
 /// never overwrite each other's work. Expired temporary data is also hidden on every read, whatever
 /// Redis's expiry has done yet.
 /// </summary>
-public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options)
+public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options, IOptions<ProfileRules>? rules = null)
 {
+    private readonly int maxProfileBytes = (rules?.Value ?? ProfileRules.Default).MaxProfileBytes;
+
     private static readonly LuaScript CompareAndSet = LuaScript.Prepare(
         """
         local current = redis.call('GET', @ver)
@@ -101,7 +103,8 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
     /// <summary>
     /// Writes many profiles in one pipelined round trip. Each write succeeds only if the stored version
     /// still equals <see cref="VersionedProfile.Version"/>; the result says which ones did. Temporary data
-    /// already expired at <paramref name="now"/> is not written back.
+    /// already expired at <paramref name="now"/> is not written back. A profile over <see cref="ProfileRules.MaxProfileBytes"/>
+    /// is trimmed first (<see cref="ProfileTrimmer"/>), in place, so the caller holds what was stored.
     /// </summary>
     public async Task<IReadOnlyList<bool>> TryWriteAsync(IReadOnlyList<VersionedProfile> updates, DateTimeOffset now)
     {
@@ -118,7 +121,7 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
                 temp = (RedisKey)keys.Temporary(id),
                 ver = (RedisKey)keys.Version(id),
                 expected = version.ToString(CultureInfo.InvariantCulture),
-                doc = SerializeProfile(profile),
+                doc = SerializeWithinLimit(profile),
                 tempDoc = temporary.IsEmpty ? RedisValue.EmptyString : SerializeTemporary(temporary),
                 tempExpiresAtMs = (temporary.ExpiresAt ?? now).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             });
@@ -163,6 +166,18 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
     {
         var temporary = profile.Temporary.VisibleAt(now);
         return [SerializeProfile(profile), temporary.IsEmpty ? RedisValue.Null : SerializeTemporary(temporary)];
+    }
+
+    private byte[] SerializeWithinLimit(CustomerProfile profile)
+    {
+        var doc = JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile);
+        if (doc.Length <= maxProfileBytes)
+        {
+            return doc;
+        }
+
+        ProfileTrimmer.TrimToFit(profile, maxProfileBytes, p => JsonSerializer.SerializeToUtf8Bytes(p, ProfilesJsonContext.Default.CustomerProfile).Length);
+        return JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile);
     }
 
     private static RedisValue SerializeProfile(CustomerProfile profile) =>

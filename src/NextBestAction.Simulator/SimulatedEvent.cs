@@ -14,20 +14,7 @@ public sealed record SimulatedEvent(string Id, string Source, string Type, DateT
     public static string TopicFor(string type, TopicNames topics)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        return type switch
-        {
-            EventTypes.PageViewed or EventTypes.ProductViewed or EventTypes.SearchPerformed
-                or EventTypes.CartItemAdded or EventTypes.CartItemRemoved
-                or EventTypes.WishlistItemAdded or EventTypes.WishlistItemRemoved
-                or EventTypes.CheckoutStarted or EventTypes.LocationReported
-                or EventTypes.CampaignResponded or EventTypes.NotificationOpened => topics.Clickstream,
-            EventTypes.OrderPlaced or EventTypes.OrderDelivered or EventTypes.OrderReturned or EventTypes.OrderCancelled => topics.Orders,
-            EventTypes.ServiceContactOpened or EventTypes.ServiceContactResolved => topics.Service,
-            EventTypes.ProductPriceChanged or EventTypes.ProductBackInStock or EventTypes.ProductVersionReleased => topics.Catalog,
-            EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored => topics.Feedback,
-            EventTypes.ConsentChanged or EventTypes.PreferencesChanged => topics.Consent,
-            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "No input topic is defined for this event type."),
-        };
+        return topics.InputFor(type) ?? throw new ArgumentOutOfRangeException(nameof(type), type, "No input topic is defined for this event type.");
     }
 }
 

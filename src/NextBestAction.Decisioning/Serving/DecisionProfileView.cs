@@ -26,6 +26,7 @@ public static class DecisionProfileView
         nameof(CustomerProfile.NotificationOpensByChannel),
         nameof(CustomerProfile.Preferences),
         nameof(CustomerProfile.AppliedOffsets),
+        nameof(CustomerProfile.RecentEvents),
         nameof(CustomerProfile.RecentEventHashes),
     ];
 

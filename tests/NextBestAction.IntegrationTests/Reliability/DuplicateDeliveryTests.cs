@@ -17,11 +17,11 @@ public sealed class DuplicateDeliveryTests(KafkaFixture kafka, RedisServerFixtur
     private const int Events = 6_000;
 
     /// <summary>
-    /// How many records of the same customer may lie between an event and its copy. The profile remembers the last
-    /// <see cref="ProfileLimits.RecentEventHashes"/> events; a copy that arrives later than that is outside the
-    /// duplicate window the profile can offer, so this test stays well inside it.
+    /// How many records of the same customer may lie between an event and its copy. The profile remembers events for
+    /// <see cref="ProfileRules.DuplicateWindowHours"/> of the customer's event time, at most
+    /// <see cref="ProfileRules.DuplicateWindowMaxEvents"/> of them; the whole workload spans well under a minute.
     /// </summary>
-    private const int MaxCopyDistance = ProfileLimits.RecentEventHashes / 2;
+    private const int MaxCopyDistance = 16;
 
     [Fact]
     public async Task Ingestion_EveryEventProducedTwiceAndReordered_EachEventCountsOnce()

@@ -139,6 +139,8 @@ internal static class ProfileJson
     private static readonly string[] Bookkeeping =
     [
         JsonNamingPolicy.CamelCase.ConvertName(nameof(CustomerProfile.AppliedOffsets)),
+        JsonNamingPolicy.CamelCase.ConvertName(nameof(CustomerProfile.RecentEvents)),
+        JsonNamingPolicy.CamelCase.ConvertName(nameof(CustomerProfile.ForgottenEventsUpTo)),
         JsonNamingPolicy.CamelCase.ConvertName(nameof(CustomerProfile.RecentEventHashes)),
     ];
 

@@ -22,7 +22,6 @@ namespace NextBestAction.IntegrationTests.Reliability;
 /// </summary>
 public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
 {
-    private const string Topic = "rel.zombie.clickstream";
     private const int Partition = 0;
 
     private readonly string keyPrefix = $"zombie{Guid.NewGuid():N}"[..16];
@@ -144,6 +143,9 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
         Assert.True(mismatches.Count == 0, string.Join('\n', mismatches));
     }
 
+    /// <summary>The processors' clickstream topic: cart events on any other topic would be dead-lettered.</summary>
+    private string Topic => ReliabilityKafka.UniqueTopics(keyPrefix).Clickstream;
+
     private RedisProfileStore Store(IConnectionMultiplexer connection) => new(connection, RedisOptions());
 
     private IOptions<RedisOptions> RedisOptions() => Options.Create(new RedisOptions { Configuration = $"127.0.0.1:{port}", KeyPrefix = keyPrefix });
@@ -176,7 +178,7 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
     /// <paramref name="count"/> cart additions of distinct products for one customer on consecutive offsets from
     /// <paramref name="firstOffset"/> (each adds a cart line, so each is "applied" exactly when it takes effect).
     /// </summary>
-    private static List<IncomingMessage> CartEvents(string customer, long firstOffset, int count) =>
+    private List<IncomingMessage> CartEvents(string customer, long firstOffset, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new IncomingMessage(
             Topic, Partition, firstOffset + i, Encoding.UTF8.GetBytes(customer),
             CloudEvents.Create("cart.item_added", customer,

@@ -25,7 +25,7 @@ public sealed class DecisionProfileViewTests
         Assert.Contains(profiles, p => p.OpenOrders.Count > 0);
         Assert.Contains(profiles, p => p.OpenContacts.Count > 0);
         Assert.Contains(profiles, p => p.BrokenPromises.Count > 0 && p.Wishlist.Count > 0 && p.OfferOutcomes.Count > 0);
-        Assert.Contains(profiles, p => p.AppliedOffsets.Count > 0 && p.RecentEventHashes.Count > 0 && p.ClosedOrders.Count > 0);
+        Assert.Contains(profiles, p => p.AppliedOffsets.Count > 0 && p.RecentEvents.Count > 0 && p.ClosedOrders.Count > 0);
 
         foreach (var stored in profiles.Select(p => RedisProfileStore.ToStored(p, now)))
         {
@@ -43,13 +43,15 @@ public sealed class DecisionProfileViewTests
         var now = DateTimeOffset.UtcNow;
         var profile = new CustomerProfile { CustomerId = "cust-1", OrderCount = 3 };
         profile.AppliedOffsets["nba.orders/0"] = 41;
-        profile.RecentEventHashes.Add(12345);
+        profile.RecentEvents[12345] = now;
+        profile.RecentEventHashes = [67890];
         profile.Cart.Add(new CartLine("p-1", "phones", "galaxy-s", 799m, 1, now));
 
         var view = RedisProfileStore.FromRead(RedisProfileStore.ToStored(profile, now), now, DecisionProfileView.TypeInfo)!;
 
         Assert.Empty(view.AppliedOffsets);
-        Assert.Empty(view.RecentEventHashes);
+        Assert.Empty(view.RecentEvents);
+        Assert.Null(view.RecentEventHashes);
         Assert.Equal(3, view.OrderCount);
         Assert.Equal("galaxy-s", Assert.Single(view.Cart).ProductLine);
     }

@@ -68,7 +68,7 @@ public sealed class ProfileUpdaterTests
         var added = Event(EventTypes.CartItemAdded, TestEvents.CartItem());
         Updater.Apply(profile, added, Partition, 5);
 
-        var outcome = Updater.Apply(profile, Event(EventTypes.CartItemAdded, TestEvents.CartItem()), Partition, 5);
+        var outcome = Updater.Apply(profile, added, Partition, 5);
 
         Assert.Equal(ApplyOutcome.Duplicate, outcome);
         Assert.Equal(1, Assert.Single(profile.Cart).Quantity);
@@ -152,7 +152,7 @@ public sealed class ProfileUpdaterTests
 
         Assert.Equal(ProfileLimits.CartLines, profile.Cart.Count);
         Assert.Equal($"p-{ProfileLimits.CartLines + 9}", profile.Cart[^1].ProductId);
-        Assert.True(profile.RecentEventHashes.Count <= ProfileLimits.RecentEventHashes);
+        Assert.True(profile.RecentEvents.Count <= ProfileRules.Default.DuplicateWindowMaxEvents);
     }
 
     [Fact]
