@@ -1,11 +1,21 @@
 namespace NextBestAction.Contracts;
 
-/// <summary>
-/// The CloudEvents <c>type</c> values of the contract (shared/contracts.md). Adding one: 1 the constant here, 2 its
-/// data record with its field rules (<see cref="EventData"/>), 3 the JSON context, 4 the reader's table
-/// (<see cref="EventReader"/>), 5 its topic (<see cref="TopicNames.InputFor"/>), 6 the profile handler, 7 the
-/// simulator emits it, 8 the README's contract section.
-/// </summary>
+/// <summary>The CloudEvents <c>type</c> values of the contract (docs/contracts.md).</summary>
+/// <remarks>
+/// Adding an event type:
+/// 1. Its constant here.
+/// 2. Its data record in EventData.cs, with <c>Validate</c> (required fields, ranges, <c>FieldLimits</c>).
+/// 3. The record in <see cref="ContractsJsonContext"/>.
+/// 4. The type's line in <see cref="EventReader"/>'s table (type to data record).
+/// 5. Its topic in <see cref="TopicNames.InputFor"/>; each input topic takes only its own family.
+/// 6. Its effect on the profile: a case in <c>ProfileUpdater.Apply</c> (src/NextBestAction.Profiles), handled in the
+///    ProfileUpdater part of its family; a new per-customer list gets a cap and a place in the profile trimmer.
+/// 7. If notifications should react: see <c>NotificationTriggers</c> (adding a notification trigger).
+/// 8. The simulator emits it (src/NextBestAction.Simulator, <c>WebshopModel</c>), so the embedded mode and the
+///    benchmarks exercise it.
+/// 9. Its row in docs/contracts.md (<c>DocumentationTests</c> fails without it), and the count in
+///    <c>EventReaderTests.KnownTypes_CoverEveryTypeOfTheContract</c>.
+/// </remarks>
 public static class EventTypes
 {
     public const string PageViewed = "page.viewed";

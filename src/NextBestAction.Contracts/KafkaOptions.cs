@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace NextBestAction.Contracts;
 
 /// <summary>
-/// Settings under <c>Kafka</c>. Adding one: a property here with its default, a line in the README's
-/// configuration reference, and the environment variable in docker-compose.yml/deploy when it differs there.
+/// Settings under <c>Kafka</c>. Adding one: a property here with its default, a line in docs/configuration.md,
+/// and the environment variable in docker-compose.yml/deploy when it differs there.
 /// </summary>
 public sealed class KafkaOptions
 {

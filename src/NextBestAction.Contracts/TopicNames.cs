@@ -18,7 +18,7 @@ public sealed class TopicNames
     public IReadOnlyList<string> All => [.. Inputs, Notifications, Decisions, DeadLetter];
 
     /// <summary>
-    /// The input topic that carries events of <paramref name="type"/> (shared/contracts.md), or null for a type the
+    /// The input topic that carries events of <paramref name="type"/> (docs/contracts.md), or null for a type the
     /// contract does not define. Each input topic accepts only its own family's types.
     /// </summary>
     public string? InputFor(string type) => type switch

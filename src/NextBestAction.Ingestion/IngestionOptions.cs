@@ -4,7 +4,7 @@ namespace NextBestAction.Ingestion;
 
 /// <summary>
 /// Settings under <c>Ingestion</c>. Adding one: a property here with its default and range, and a line in
-/// the README's configuration reference.
+/// docs/configuration.md.
 /// </summary>
 public sealed class IngestionOptions
 {

@@ -5,7 +5,7 @@ namespace NextBestAction.Notifications;
 
 /// <summary>
 /// Settings under <c>Notifications</c>. Adding one: a property here with its default and range (cross-field rules
-/// in <see cref="NotificationOptionsValidator"/>), and a line in the README's configuration reference.
+/// in <see cref="NotificationOptionsValidator"/>), and a line in docs/configuration.md.
 /// </summary>
 public sealed class NotificationOptions
 {

@@ -4,7 +4,7 @@ namespace NextBestAction.Profiles;
 
 /// <summary>
 /// Settings under <c>Profiles</c>: how events shape a profile. Adding one: a property here with its default
-/// and range, and a line in the README's configuration reference.
+/// and range, and a line in docs/configuration.md.
 /// </summary>
 public sealed class ProfileRules
 {

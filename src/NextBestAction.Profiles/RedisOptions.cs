@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace NextBestAction.Profiles;
 
 /// <summary>
-/// Settings under <c>Redis</c>. Adding one: a property here with its default, a line in the README's
-/// configuration reference, and the environment variable in docker-compose.yml/deploy when it differs there.
+/// Settings under <c>Redis</c>. Adding one: a property here with its default, a line in docs/configuration.md,
+/// and the environment variable in docker-compose.yml/deploy when it differs there.
 /// </summary>
 public sealed class RedisOptions
 {

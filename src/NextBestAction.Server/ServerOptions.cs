@@ -2,7 +2,7 @@ namespace NextBestAction.Server;
 
 /// <summary>
 /// Settings under <c>Server</c>: which parts the all-in-one host runs. Adding one: a property here with its
-/// default and a line in the README's configuration reference.
+/// default and a line in docs/configuration.md.
 /// </summary>
 public sealed class ServerOptions
 {

@@ -7,7 +7,7 @@ namespace NextBestAction.Simulator;
 /// <summary>One CloudEvent the simulator emits; <see cref="Data"/> is the contract's typed data for <see cref="Type"/>.</summary>
 public sealed record SimulatedEvent(string Id, string Source, string Type, DateTimeOffset Time, string Subject, EventData Data)
 {
-    /// <summary>The input topic of this event's family (shared/contracts.md).</summary>
+    /// <summary>The input topic of this event's family (docs/contracts.md).</summary>
     public string TopicIn(TopicNames topics) => TopicFor(Type, topics);
 
     /// <summary>The input topic for events of <paramref name="type"/>.</summary>

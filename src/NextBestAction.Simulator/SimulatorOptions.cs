@@ -4,7 +4,7 @@ namespace NextBestAction.Simulator;
 
 /// <summary>
 /// Settings under <c>Simulator</c>. Adding one: a property here with its default (and a validation attribute
-/// whose message names the setting as <c>Simulator:Name</c>), and a line in the README's configuration reference.
+/// whose message names the setting as <c>Simulator:Name</c>), and a line in docs/configuration.md.
 /// </summary>
 public sealed class SimulatorOptions
 {

@@ -8,7 +8,7 @@ namespace NextBestAction.Decisioning.Api;
 
 /// <summary>
 /// Request and response examples in the OpenAPI document, so a webshop developer can call the API from the
-/// document alone. Keyed by endpoint name; examples follow shared/contracts.md.
+/// document alone. Keyed by endpoint name; examples follow docs/contracts.md.
 /// </summary>
 internal static class OpenApiExamples
 {

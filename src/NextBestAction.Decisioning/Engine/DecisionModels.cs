@@ -1,6 +1,6 @@
 namespace NextBestAction.Decisioning.Engine;
 
-/// <summary>Body of <c>POST /v1/decisions</c> (shared/contracts.md). Nullable so validation can name what is missing.</summary>
+/// <summary>Body of <c>POST /v1/decisions</c> (docs/contracts.md). Nullable so validation can name what is missing.</summary>
 /// <param name="Debug">When true the response also says why every other action was not chosen.</param>
 /// <param name="DryRun">
 /// When true nothing is recorded: no impressions for the contact policy, no outcome record, no decision-log

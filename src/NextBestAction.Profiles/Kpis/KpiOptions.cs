@@ -3,8 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace NextBestAction.Profiles.Kpis;
 
 /// <summary>
-/// Settings under <c>Kpis</c>. Adding one: a property here with its default and a line in the README's
-/// configuration reference.
+/// Settings under <c>Kpis</c>. Adding one: a property here with its default and a line in docs/configuration.md.
 /// </summary>
 public sealed class KpiOptions
 {

@@ -2,7 +2,7 @@ namespace NextBestAction.ServiceDefaults.Auth;
 
 /// <summary>
 /// Settings under <c>Auth</c>. Adding one: a property here with its default, a rule in
-/// <see cref="AuthOptionsValidator"/>, and a line in the README's configuration reference.
+/// <see cref="AuthOptionsValidator"/>, and a line in docs/configuration.md.
 /// </summary>
 public sealed class AuthOptions
 {
@@ -40,7 +40,7 @@ public sealed class ApiKeyOptions
     public int Burst { get; set; } = 20_000;
 }
 
-/// <summary>Scopes a key can carry (shared/contracts.md).</summary>
+/// <summary>Scopes a key can carry (docs/contracts.md).</summary>
 public static class Scopes
 {
     public const string Decide = "decide";

@@ -41,6 +41,18 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
+    public void ContractsDoc_ListsEveryEventTypeAndTopic()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "contracts.md"));
+        var types = typeof(EventTypes).GetFields().Select(f => (string)f.GetValue(null)!);
+        var topics = new TopicNames().All;
+
+        var missing = types.Concat(topics).Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal)).ToList();
+
+        Assert.True(missing.Count == 0, $"docs/contracts.md does not name: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
     public void ConfigurationDoc_ListsEverySetting()
     {
         var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, ConfigurationDoc));
