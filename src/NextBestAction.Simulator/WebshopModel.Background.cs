@@ -1,10 +1,7 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using NextBestAction.Contracts;
-using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Simulator;
+
 /// <summary>Events outside a shopping session: campaign responses, notification opens, locations, consent and preferences, catalog changes.</summary>
 public sealed partial class WebshopModel
 {

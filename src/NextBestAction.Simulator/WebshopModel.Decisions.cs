@@ -1,10 +1,8 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using NextBestAction.Contracts;
 using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Simulator;
+
 /// <summary>Checkouts as decision moments: waiting for a driver's answer, the customer's response and its outcome events.</summary>
 public sealed partial class WebshopModel
 {

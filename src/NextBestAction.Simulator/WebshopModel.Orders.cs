@@ -1,10 +1,7 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using NextBestAction.Contracts;
-using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Simulator;
+
 /// <summary>Orders and after: delivery (some late), returns and customer-service contacts.</summary>
 public sealed partial class WebshopModel
 {

@@ -1,10 +1,7 @@
-using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using NextBestAction.Contracts;
-using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Simulator;
+
 /// <summary>Sessions: browsing, product views, searches, carts, wishlists and the checkout.</summary>
 public sealed partial class WebshopModel
 {

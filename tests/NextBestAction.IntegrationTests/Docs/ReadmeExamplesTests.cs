@@ -95,32 +95,17 @@ public sealed partial class ReadmeExamplesTests
     {
         private const int KeptLines = 400;
 
-        private readonly Process process;
+        private Process? process;
         private readonly ConcurrentQueue<string> output = new();
         private readonly TaskCompletionSource<string> matched = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Regex? wanted;
-
-        private ServerProcess(Process process) => this.process = process;
 
         public string OutputTail => string.Join('\n', output.TakeLast(60));
 
         public static ServerProcess Start(int port)
         {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = AppContext.BaseDirectory,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NextBestAction.Server.dll"));
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add($"http://127.0.0.1:{port}");
-            var server = new ServerProcess(Process.Start(start) ?? throw new InvalidOperationException("the server did not start"));
-            server.process.OutputDataReceived += (_, e) => server.Keep(e.Data);
-            server.process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
-            server.process.BeginOutputReadLine();
-            server.process.BeginErrorReadLine();
+            var server = new ServerProcess();
+            server.process = HostProcesses.Start("NextBestAction.Server.dll", port, new Dictionary<string, string>(), line => server.Keep(line));
             return server;
         }
 
@@ -145,6 +130,11 @@ public sealed partial class ReadmeExamplesTests
 
         public async ValueTask DisposeAsync()
         {
+            if (process is null)
+            {
+                return;
+            }
+
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
@@ -154,13 +144,8 @@ public sealed partial class ReadmeExamplesTests
             process.Dispose();
         }
 
-        private void Keep(string? line, bool remember = true)
+        private void Keep(string line, bool remember = true)
         {
-            if (line is null)
-            {
-                return;
-            }
-
             if (remember)
             {
                 output.Enqueue(line);

@@ -151,17 +151,7 @@ public sealed class EventAdmissionTests(KafkaFixture kafka, RedisServerFixture r
     private Task<DeliveryResult<string, byte[]>> ProduceAsync(string topic, string key, byte[] value) => kafka.ProduceAsync(topic, key, value);
 
     private byte[] Envelope(string customer, string id, string type, DateTimeOffset time, object data) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["specversion"] = "1.0",
-            ["id"] = $"{id}-{Factory.Suffix}",
-            ["source"] = "/integration-tests",
-            ["type"] = type,
-            ["time"] = time.ToString("O"),
-            ["subject"] = customer,
-            ["datacontenttype"] = "application/json",
-            ["data"] = data,
-        });
+        CloudEvents.Create(type, customer, data, time, $"{id}-{Factory.Suffix}");
 
     public sealed class SmallProfilesFactory(KafkaFixture kafka, RedisServerFixture redis) : NbaServerFactory(kafka, redis)
     {

@@ -19,11 +19,12 @@ internal sealed class IngestionWorkerProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly HttpClient http;
-    private readonly ConcurrentQueue<string> output = new();
+    private readonly ConcurrentQueue<string> output;
 
-    private IngestionWorkerProcess(Process process, int port)
+    private IngestionWorkerProcess(Process process, int port, ConcurrentQueue<string> output)
     {
         this.process = process;
+        this.output = output;
         http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
     }
 
@@ -34,31 +35,20 @@ internal sealed class IngestionWorkerProcess : IAsyncDisposable
     public static IngestionWorkerProcess Start(IReadOnlyDictionary<string, string> settings)
     {
         var port = RedisServerFixture.FreePort();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Information",
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NextBestAction.IngestionWorker.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Information";
         foreach (var (key, value) in settings)
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var started = Process.Start(start) ?? throw new InvalidOperationException("the ingestion worker did not start");
-        var worker = new IngestionWorkerProcess(started, port);
-        started.OutputDataReceived += (_, e) => worker.Keep(e.Data);
-        started.ErrorDataReceived += (_, e) => worker.Keep(e.Data);
-        started.BeginOutputReadLine();
-        started.BeginErrorReadLine();
-        return worker;
+        var output = new ConcurrentQueue<string>();
+        var started = HostProcesses.Start("NextBestAction.IngestionWorker.dll", port, environment, line => Keep(output, line));
+        return new IngestionWorkerProcess(started, port, output);
     }
 
     /// <summary>Event counts from the worker's Prometheus endpoint, or null while it does not answer yet.</summary>
@@ -129,13 +119,8 @@ internal sealed class IngestionWorkerProcess : IAsyncDisposable
         http.Dispose();
     }
 
-    private void Keep(string? line)
+    private static void Keep(ConcurrentQueue<string> output, string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         output.Enqueue(line);
         while (output.Count > OutputLines && output.TryDequeue(out _))
         {

@@ -83,17 +83,7 @@ public sealed class PoisonEventTests(KafkaFixture kafka, RedisServerFixture redi
     }
 
     private byte[] Envelope(string customer, string id, string type, DateTimeOffset time, object data) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["specversion"] = "1.0",
-            ["id"] = $"{id}-{Factory.Suffix}",
-            ["source"] = "/integration-tests",
-            ["type"] = type,
-            ["time"] = time,
-            ["subject"] = customer,
-            ["datacontenttype"] = "application/json",
-            ["data"] = data,
-        });
+        CloudEvents.Create(type, customer, data, time, $"{id}-{Factory.Suffix}");
 
     /// <summary>
     /// Puts each extra record somewhere before the last good record of its key, so that record being applied proves
