@@ -150,34 +150,42 @@ public sealed partial class DecisionService(
     }
 
     /// <summary>
-    /// One attempt inside the pipeline, under its own span; the span of a read that succeeded stays open for the parse.
-    /// Completes without throwing: a failure is returned in the outcome.
+    /// One attempt inside the pipeline, under its own span; the span of a read that succeeded is handed over, open, for
+    /// the parse. A failure of the store is returned in the outcome, not thrown.
     /// </summary>
     private async ValueTask<Outcome<(RedisValue[] Profile, HashEntry[] History, Activity? Span)>> ReadWithinBudgetAsync(
         string customerId, CancellationToken budget, CancellationToken requestAborted)
     {
         var activity = telemetry.ActivitySource.StartActivity("profile read", ActivityKind.Client);
-        activity?.SetTag("db.system.name", "redis");
-        var readStarted = Stopwatch.GetTimestamp();
-        var (profileRead, historyRead) = SendRead(customerId);
-        var failure = await ProfileReadResilience.WaitWithinBudgetAsync(Task.WhenAll(profileRead, historyRead), budget);
-        if (failure is null)
+        try
         {
-            telemetry.RecordRedis("profile_read", readStarted);
-            return Outcome.FromResult((profileRead.Result, historyRead.Result, activity));
-        }
+            activity?.SetTag("db.system.name", "redis");
+            var readStarted = Stopwatch.GetTimestamp();
+            var (profileRead, historyRead) = SendRead(customerId);
+            var failure = await ProfileReadResilience.WaitWithinBudgetAsync(Task.WhenAll(profileRead, historyRead), budget);
+            if (failure is null)
+            {
+                telemetry.RecordRedis("profile_read", readStarted);
+                var span = activity;
+                activity = null;
+                return Outcome.FromResult((profileRead.Result, historyRead.Result, span));
+            }
 
-        if (failure is RedisException)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
-        }
-        else if (failure is TimeoutException || (failure is OperationCanceledException && !requestAborted.IsCancellationRequested))
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, "over budget");
-        }
+            if (failure is RedisException)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+            }
+            else if (failure is TimeoutException || (failure is OperationCanceledException && !requestAborted.IsCancellationRequested))
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "over budget");
+            }
 
-        activity?.Dispose();
-        return Outcome.FromException<(RedisValue[], HashEntry[], Activity?)>(failure);
+            return Outcome.FromException<(RedisValue[], HashEntry[], Activity?)>(failure);
+        }
+        finally
+        {
+            activity?.Dispose();
+        }
     }
 
     /// <summary>The degraded reason for a failed read, with its throttled warning; a failure that is not the store's is rethrown.</summary>
