@@ -19,8 +19,9 @@ namespace NextBestAction.Notifications;
 /// HMAC-SHA256 signature over timestamp and body. 5xx, 408, 429, timeouts and network errors are retried with
 /// exponential backoff and jitter by the client's resilience handler (<see cref="WebhookResilience"/>); after the last
 /// attempt, or on any other status (a redirect included: none is followed), the record goes to the dead-letter topic
-/// with the reason, and the failure is counted (<c>nba.notifications.webhook</c>, outcome <c>failed</c>) and logged. A record that is not a notification (no string id that fits a header) goes
-/// there at once (outcome <c>malformed</c>). The offset is stored only then, so nothing is dropped silently.
+/// with the reason, and the failure is counted (<c>nba.notifications.webhook</c>, outcome <c>failed</c>) and logged. A
+/// record that is not a notification (no string id that fits a header) goes there at once (outcome <c>malformed</c>).
+/// The offset is stored only then, so nothing is dropped silently.
 /// </summary>
 public sealed partial class WebhookDeliveryService(
     IHttpClientFactory httpClients,

@@ -84,7 +84,7 @@ public sealed class ProfileReadResilience
     {
         var waited = read.WaitAsync(budget);
         await waited.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _ = waited.Exception;
+        _ = waited.Exception; // observed, as an await that throws would have
         if (read.IsCompleted)
         {
             return read.IsCompletedSuccessfully ? null : read.Exception?.InnerException ?? new OperationCanceledException(budget);
