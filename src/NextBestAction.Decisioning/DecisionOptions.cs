@@ -36,16 +36,16 @@ public sealed class DecisionOptions
     [Range(1, 10_000, ErrorMessage = "Decisions:ProfileReadBudgetMs must be between 1 and 10000.")]
     public int ProfileReadBudgetMs { get; set; } = 20;
 
-    /// <summary>Profile reads the circuit breaker's window must hold before it may open.</summary>
-    [Range(1, 100_000, ErrorMessage = "Decisions:CircuitBreakerMinimumReads must be between 1 and 100000.")]
+    /// <summary>Profile reads the circuit breaker's window must hold before it may open; at least 2, as Polly requires.</summary>
+    [Range(2, 100_000, ErrorMessage = "Decisions:CircuitBreakerMinimumReads must be between 2 and 100000.")]
     public int CircuitBreakerMinimumReads { get; set; } = 20;
 
     /// <summary>Share of failed (or over-budget) profile reads in the window that opens the circuit.</summary>
     [Range(0.01, 1.0, ErrorMessage = "Decisions:CircuitBreakerFailureRatio must be between 0.01 and 1.")]
     public double CircuitBreakerFailureRatio { get; set; } = 0.5;
 
-    /// <summary>Length of the circuit breaker's sampling window.</summary>
-    [Range(100, 600_000, ErrorMessage = "Decisions:CircuitBreakerWindowMs must be between 100 and 600000.")]
+    /// <summary>Length of the circuit breaker's sampling window; at least 500 ms, as Polly requires.</summary>
+    [Range(500, 600_000, ErrorMessage = "Decisions:CircuitBreakerWindowMs must be between 500 and 600000.")]
     public int CircuitBreakerWindowMs { get; set; } = 10_000;
 
     /// <summary>How long the open circuit skips Redis before one request probes it again.</summary>

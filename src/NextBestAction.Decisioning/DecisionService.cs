@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,6 +9,7 @@ using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
+using Polly;
 using StackExchange.Redis;
 
 namespace NextBestAction.Decisioning;
@@ -16,7 +18,8 @@ namespace NextBestAction.Decisioning;
 /// The thin I/O shell around <see cref="DecisionEngine"/>: profile and contact history in one Redis round
 /// trip inside a time budget, then the pure engine, then the decision handed to the background writers. A
 /// slow or failed read never fails the checkout: the engine decides on the request context alone and the
-/// response says <c>degraded</c>. While Redis keeps failing, the circuit breaker skips the read altogether.
+/// response says <c>degraded</c>. While Redis keeps failing, the circuit breaker skips the read altogether
+/// (<see cref="ProfileReadResilience"/>).
 /// </summary>
 public sealed partial class DecisionService(
     RedisProfileStore profiles,
@@ -34,15 +37,9 @@ public sealed partial class DecisionService(
     public const string DefaultTouchpoint = "default";
     public const string DefaultChannel = "web";
 
-    private readonly TimeSpan budget = TimeSpan.FromMilliseconds(options.Value.ProfileReadBudgetMs);
     private readonly Holdout holdout = new(options.Value.HoldoutPercent, options.Value.HoldoutSalt);
     private readonly byte[]? customerHashKey = tracing?.Value.CustomerHashKey is { Length: > 0 } key ? System.Text.Encoding.UTF8.GetBytes(key) : null;
-    private readonly CircuitBreaker breaker = new(
-        options.Value.CircuitBreakerMinimumReads,
-        options.Value.CircuitBreakerFailureRatio,
-        TimeSpan.FromMilliseconds(options.Value.CircuitBreakerWindowMs),
-        TimeSpan.FromMilliseconds(options.Value.CircuitBreakerOpenMs),
-        clock);
+    private readonly ProfileReadResilience resilience = new(options.Value, clock);
 
     private readonly LogThrottle timeoutWarnings = new(WarningInterval, clock);
     private readonly LogThrottle failureWarnings = new(WarningInterval, clock);
@@ -50,8 +47,6 @@ public sealed partial class DecisionService(
 
     /// <summary>Fallback warnings of one kind are logged at most this often; the next one counts those held back.</summary>
     public static TimeSpan WarningInterval { get; } = TimeSpan.FromSeconds(10);
-
-    public CircuitState ProfileReadCircuit => breaker.State;
 
     public async Task<DecisionResponse> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
@@ -124,59 +119,94 @@ public sealed partial class DecisionService(
     /// <summary>Profile and contact history in one round trip, or the reason a fallback is served instead.</summary>
     private async Task<(CustomerProfile? Profile, ContactHistory History, string? Fallback)> ReadAsync(string customerId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!breaker.TryEnter())
+        var outcome = await resilience.ExecuteAsync(
+            static (context, state) => state.Service.ReadWithinBudgetAsync(state.CustomerId, context.CancellationToken, state.RequestAborted),
+            (Service: this, CustomerId: customerId, RequestAborted: cancellationToken),
+            cancellationToken);
+        if (outcome.Exception is { } failure)
         {
-            return Fallback("circuit_open");
+            return Fallback(FallbackOrRethrow(failure));
         }
 
-        using var activity = telemetry.ActivitySource.StartActivity("profile read", ActivityKind.Client);
-        activity?.SetTag("db.system.name", "redis");
-        var readStarted = Stopwatch.GetTimestamp();
-        var (profileRead, historyRead) = SendRead(customerId);
-        var both = Task.WhenAll(profileRead, historyRead);
+        // Redis answered: parsed outside the pipeline, so an unreadable stored profile does not count against the circuit.
+        var (profileRead, historyRead, activity) = outcome.Result;
+        using (activity)
+        {
+            try
+            {
+                return (RedisProfileStore.FromRead(profileRead, now, DecisionProfileView.TypeInfo), ContactHistory.FromEntries(historyRead, now), null);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidDataException)
+            {
+                if (unreadableWarnings.TryEnter(out var heldBack))
+                {
+                    LogProfileUnreadable(logger, ex.GetType().Name, heldBack);
+                }
+
+                activity?.SetStatus(ActivityStatusCode.Error, "unreadable profile");
+                return Fallback("unreadable_profile");
+            }
+        }
+    }
+
+    /// <summary>
+    /// One attempt inside the pipeline, under its own span; the span of a read that succeeded is handed over, open, for
+    /// the parse. A failure of the store is returned in the outcome, not thrown.
+    /// </summary>
+    private async ValueTask<Outcome<(RedisValue[] Profile, HashEntry[] History, Activity? Span)>> ReadWithinBudgetAsync(
+        string customerId, CancellationToken budget, CancellationToken requestAborted)
+    {
+        var activity = telemetry.ActivitySource.StartActivity("profile read", ActivityKind.Client);
         try
         {
-            await both.WaitAsync(budget, cancellationToken);
-            telemetry.RecordRedis("profile_read", readStarted);
-            breaker.Succeeded();
-            return (RedisProfileStore.FromRead(profileRead.Result, now, DecisionProfileView.TypeInfo), ContactHistory.FromEntries(historyRead.Result, now), null);
-        }
-        catch (TimeoutException)
-        {
-            // The read may still fail later; observe it so it does not surface as an unobserved task exception.
-            _ = both.ContinueWith(t => t.Exception, TaskScheduler.Default);
-            breaker.Failed();
-            if (timeoutWarnings.TryEnter(out var heldBack))
+            activity?.SetTag("db.system.name", "redis");
+            var readStarted = Stopwatch.GetTimestamp();
+            var (profileRead, historyRead) = SendRead(customerId);
+            var failure = await ProfileReadResilience.WaitWithinBudgetAsync(Task.WhenAll(profileRead, historyRead), budget);
+            if (failure is null)
             {
-                LogProfileReadTimedOut(logger, budget.TotalMilliseconds, heldBack);
+                telemetry.RecordRedis("profile_read", readStarted);
+                var span = activity;
+                activity = null;
+                return Outcome.FromResult((profileRead.Result, historyRead.Result, span));
             }
 
-            activity?.SetStatus(ActivityStatusCode.Error, "over budget");
-            return Fallback("timeout");
-        }
-        catch (RedisException ex)
-        {
-            breaker.Failed();
-            if (failureWarnings.TryEnter(out var heldBack))
+            if (failure is RedisException)
             {
-                LogProfileReadFailed(logger, ex.GetType().Name, heldBack);
+                activity?.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+            }
+            else if (failure is TimeoutException || (failure is OperationCanceledException && !requestAborted.IsCancellationRequested))
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "over budget");
             }
 
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            return Fallback("redis_error");
+            return Outcome.FromException<(RedisValue[], HashEntry[], Activity?)>(failure);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidDataException)
+        finally
         {
-            // Redis answered; the stored profile is unreadable. Not a reason to open the circuit.
-            breaker.Succeeded();
-            if (unreadableWarnings.TryEnter(out var heldBack))
-            {
-                LogProfileUnreadable(logger, ex.GetType().Name, heldBack);
-            }
-
-            activity?.SetStatus(ActivityStatusCode.Error, "unreadable profile");
-            return Fallback("unreadable_profile");
+            activity?.Dispose();
         }
+    }
+
+    /// <summary>The degraded reason for a failed read, with its throttled warning; a failure that is not the store's is rethrown.</summary>
+    private string FallbackOrRethrow(Exception failure)
+    {
+        var reason = ProfileReadResilience.FallbackReason(failure);
+        if (reason is null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (reason == ProfileReadResilience.TimeoutReason && timeoutWarnings.TryEnter(out var timeoutsHeldBack))
+        {
+            LogProfileReadTimedOut(logger, resilience.Budget.TotalMilliseconds, timeoutsHeldBack);
+        }
+        else if (reason == ProfileReadResilience.RedisErrorReason && failureWarnings.TryEnter(out var failuresHeldBack))
+        {
+            LogProfileReadFailed(logger, failure.GetType().Name, failuresHeldBack);
+        }
+
+        return reason;
     }
 
     /// <summary>The profile and the contact history, queued in one batch: a decision's single round trip.</summary>
@@ -197,7 +227,7 @@ public sealed partial class DecisionService(
     {
         var started = Stopwatch.GetTimestamp();
         var (profileRead, historyRead) = SendRead(customerId);
-        await Task.WhenAll(profileRead, historyRead).WaitAsync(budget * 10, cancellationToken);
+        await Task.WhenAll(profileRead, historyRead).WaitAsync(resilience.Budget * 10, cancellationToken);
         var now = clock.GetUtcNow();
         _ = RedisProfileStore.FromRead(profileRead.Result, now, DecisionProfileView.TypeInfo);
         _ = ContactHistory.FromEntries(historyRead.Result, now);

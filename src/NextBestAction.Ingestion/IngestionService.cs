@@ -162,6 +162,10 @@ public sealed partial class IngestionService(
         }
     }
 
+    // Hand-written on purpose, unlike the decision's and the webhook's resilience (Polly): while the Redis write is
+    // retried the consumer must keep calling Consume, or the group evicts it (max.poll.interval.ms) and rebalances.
+    // A resilience pipeline's retry waits inside the call and would block this poll loop; no library pauses the
+    // partitions and keeps polling between attempts.
     private async Task<List<IncomingMessage>> ProcessWithRetryAsync(
         IConsumer<byte[]?, byte[]?> consumer, List<IncomingMessage> batch, CancellationToken stoppingToken)
     {

@@ -54,8 +54,18 @@ public static partial class NotificationsExtensions
         if (settings.Webhook.Url.Length > 0)
         {
             // A redirect is a failed delivery: following it would send signed notifications wherever Location points.
-            builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName)
+            // The resilience handler times each attempt, so the client's own timeout (100 s over all attempts) is off.
+            // Handlers run in the order added: retries outside, then the signature of each attempt.
+            builder.Services.AddTransient<WebhookSigningHandler>();
+            var webhookClient = builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            webhookClient.AddResilienceHandler(WebhookResilience.PipelineName, (pipeline, context) => WebhookResilience.Configure(
+                pipeline,
+                context.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.Webhook,
+                context.ServiceProvider.GetRequiredService<TimeProvider>(),
+                context.ServiceProvider.GetRequiredService<NbaTelemetry>(),
+                context.ServiceProvider.GetRequiredService<ILogger<WebhookDeliveryService>>()));
+            webhookClient.AddHttpMessageHandler<WebhookSigningHandler>();
             builder.Services.AddSingleton<WebhookDeliveryService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliveryService>());
         }

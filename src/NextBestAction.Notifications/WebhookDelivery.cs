@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -9,6 +7,8 @@ using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
 using NextBestAction.ServiceDefaults;
+using Polly;
+using Polly.Timeout;
 
 namespace NextBestAction.Notifications;
 
@@ -16,11 +16,12 @@ namespace NextBestAction.Notifications;
 /// Optional delivery of every notification to an app backend's webhook (<c>Notifications:Webhook:Url</c>). A consumer
 /// group of its own reads <c>nba.notifications</c>, so delivery is as durable as the topic and independent of
 /// ingestion. Each notification is POSTed as its CloudEvent JSON (<c>application/cloudevents+json</c>) with an
-/// HMAC-SHA256 signature over timestamp and body. 5xx, 408, 429 and network errors are retried with exponential
-/// backoff and jitter; after the last attempt, or on any other status (a redirect included: none is followed), the
-/// record goes to the dead-letter topic with the reason, and the failure is counted (<c>nba.notifications.webhook</c>,
-/// outcome <c>failed</c>) and logged. A record that is not a notification (no string id that fits a header) goes
-/// there at once (outcome <c>malformed</c>). The offset is stored only then, so nothing is dropped silently.
+/// HMAC-SHA256 signature over timestamp and body. 5xx, 408, 429, timeouts and network errors are retried with
+/// exponential backoff and jitter by the client's resilience handler (<see cref="WebhookResilience"/>); after the last
+/// attempt, or on any other status (a redirect included: none is followed), the record goes to the dead-letter topic
+/// with the reason, and the failure is counted (<c>nba.notifications.webhook</c>, outcome <c>failed</c>) and logged. A
+/// record that is not a notification (no string id that fits a header) goes there at once (outcome <c>malformed</c>).
+/// The offset is stored only then, so nothing is dropped silently.
 /// </summary>
 public sealed partial class WebhookDeliveryService(
     IHttpClientFactory httpClients,
@@ -28,7 +29,6 @@ public sealed partial class WebhookDeliveryService(
     IOptions<KafkaOptions> kafka,
     IOptions<NotificationOptions> options,
     NbaTelemetry telemetry,
-    TimeProvider clock,
     ILogger<WebhookDeliveryService> logger) : BackgroundService
 {
     public const string HttpClientName = "nba-notification-webhook";
@@ -104,31 +104,14 @@ public sealed partial class WebhookDeliveryService(
         await DeliverAsync(record, body, notificationId, type, stoppingToken);
     }
 
-    /// <summary>Delivers one notification, retrying; ends with it delivered or dead-lettered.</summary>
+    /// <summary>Delivers one notification, retried by the client's resilience handler; ends with it delivered or dead-lettered.</summary>
     private async Task DeliverAsync(ConsumeResult<byte[]?, byte[]?> record, byte[] body, string notificationId, string? type, CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(webhook.InitialBackoffMs);
-        string failure = "";
-        for (var attempt = 1; attempt <= webhook.MaxAttempts; attempt++)
+        var failure = await PostAsync(body, notificationId, stoppingToken);
+        if (failure is null)
         {
-            var (ok, retry, reason) = await PostAsync(body, notificationId, attempt, stoppingToken);
-            if (ok)
-            {
-                Count("delivered");
-                return;
-            }
-
-            failure = reason;
-            if (!retry || attempt == webhook.MaxAttempts)
-            {
-                break;
-            }
-
-            Count("retried");
-            LogRetry(logger, attempt, reason, backoff.TotalMilliseconds);
-            var jitter = 0.8 + Random.Shared.NextDouble() * 0.4;
-            await Task.Delay(backoff * jitter, clock, stoppingToken);
-            backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, webhook.MaxBackoffMs));
+            Count("delivered");
+            return;
         }
 
         Count("failed");
@@ -143,42 +126,22 @@ public sealed partial class WebhookDeliveryService(
         return deadLetters.PublishAsync([(message, reason, type)], stoppingToken);
     }
 
-    private async Task<(bool Ok, bool Retry, string Reason)> PostAsync(byte[] body, string notificationId, int attempt, CancellationToken stoppingToken)
+    /// <summary>Why the last attempt failed, or null when the notification was delivered.</summary>
+    private async Task<string?> PostAsync(byte[] body, string notificationId, CancellationToken stoppingToken)
     {
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        // Time, attempt number and signature are set per attempt by WebhookSigningHandler, inside the retries.
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.SignatureHeaderValue(webhook.SigningSecrets, timestamp, body));
-        request.Headers.Add(WebhookSignature.AttemptHeader, attempt.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookSignature.IdHeader, notificationId);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(webhook.TimeoutMs);
+        request.Options.Set(WebhookSigningHandler.Body, body);
         try
         {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                return (true, false, "");
-            }
-
-            if (status is >= 300 and < 400)
-            {
-                // Following would send the signed notification wherever the Location header points.
-                return (false, false, $"HTTP {status}, redirects are not followed");
-            }
-
-            var retry = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-            return (false, retry, $"HTTP {status}");
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, stoppingToken);
+            return WebhookResilience.FailureReason(Outcome.FromResult(response), webhook.TimeoutMs);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException)
         {
-            return (false, true, $"network error {ex.HttpRequestError}");
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            return (false, true, $"timed out after {webhook.TimeoutMs} ms");
+            return WebhookResilience.FailureReason(Outcome.FromException<HttpResponseMessage>(ex), webhook.TimeoutMs);
         }
     }
 
@@ -213,9 +176,6 @@ public sealed partial class WebhookDeliveryService(
     }
 
     private void Count(string outcome) => telemetry.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-
-    [LoggerMessage(EventId = 6201, Level = LogLevel.Information, Message = "Webhook attempt {Attempt} failed ({Reason}); retrying in {BackoffMs} ms")]
-    private static partial void LogRetry(ILogger logger, int attempt, string reason, double backoffMs);
 
     [LoggerMessage(EventId = 6202, Level = LogLevel.Error, Message = "Webhook delivery failed for good ({Reason}); the notification went to the dead-letter topic")]
     private static partial void LogFailed(ILogger logger, string reason);
