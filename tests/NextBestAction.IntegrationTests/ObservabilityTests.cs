@@ -112,6 +112,8 @@ public sealed partial class ObservabilityTests(KafkaFixture kafka, RedisServerFi
             CloudEvents.Create("order.delivered", customer, new { orderId = "o-traced", deliveredAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O") }), headers);
 
         var send = await SpanAsync(s => s.TraceId == traceId && s.OperationName == $"send {Factory.Topics.Notifications}");
+        // The send ends inside the consumer's process span, so that span is exported a moment after it.
+        await SpanAsync(s => s.TraceId == traceId && s.Kind == ActivityKind.Consumer);
         var process = Assert.Single(Factory.Spans.Snapshot(), s => s.TraceId == traceId && s.Kind == ActivityKind.Consumer);
         Assert.Equal(ActivityKind.Producer, send.Kind);
         Assert.Equal(process.SpanId, send.ParentSpanId);
