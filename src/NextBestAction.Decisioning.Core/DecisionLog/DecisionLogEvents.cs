@@ -62,7 +62,7 @@ public static class DecisionLogEvents
     }
 }
 
-/// <summary>Source-generated JSON of the decision log, with the HTTP API's options (camelCase, nulls left out).</summary>
+/// <summary>Source-generated JSON of the decision log and the offer-outcome events, with the HTTP API's options (camelCase, nulls left out).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

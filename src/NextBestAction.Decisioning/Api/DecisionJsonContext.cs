@@ -1,11 +1,9 @@
 using System.Text.Json.Serialization;
-using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
 
 namespace NextBestAction.Decisioning.Api;
 
-/// <summary>Source-generated JSON for the HTTP API and outcome events (the decision log has <c>DecisionLogJsonContext</c> in the core).</summary>
+/// <summary>Source-generated JSON for the HTTP API; the decision-log and outcome events have <c>DecisionLogJsonContext</c> in the core.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -17,5 +15,4 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(ModelStatus))]
 [JsonSerializable(typeof(ProfileResponse))]
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
-[JsonSerializable(typeof(OutgoingCloudEvent<OfferOutcomeData>))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Engine;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Decisioning.DecisionLog;
