@@ -17,9 +17,6 @@ namespace NextBestAction.Decisioning.DecisionLog;
 /// </summary>
 public sealed partial class DecisionLogPublisher : BackgroundService
 {
-    public const string EventType = DecisionLogEvents.EventType;
-    public const string EventSource = DecisionLogEvents.EventSource;
-
     private readonly Channel<ServedDecision> queue;
     private readonly IProducer<string, byte[]> producer;
     private readonly string topic;

@@ -115,7 +115,7 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
                     throw new ModelArtifactException($"{Path.Combine(directory!, CurrentFile)}: must name one version directory, was \"{version}\"");
                 }
 
-                var next = Load(Path.Combine(directory!, version));
+                var next = ModelDirectory.Load(Path.Combine(directory!, version));
                 Volatile.Write(ref current, next);
                 LastRejection = null;
                 LogModelLoaded(logger, next.Version);
@@ -131,9 +131,6 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
             }
         }
     }
-
-    /// <summary>The version's models; see <see cref="ModelDirectory.Load"/>.</summary>
-    public static TreeEnsemblePropensityModel Load(string versionDirectory) => ModelDirectory.Load(versionDirectory);
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Propensity model {Version} is live")]
     private static partial void LogModelLoaded(ILogger logger, string version);
