@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
@@ -67,7 +68,7 @@ public sealed partial class DecisionService(
         var id = Guid.CreateVersion7();
         var control = holdout.IsControl(customerId);
         var decision = engine.Decide(
-            new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, request.Context?.Cart ?? [], now,
+            new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, request.EngineCart(), now,
                 request.MaxActions ?? 1, request.Debug == true, ProfileUnavailable: degraded, ExplorationSeed: SeedOf(id), Holdout: control),
             catalog);
 

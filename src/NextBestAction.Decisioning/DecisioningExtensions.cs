@@ -39,7 +39,7 @@ public static class DecisioningExtensions
             .Bind(builder.Configuration.GetSection(KpiOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(sp => KpiLibrary.Load(ResolvePath(sp.GetRequiredService<IOptions<KpiOptions>>().Value.DefinitionsPath)));
+        builder.Services.AddSingleton(sp => KpiLibrary.Load(DataFiles.ResolvePath(sp.GetRequiredService<IOptions<KpiOptions>>().Value.DefinitionsPath)));
         builder.Services.LoadAtStartup<KpiLibrary>();
 
         builder.Services.AddOptions<ModelOptions>()
@@ -105,7 +105,4 @@ public static class DecisioningExtensions
         app.MapAdminApi();
         return app;
     }
-
-    /// <summary>Relative paths of data files are relative to the application directory, where the build puts them.</summary>
-    internal static string ResolvePath(string path) => Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 }

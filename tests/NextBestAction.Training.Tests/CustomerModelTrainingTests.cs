@@ -131,7 +131,7 @@ public sealed class CustomerModelTrainingTests
             Directory.GetFiles(result.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // Serving: the registry loads all three, and a decision's churn risk and value are the models'.
-        var served = ModelRegistry.Load(result.Directory);
+        var served = ModelDirectory.Load(result.Directory);
         var set = Assert.IsType<CustomerModelSet>(served.CustomerModels);
         Assert.Equal("customers-test-churn, customers-test-value", set.Version);
         var loyal = Features(orders: 3, broken: 0);
@@ -160,8 +160,8 @@ public sealed class CustomerModelTrainingTests
         Assert.Null(customers.Churn);
         Assert.Null(customers.Value);
         Assert.Contains(customers.Warnings, w => w.Contains("--horizon-days", StringComparison.Ordinal));
-        Assert.False(File.Exists(Path.Combine(result.Directory, ModelRegistry.ChurnFile)));
-        Assert.Null(ModelRegistry.Load(result.Directory).CustomerModels);
+        Assert.False(File.Exists(Path.Combine(result.Directory, ModelDirectory.ChurnFile)));
+        Assert.Null(ModelDirectory.Load(result.Directory).CustomerModels);
     }
 
     /// <summary>Features of a known customer computed the way serving computes them, from a profile.</summary>

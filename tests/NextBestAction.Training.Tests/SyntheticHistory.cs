@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
@@ -90,12 +89,12 @@ internal sealed class SyntheticHistory
     }
 
     public static byte[] DecisionEvent(DecisionLogRecord record) => JsonSerializer.SerializeToUtf8Bytes(
-        new OutgoingCloudEvent<DecisionLogRecord>(record.DecisionId, DecisionLogPublisher.EventSource, DecisionLogPublisher.EventType, record.At, record.CustomerId, record),
-        DecisionJsonContext.Default.OutgoingCloudEventDecisionLogRecord);
+        new OutgoingCloudEvent<DecisionLogRecord>(record.DecisionId, DecisionLogEvents.EventSource, DecisionLogEvents.EventType, record.At, record.CustomerId, record),
+        DecisionLogJsonContext.Default.OutgoingCloudEventDecisionLogRecord);
 
     public static byte[] OutcomeEvent(string decisionId, string actionId, string type, DateTimeOffset at) => JsonSerializer.SerializeToUtf8Bytes(
         new OutgoingCloudEvent<OfferOutcomeData>($"{decisionId}:{actionId}", "/test", type, at, "c", new OfferOutcomeData(decisionId, actionId)),
-        DecisionJsonContext.Default.OutgoingCloudEventOfferOutcomeData);
+        DecisionLogJsonContext.Default.OutgoingCloudEventOfferOutcomeData);
 
     /// <summary>Writes decisions.jsonl and outcomes.jsonl into <paramref name="directory"/>.</summary>
     public (string Decisions, string Outcomes) WriteFiles(string directory)

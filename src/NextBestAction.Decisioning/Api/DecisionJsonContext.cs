@@ -1,12 +1,9 @@
 using System.Text.Json.Serialization;
-using NextBestAction.Contracts;
-using NextBestAction.Decisioning.DecisionLog;
-using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
 
 namespace NextBestAction.Decisioning.Api;
 
-/// <summary>Source-generated JSON for the HTTP API and the decision log.</summary>
+/// <summary>Source-generated JSON for the HTTP API; the decision-log and outcome events have <c>DecisionLogJsonContext</c> in the core.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -18,6 +15,4 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(ModelStatus))]
 [JsonSerializable(typeof(ProfileResponse))]
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
-[JsonSerializable(typeof(OutgoingCloudEvent<DecisionLogRecord>))]
-[JsonSerializable(typeof(OutgoingCloudEvent<OfferOutcomeData>))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -21,7 +21,7 @@ public sealed partial class CatalogProvider : BackgroundService
 
     public CatalogProvider(IOptions<DecisionOptions> options, ILogger<CatalogProvider> logger)
     {
-        path = DecisioningExtensions.ResolvePath(options.Value.CatalogPath);
+        path = DataFiles.ResolvePath(options.Value.CatalogPath);
         interval = TimeSpan.FromSeconds(options.Value.CatalogReloadSeconds);
         this.logger = logger;
         // The first load throws: a bad catalog at start-up stops the service with the validation errors.

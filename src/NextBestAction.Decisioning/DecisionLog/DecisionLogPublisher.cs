@@ -5,8 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Api;
-using NextBestAction.Decisioning.Engine;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Decisioning.DecisionLog;
@@ -19,9 +17,6 @@ namespace NextBestAction.Decisioning.DecisionLog;
 /// </summary>
 public sealed partial class DecisionLogPublisher : BackgroundService
 {
-    public const string EventType = "decision.logged";
-    public const string EventSource = "/nba/decision-api";
-
     private readonly Channel<ServedDecision> queue;
     private readonly IProducer<string, byte[]> producer;
     private readonly string topic;
@@ -130,41 +125,11 @@ public sealed partial class DecisionLogPublisher : BackgroundService
         }
     }
 
-    public static byte[] Serialize(ServedDecision served) =>
-        JsonSerializer.SerializeToUtf8Bytes(
-            new OutgoingCloudEvent<DecisionLogRecord>(served.DecisionId, EventSource, EventType, served.At, served.CustomerId, ToRecord(served)),
-            DecisionJsonContext.Default.OutgoingCloudEventDecisionLogRecord);
+    public static byte[] Serialize(ServedDecision served) => DecisionLogEvents.Serialize(ToRecord(served));
 
-    public static DecisionLogRecord ToRecord(ServedDecision served)
-    {
-        var decision = served.Decision;
-        var scope = new RuleScope(decision.Features);
-        // Customer-level attributes never read the action, so the scope needs none here.
-        var customerFeatures = FeatureSchema.Customer.Read(scope);
-
-        // In the policy's ranking, each with its probability of being shown first: the logging policy's
-        // distribution that off-policy evaluation needs.
-        var ranked = decision.Ranked;
-        var candidates = new List<LoggedCandidate>(ranked.Count);
-        for (var i = 0; i < ranked.Count; i++)
-        {
-            var c = ranked[i];
-            scope.Action = c.Action;
-            candidates.Add(new LoggedCandidate(c.Action.Id, c.Action.Kind, c.Propensity, c.ContextWeight, c.Action.Value, c.Action.Lever, c.Score,
-                FeatureSchema.Action.Read(scope)) { Probability = decision.FirstSlotProbabilities[i] });
-        }
-
-        var picks = decision.Picks;
-        var chosen = new List<LoggedChoice>(picks.Count);
-        for (var i = 0; i < picks.Count; i++)
-        {
-            chosen.Add(new LoggedChoice(picks[i].Candidate.Action.Id, i + 1, picks[i].Probability));
-        }
-
-        return new DecisionLogRecord(served.DecisionId, served.CustomerId, served.At, served.Request.Touchpoint, served.Request.Channel,
-            served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Request.Context?.Cart ?? [],
-            customerFeatures, decision.Arbitration, candidates, chosen, decision.FilteredCount) { Group = served.Group };
-    }
+    public static DecisionLogRecord ToRecord(ServedDecision served) => DecisionLogEvents.ToRecord(
+        served.DecisionId, served.CustomerId, served.At, served.Request.Touchpoint, served.Request.Channel, served.Request.EngineCart(),
+        served.Decision, served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Group);
 
     private void Dropped(string reason) => telemetry.DecisionLogDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

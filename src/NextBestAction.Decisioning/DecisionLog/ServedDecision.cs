@@ -1,3 +1,4 @@
+using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Engine;
 
 namespace NextBestAction.Decisioning.DecisionLog;

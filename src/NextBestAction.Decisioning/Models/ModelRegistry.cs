@@ -14,14 +14,10 @@ namespace NextBestAction.Decisioning.Models;
 /// </summary>
 public sealed partial class ModelRegistry : BackgroundService, IPropensityModelSource, IPropensityModel
 {
-    public const string CurrentFile = "current";
-    public const string ModelFile = "model.json";
-
-    /// <summary>Optional churn model deployed with the propensity model of the same version.</summary>
-    public const string ChurnFile = "churn.json";
-
-    /// <summary>Optional value model deployed with the propensity model of the same version.</summary>
-    public const string ValueFile = "value.json";
+    public const string CurrentFile = ModelDirectory.CurrentFile;
+    public const string ModelFile = ModelDirectory.ModelFile;
+    public const string ChurnFile = ModelDirectory.ChurnFile;
+    public const string ValueFile = ModelDirectory.ValueFile;
 
     private readonly string? directory;
     private readonly TimeSpan interval;
@@ -32,7 +28,7 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
 
     public ModelRegistry(IOptions<ModelOptions> options, PriorPropensityModel fallback, ILogger<ModelRegistry> logger)
     {
-        directory = string.IsNullOrWhiteSpace(options.Value.Directory) ? null : DecisioningExtensions.ResolvePath(options.Value.Directory);
+        directory = string.IsNullOrWhiteSpace(options.Value.Directory) ? null : DataFiles.ResolvePath(options.Value.Directory);
         interval = TimeSpan.FromSeconds(options.Value.ReloadSeconds);
         this.logger = logger;
         current = fallback;
@@ -119,7 +115,7 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
                     throw new ModelArtifactException($"{Path.Combine(directory!, CurrentFile)}: must name one version directory, was \"{version}\"");
                 }
 
-                var next = Load(Path.Combine(directory!, version));
+                var next = ModelDirectory.Load(Path.Combine(directory!, version));
                 Volatile.Write(ref current, next);
                 LastRejection = null;
                 LogModelLoaded(logger, next.Version);
@@ -133,38 +129,6 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
                     throw;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// The version's propensity model with its churn and value models when their files are there. One bad file refuses the
-    /// whole version, so propensity, churn and value always come from the same deployment.
-    /// </summary>
-    public static TreeEnsemblePropensityModel Load(string versionDirectory)
-    {
-        var propensity = new TreeEnsemblePropensityModel(TreeEnsembleModel.Load(Path.Combine(versionDirectory, ModelFile)));
-        var churn = LoadCustomerModel(Path.Combine(versionDirectory, ChurnFile), CustomerModel.ChurnKind);
-        var value = LoadCustomerModel(Path.Combine(versionDirectory, ValueFile), CustomerModel.ValueKind);
-        return churn is null && value is null ? propensity : new TreeEnsemblePropensityModel(propensity.Model)
-        {
-            CustomerModels = new CustomerModelSet(churn, value),
-        };
-    }
-
-    private static CustomerModel? LoadCustomerModel(string path, string kind)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new CustomerModel(TreeEnsembleModel.Load(path), kind);
-        }
-        catch (ModelArtifactException ex)
-        {
-            throw new ModelArtifactException(ex.Errors, path);
         }
     }
 

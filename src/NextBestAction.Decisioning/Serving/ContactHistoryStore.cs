@@ -40,7 +40,7 @@ public sealed class ContactHistoryStore(RedisProfileStore profiles)
         return 1
         """);
 
-    /// <summary>Queues the read on <paramref name="db"/>; turn the result into the history with <see cref="ContactHistory.FromEntries"/>.</summary>
+    /// <summary>Queues the read on <paramref name="db"/>; turn the result into the history with <c>ContactHistory.FromEntries</c> (<see cref="ContactHistoryEntries"/>).</summary>
     public Task<HashEntry[]> QueueRead(IDatabaseAsync db, string customerId) => db.HashGetAllAsync(profiles.Keys.Contacts(customerId));
 
     /// <summary>Counts one impression of each shown action, and one overall per marketing action.</summary>

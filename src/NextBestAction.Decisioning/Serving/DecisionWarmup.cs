@@ -170,7 +170,7 @@ public sealed partial class DecisionWarmup(
         _ = DecisionRequestValidator.Validate(request, catalog);
         var profile = RedisProfileStore.FromRead(customer.Stored, customer.Now, DecisionProfileView.TypeInfo);
         var decision = engine.Decide(
-            new DecisionInput(profile, customer.Contacts, request.Touchpoint!, request.Channel!, request.Context?.Cart ?? [], customer.Now,
+            new DecisionInput(profile, customer.Contacts, request.Touchpoint!, request.Channel!, request.EngineCart(), customer.Now,
                 request.MaxActions ?? 1, request.Debug == true),
             catalog);
         var response = new DecisionResponse(customer.DecisionId, request.CustomerId!, decision.Actions, false, decision.ModelVersion, catalog.Version)

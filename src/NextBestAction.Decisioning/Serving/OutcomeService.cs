@@ -2,7 +2,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Api;
+using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Decisioning.Serving;
@@ -95,7 +95,7 @@ public sealed class OutcomeService(
             _ => EventTypes.OfferIgnored,
         };
         var envelope = new OutgoingCloudEvent<OfferOutcomeData>($"{decisionId}:{actionId}", EventSource, type, at, customerId, new OfferOutcomeData(decisionId, actionId));
-        var value = JsonSerializer.SerializeToUtf8Bytes(envelope, DecisionJsonContext.Default.OutgoingCloudEventOfferOutcomeData);
+        var value = JsonSerializer.SerializeToUtf8Bytes(envelope, DecisionLogJsonContext.Default.OutgoingCloudEventOfferOutcomeData);
         using var send = KafkaTracing.StartSend(telemetry.ActivitySource, kafka.Value.Topics.Feedback);
         return producer.ProduceAsync(kafka.Value.Topics.Feedback, new Message<string, byte[]> { Key = customerId, Value = value, Headers = KafkaTracing.Inject(send) }, cancellationToken);
     }

@@ -9,7 +9,7 @@ public readonly record struct KpiCounters(int ContactMoments, int Orders, int Re
 
 /// <summary>
 /// What one batch adds to the aggregate KPIs of one partition: counter deltas per ISO week field, and the
-/// customers who engaged per day. Pure; written by <see cref="RedisKpiStore"/> under the partition's offset guard.
+/// customers who engaged per day. Pure; written by <c>RedisKpiStore</c> (NextBestAction.Profiles.Redis) under the partition's offset guard.
 /// </summary>
 public sealed class KpiBatch
 {

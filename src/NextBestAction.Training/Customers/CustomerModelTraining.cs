@@ -68,9 +68,9 @@ internal static class CustomerModelTraining
         var trained = PropensityTrainer.Train(training, set.Features.Count, options, output, "training the churn model");
         var artifact = Describe(TreeEnsembleExport.ToArtifact(trained.Parameters, set.Features), $"{version}-churn", CustomerModel.ChurnKind, now, set, options,
             PropensityTrainer.TrainerName, trained.FeatureWeights());
-        var exported = TreeEnsembleModel.FromArtifact(artifact, ModelRegistry.ChurnFile);
+        var exported = TreeEnsembleModel.FromArtifact(artifact, ModelDirectory.ChurnFile);
         var predicted = set.Validation.Select(e => exported.Probability(PropensityTraining.Widen(e.Features))).ToArray();
-        var export = Check(predicted, trained.Predict(validation), ModelRegistry.ChurnFile);
+        var export = Check(predicted, trained.Predict(validation), ModelDirectory.ChurnFile);
         var labels = set.Validation.Select(e => e.Lapsed).ToArray();
         var quality = PropensityTraining.Quality(artifact.Version!, predicted, labels);
         var baseline = PropensityTraining.Quality("logged churn.risk", [.. set.Validation.Select(e => e.LoggedChurnRisk)], labels);
@@ -88,7 +88,7 @@ internal static class CustomerModelTraining
             },
         };
         var report = new ChurnReport(quality, baseline, Metrics.Calibration(predicted, labels), artifact.FeatureImportance!, export);
-        return (report, new TrainedCustomerModel(ModelRegistry.ChurnFile, artifact, ChurnMlNetFile, trained.Save));
+        return (report, new TrainedCustomerModel(ModelDirectory.ChurnFile, artifact, ChurnMlNetFile, trained.Save));
     }
 
     private static (ValueReport Report, TrainedCustomerModel Model) TrainValue(CustomerSet set, string version, DateTimeOffset now, TrainerOptions options, TextWriter output)
@@ -98,12 +98,12 @@ internal static class CustomerModelTraining
         var trained = ValueTrainer.Train(training, set.Features.Count, options, output);
         var artifact = Describe(TreeEnsembleExport.ToArtifact(trained.Parameters, set.Features), $"{version}-value", CustomerModel.ValueKind, now, set, options,
             ValueTrainer.TrainerName, trained.FeatureWeights());
-        var exported = TreeEnsembleModel.FromArtifact(artifact, ModelRegistry.ValueFile);
+        var exported = TreeEnsembleModel.FromArtifact(artifact, ModelDirectory.ValueFile);
 
         // The typical customer's value: the median prediction over the training customers, floored so the weight stays defined.
         var reference = Math.Max(1, Median([.. set.Training.Select(e => exported.Probability(PropensityTraining.Widen(e.Features)))]));
         var predicted = set.Validation.Select(e => exported.Probability(PropensityTraining.Widen(e.Features))).ToArray();
-        var export = Check(predicted, trained.Predict(validation), ModelRegistry.ValueFile);
+        var export = Check(predicted, trained.Predict(validation), ModelDirectory.ValueFile);
         var observed = set.Validation.Select(e => e.Spend).ToArray();
         var trainingMean = set.Training.Average(e => e.Spend);
         var rmse = Metrics.Rmse(predicted, observed);
@@ -123,7 +123,7 @@ internal static class CustomerModelTraining
         };
         var report = new ValueReport(artifact.Version!, rmse, rSquared, baselineRmse, trainingMean, predicted.Average(), observed.Average(), reference,
             artifact.FeatureImportance!, export);
-        return (report, new TrainedCustomerModel(ModelRegistry.ValueFile, artifact, ValueMlNetFile, trained.Save));
+        return (report, new TrainedCustomerModel(ModelDirectory.ValueFile, artifact, ValueMlNetFile, trained.Save));
     }
 
     private static TreeEnsembleArtifact Describe(

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using NextBestAction.Contracts;
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.DecisionLog;
 
 namespace NextBestAction.Training.History;
@@ -43,7 +42,7 @@ internal sealed class LoggedEventReader
             return null;
         }
 
-        if (envelope.Type != DecisionLogPublisher.EventType)
+        if (envelope.Type != DecisionLogEvents.EventType)
         {
             Other++;
             return null;
@@ -52,7 +51,7 @@ internal sealed class LoggedEventReader
         DecisionLogRecord? record;
         try
         {
-            record = envelope.Data.ValueKind == JsonValueKind.Object ? envelope.Data.Deserialize(DecisionJsonContext.Default.DecisionLogRecord) : null;
+            record = envelope.Data.ValueKind == JsonValueKind.Object ? envelope.Data.Deserialize(DecisionLogJsonContext.Default.DecisionLogRecord) : null;
         }
         catch (JsonException ex)
         {

@@ -92,7 +92,7 @@ public sealed class SimulatedShop
             History(moment.CustomerId),
             moment.Touchpoint,
             moment.Channel,
-            [.. moment.Cart.Select(c => new RequestCartItem(c.ProductId, c.Category, c.ProductLine, c.Price, c.Quantity))],
+            [.. moment.Cart.Select(c => new EngineCartItem(c.ProductId, c.Category, c.ProductLine, c.Price, c.Quantity))],
             moment.Time,
             MaxActions: 1,
             ExplorationSeed: StableHash.Mixed(decisionId),
@@ -126,14 +126,11 @@ public sealed class SimulatedShop
             }
         }
 
-        var served = new ServedDecision(decisionId, moment.CustomerId,
-            new DecisionRequest(moment.CustomerId, moment.Touchpoint, moment.Channel, new DecisionContext(input.Cart), 1),
-            decision, false, decision.ModelVersion, catalog.Version, control ? DecisionEngine.HoldoutPolicyName : "simulated", moment.Time)
-        {
-            Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,
-        };
+        var record = DecisionLogEvents.ToRecord(decisionId, moment.CustomerId, moment.Time, moment.Touchpoint, moment.Channel, input.Cart,
+            decision, false, decision.ModelVersion, catalog.Version, control ? DecisionEngine.HoldoutPolicyName : "simulated",
+            control ? DecisionGroups.Control : DecisionGroups.Treatment);
         return new SimulatedDecision(decisionId, moment, decision, shown?.Id, answer.Response == OfferResponse.Accepted,
-            answer.Probability, answer.ExpectedValue, oracle, truth, DecisionLogPublisher.Serialize(served));
+            answer.Probability, answer.ExpectedValue, oracle, truth, DecisionLogEvents.Serialize(record));
     }
 
     /// <summary>The catalog action as the hidden model sees an offer.</summary>

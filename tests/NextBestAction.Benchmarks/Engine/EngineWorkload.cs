@@ -84,7 +84,7 @@ internal sealed class EngineWorkload
                 ?? throw new InvalidOperationException("a generated decision request read as null")) with { MaxActions = EngineSettings.MaxActions };
             var customerId = request.CustomerId!;
             inputs[i] = new DecisionInput(history.Profiles[customerId], Contacts(random, catalog, now), request.Touchpoint!, request.Channel!,
-                request.Context?.Cart ?? [], now, EngineSettings.MaxActions);
+                request.EngineCart(), now, EngineSettings.MaxActions);
             stored[i] = RedisProfileStore.ToStored(history.Profiles[customerId], now);
 
             var decision = engine.Decide(inputs[i], catalog);

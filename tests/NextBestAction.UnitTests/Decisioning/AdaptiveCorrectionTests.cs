@@ -7,7 +7,7 @@ public sealed class AdaptiveCorrectionTests
 {
     private static DecisionInput Input() =>
         new(new CustomerProfile { CustomerId = "cust-1" }, ContactHistory.Empty, "checkout", "web",
-            [new RequestCartItem("p-1", "phones", "iphone", 999m, 1)], TestEvents.Now, 1);
+            [new EngineCartItem("p-1", "phones", "iphone", 999m, 1)], TestEvents.Now, 1);
 
     [Fact]
     public void Factor_IsOneWithoutData_AndMovesToObservedOverExpectedWithEvidence()

@@ -12,11 +12,11 @@ public sealed class DecisionEngineTests
 
     private static CustomerProfile Profile() => new() { CustomerId = "cust-1" };
 
-    private static RequestCartItem Item(string line, string productId = "p-1") => new(productId, "phones", line, 799m, 1);
+    private static EngineCartItem Item(string line, string productId = "p-1") => new(productId, "phones", line, 799m, 1);
 
     private static EngineDecision Decide(
         CustomerProfile? profile,
-        IReadOnlyList<RequestCartItem> cart,
+        IReadOnlyList<EngineCartItem> cart,
         int maxActions = 1,
         ContactHistory? history = null,
         ActionCatalog? catalog = null,

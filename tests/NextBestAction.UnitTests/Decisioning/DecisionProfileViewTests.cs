@@ -31,7 +31,7 @@ public sealed class DecisionProfileViewTests
         {
             var whole = RedisProfileStore.FromRead(stored, now)!;
             var view = RedisProfileStore.FromRead(stored, now, DecisionProfileView.TypeInfo)!;
-            var cart = whole.Wishlist.Take(1).Select(w => new RequestCartItem(w.ProductId, w.Category, w.ProductLine, w.Price, 1)).ToList();
+            var cart = whole.Wishlist.Take(1).Select(w => new EngineCartItem(w.ProductId, w.Category, w.ProductLine, w.Price, 1)).ToList();
 
             Assert.Equal(Explain(engine, catalog, whole, cart, now), Explain(engine, catalog, view, cart, now));
         }
@@ -65,7 +65,7 @@ public sealed class DecisionProfileViewTests
     }
 
     /// <summary>Everything a decision shows or logs: the features it computed, and its actions, arbitration and debug view.</summary>
-    private static string Explain(DecisionEngine engine, ActionCatalog catalog, CustomerProfile profile, List<RequestCartItem> cart, DateTimeOffset now)
+    private static string Explain(DecisionEngine engine, ActionCatalog catalog, CustomerProfile profile, List<EngineCartItem> cart, DateTimeOffset now)
     {
         var decision = engine.Decide(new DecisionInput(profile, ContactHistory.Empty, "checkout", "web", cart, now, 3, Debug: true), catalog);
         var response = new DecisionResponse("d", profile.CustomerId, decision.Actions, false, decision.ModelVersion, catalog.Version)

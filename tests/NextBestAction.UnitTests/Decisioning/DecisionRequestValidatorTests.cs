@@ -1,4 +1,4 @@
-using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Api;
 
 namespace NextBestAction.UnitTests.Decisioning;
 

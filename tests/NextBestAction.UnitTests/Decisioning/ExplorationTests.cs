@@ -1,3 +1,4 @@
+using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
@@ -10,7 +11,7 @@ public sealed class ExplorationTests
     private static readonly DateTimeOffset Now = TestEvents.Now;
     private static readonly NextBestAction.Decisioning.Catalog.ActionCatalog Catalog = TestCatalog.Load();
 
-    private static RequestCartItem Item(string line, string productId) => new(productId, "phones", line, 799m, 1);
+    private static EngineCartItem Item(string line, string productId) => new(productId, "phones", line, 799m, 1);
 
     private static DecisionInput Input(ulong seed, int maxActions = 1, bool holdout = false) =>
         new(new CustomerProfile { CustomerId = "cust-1" }, ContactHistory.Empty, "checkout", "web",

@@ -7,7 +7,7 @@ public sealed class PriorPropensityModelTests
 {
     private static readonly DateTimeOffset Now = TestEvents.Now;
 
-    private static RuleScope Scope(CustomerProfile profile, string actionId, params RequestCartItem[] cart)
+    private static RuleScope Scope(CustomerProfile profile, string actionId, params EngineCartItem[] cart)
     {
         var catalog = TestCatalog.Load();
         var features = DecisionFeatures.Compute(profile, ContactHistory.Empty, "checkout", "web", cart, Now, catalog, ProfileRules.Default);
@@ -19,7 +19,7 @@ public sealed class PriorPropensityModelTests
     {
         var profile = new CustomerProfile { CustomerId = "c", OrderCount = 2, TotalSpend = 400m };
         profile.ProductLineInterest["galaxy-s"] = new DecayingScore(5, Now);
-        var scope = Scope(profile, "bundle-galaxy-s", new RequestCartItem("p-1", "phones", "galaxy-s", 799m, 2));
+        var scope = Scope(profile, "bundle-galaxy-s", new EngineCartItem("p-1", "phones", "galaxy-s", 799m, 2));
         var contributions = new List<FeatureContribution>();
 
         var propensity = new PriorPropensityModel().Predict(scope, contributions);
@@ -49,7 +49,7 @@ public sealed class PriorPropensityModelTests
     [Fact]
     public void Predict_WithoutList_SameValueAsWithList()
     {
-        var scope = Scope(new CustomerProfile { CustomerId = "c" }, "bundle-iphone", new RequestCartItem("p-1", "phones", "iphone", 999m, 1));
+        var scope = Scope(new CustomerProfile { CustomerId = "c" }, "bundle-iphone", new EngineCartItem("p-1", "phones", "iphone", 999m, 1));
         var model = new PriorPropensityModel();
 
         Assert.Equal(model.Predict(scope, []), model.Predict(scope, null));

@@ -8,7 +8,7 @@ namespace NextBestAction.UnitTests.Models;
 
 public sealed class TreeEnsemblePropensityModelTests
 {
-    private static RuleScope Scope(string actionId, params RequestCartItem[] cart)
+    private static RuleScope Scope(string actionId, params EngineCartItem[] cart)
     {
         var catalog = TestCatalog.Load();
         var profile = new CustomerProfile { CustomerId = "c", OrderCount = 3, TotalSpend = 700m };
@@ -37,7 +37,7 @@ public sealed class TreeEnsemblePropensityModelTests
     public void ModelFeatures_Fill_ReadsTheRuleAttributesAndTheKindIndicator()
     {
         var features = ModelFeatures.Resolve(["cart.value", "action.kind.bundle", "action.affinity", "orders.count"]);
-        var scope = Scope("bundle-galaxy-s", new RequestCartItem("p-1", "phones", "galaxy-s", 799m, 2));
+        var scope = Scope("bundle-galaxy-s", new EngineCartItem("p-1", "phones", "galaxy-s", 799m, 2));
         var values = new double[4];
 
         features.Fill(scope, values);
@@ -78,7 +78,7 @@ public sealed class TreeEnsemblePropensityModelTests
     public void Predict_BundleWithBigCart_HandComputedAndContributionsSumToThePropensity()
     {
         var model = new TreeEnsemblePropensityModel(Model());
-        var scope = Scope("bundle-galaxy-s", new RequestCartItem("p-1", "phones", "galaxy-s", 799m, 1));
+        var scope = Scope("bundle-galaxy-s", new EngineCartItem("p-1", "phones", "galaxy-s", 799m, 1));
         var contributions = new List<FeatureContribution>();
 
         var propensity = model.Predict(scope, contributions);
@@ -99,7 +99,7 @@ public sealed class TreeEnsemblePropensityModelTests
         var profile = new CustomerProfile { CustomerId = "c", OrderCount = 3 };
 
         var decision = engine.Decide(new DecisionInput(profile, ContactHistory.Empty, "checkout", "web",
-            [new RequestCartItem("p-1", "phones", "galaxy-s", 799m, 1)], TestEvents.Now, 2), TestCatalog.Load());
+            [new EngineCartItem("p-1", "phones", "galaxy-s", 799m, 1)], TestEvents.Now, 2), TestCatalog.Load());
 
         Assert.Equal("test-1", engine.ModelVersion);
         Assert.All(decision.Actions, a => Assert.Equal(a.Score, a.Explanation.Sum(e => e.Contribution), 4));

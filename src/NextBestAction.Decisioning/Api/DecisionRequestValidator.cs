@@ -1,7 +1,7 @@
 using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Catalog;
 
-namespace NextBestAction.Decisioning.Engine;
+namespace NextBestAction.Decisioning.Api;
 
 /// <summary>Checks a decision request field by field; the errors become a 400 problem response.</summary>
 public static class DecisionRequestValidator

@@ -126,7 +126,7 @@ public sealed class DecisionFeatures
         ContactHistory contacts,
         string touchpoint,
         string channel,
-        IReadOnlyList<RequestCartItem> requestCart,
+        IReadOnlyList<EngineCartItem> requestCart,
         DateTimeOffset now,
         ActionCatalog catalog,
         ProfileRules rules)
@@ -401,7 +401,7 @@ public sealed class DecisionFeatures
     /// The stored cart with the request's cart on top: the webshop knows the cart at this moment best. A line
     /// replaces an earlier one of the same product in place, so lines keep the order they were first seen in.
     /// </summary>
-    private static ReadOnlySpan<CartView> MergeCart(CustomerProfile? profile, IReadOnlyList<RequestCartItem> requestCart, DateTimeOffset now)
+    private static ReadOnlySpan<CartView> MergeCart(CustomerProfile? profile, IReadOnlyList<EngineCartItem> requestCart, DateTimeOffset now)
     {
         var stored = profile?.Cart;
         var capacity = (stored?.Count ?? 0) + requestCart.Count;

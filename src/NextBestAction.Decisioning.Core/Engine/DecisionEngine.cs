@@ -12,7 +12,7 @@ public sealed record DecisionInput(
     ContactHistory Contacts,
     string Touchpoint,
     string Channel,
-    IReadOnlyList<RequestCartItem> Cart,
+    IReadOnlyList<EngineCartItem> Cart,
     DateTimeOffset Now,
     int MaxActions,
     bool Debug = false,

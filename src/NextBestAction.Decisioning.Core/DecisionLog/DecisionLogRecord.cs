@@ -21,7 +21,7 @@ public sealed record DecisionLogRecord(
     string ModelVersion,
     string CatalogVersion,
     string Policy,
-    IReadOnlyList<RequestCartItem> Cart,
+    IReadOnlyList<EngineCartItem> Cart,
     [property: JsonConverter(typeof(FeatureValuesJsonConverter))] IReadOnlyDictionary<string, double> Features,
     Arbitration Arbitration,
     IReadOnlyList<LoggedCandidate> Candidates,

@@ -1,12 +1,11 @@
 using System.Globalization;
-using StackExchange.Redis;
 
 namespace NextBestAction.Decisioning.Engine;
 
 /// <summary>
 /// What the contact policy counts for one customer: impressions per action for today and the last 7 days,
 /// marketing impressions overall, and the last decline per action. Built from the customer's contact hash
-/// in Redis (see <see cref="Serving.ContactHistoryStore"/>).
+/// in Redis (see <c>Serving.ContactHistoryStore</c> in the web project).
 /// </summary>
 public sealed class ContactHistory
 {
@@ -46,24 +45,6 @@ public sealed class ContactHistory
     /// <summary>The pseudo action id under which marketing impressions are counted overall.</summary>
     public const string OverallField = "*";
 
-    /// <summary>The history from the customer's contact hash.</summary>
-    public static ContactHistory FromEntries(HashEntry[] entries, DateTimeOffset now)
-    {
-        if (entries.Length == 0)
-        {
-            return Empty;
-        }
-
-        // Read field by field, without a LINQ projection: this runs on every decision.
-        var reader = new FieldReader(now);
-        foreach (var entry in entries)
-        {
-            reader.Add((string)entry.Name!, (long)entry.Value);
-        }
-
-        return reader.ToHistory();
-    }
-
     /// <summary>Reads the hash fields; unknown or malformed fields are skipped, old days ignored.</summary>
     public static ContactHistory FromFields(IEnumerable<KeyValuePair<string, long>> fields, DateTimeOffset now)
     {
@@ -76,8 +57,8 @@ public sealed class ContactHistory
         return reader.ToHistory();
     }
 
-    /// <summary>The counters, added up field by field.</summary>
-    private struct FieldReader(DateTimeOffset now)
+    /// <summary>The counters, added up field by field; public so a store can feed its own entry type without a copy.</summary>
+    public struct FieldReader(DateTimeOffset now)
     {
         private readonly int today = DayNumber(now);
         private readonly Dictionary<string, (int Today, int Week)> perAction = new(StringComparer.Ordinal);

@@ -4,12 +4,6 @@ using StackExchange.Redis;
 
 namespace NextBestAction.Profiles.Kpis;
 
-/// <summary>Summed aggregate counters for some weeks, and distinct engaged customers over some days.</summary>
-public sealed record KpiTotals(IReadOnlyDictionary<string, long> Counters, long EngagedCustomers)
-{
-    public long Get(string week, string counter) => Counters.GetValueOrDefault(KpiBatch.Field(week, counter));
-}
-
 /// <summary>
 /// Aggregate KPIs in Redis. Counters live in one hash per input partition, guarded by the highest offset they
 /// include: a batch adds its deltas only if the stored offset is still the one read before the batch, so
