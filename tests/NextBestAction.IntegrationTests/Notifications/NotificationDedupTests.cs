@@ -43,7 +43,7 @@ public sealed class NotificationDedupTests(KafkaFixture kafka, RedisServerFixtur
 
     private static async Task RunRoundAsync(IIngestionObserver observer, CustomerProfile profile, ValidEvent e)
     {
-        var round = observer.BeginRound(DateTimeOffset.UtcNow);
+        var round = observer.BeginRound(new WriteRound(DateTimeOffset.UtcNow, 1, []));
         round.OnApplied(profile, e);
         await round.CompleteAsync(CancellationToken.None);
     }
