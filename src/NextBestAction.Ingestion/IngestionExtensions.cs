@@ -10,7 +10,7 @@ namespace NextBestAction.Ingestion;
 
 public static partial class IngestionExtensions
 {
-    /// <summary>Registers the consumer group, the batch processor and the dead-letter producer.</summary>
+    /// <summary>Registers the consumer group, the batch processor, KPI counting and the dead-letter producer.</summary>
     public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IngestionOptions>()
@@ -30,6 +30,9 @@ public static partial class IngestionExtensions
         });
         builder.Services.AddSingleton<DeadLetterPublisher>();
         builder.Services.AddSingleton<ProfileCache>();
+
+        // First of the observers, which run in registration order: the KPIs are counted before notifications go out.
+        builder.Services.AddSingleton<IIngestionObserver, KpiIngestionObserver>();
         builder.Services.AddSingleton<EventBatchProcessor>();
         builder.Services.AddSingleton<IngestionService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());

@@ -21,7 +21,8 @@ public sealed partial class IngestionService(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<IngestionOptions> ingestionOptions,
     NbaTelemetry telemetry,
-    ILogger<IngestionService> logger) : BackgroundService
+    ILogger<IngestionService> logger,
+    TimeProvider clock) : BackgroundService
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -127,10 +128,10 @@ public sealed partial class IngestionService(
         }
 
         batch.Add(first);
-        var deadline = DateTime.UtcNow.AddMilliseconds(options.MaxBatchWaitMs);
+        var deadline = clock.GetUtcNow().AddMilliseconds(options.MaxBatchWaitMs);
         while (batch.Count < options.MaxBatchSize && !stoppingToken.IsCancellationRequested)
         {
-            var remaining = deadline - DateTime.UtcNow;
+            var remaining = deadline - clock.GetUtcNow();
             var next = ConsumeOne(consumer, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
             if (next is null)
             {
@@ -218,10 +219,10 @@ public sealed partial class IngestionService(
     /// max.poll.interval.ms. Paused partitions deliver nothing; a record from a newly assigned partition is
     /// rewound and that partition paused as well, so nothing is skipped.
     /// </summary>
-    private static void KeepPollingWhilePaused(IConsumer<byte[]?, byte[]?> consumer, TimeSpan wait, CancellationToken stoppingToken)
+    private void KeepPollingWhilePaused(IConsumer<byte[]?, byte[]?> consumer, TimeSpan wait, CancellationToken stoppingToken)
     {
-        var until = DateTime.UtcNow + wait;
-        while (DateTime.UtcNow < until && !stoppingToken.IsCancellationRequested)
+        var until = clock.GetUtcNow() + wait;
+        while (clock.GetUtcNow() < until && !stoppingToken.IsCancellationRequested)
         {
             try
             {

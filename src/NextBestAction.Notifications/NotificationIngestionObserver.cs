@@ -23,7 +23,7 @@ public sealed class NotificationIngestionObserver(
     private readonly NotificationDispatcher dispatcher = dispatcher;
     private readonly TimeSpan grace = TimeSpan.FromMinutes(options.Value.DeliveryDelayGraceMinutes);
 
-    public IIngestionRound BeginRound(DateTimeOffset now) => new Round(this, now);
+    public IIngestionRound BeginRound(WriteRound round) => new Round(this, round.Now);
 
     public async Task OnCatalogEventsAsync(IReadOnlyList<ValidEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace NextBestAction.Benchmarks.Ingest;
 /// </summary>
 internal sealed class IngestionProbe : IDisposable
 {
-    // Instrument and span names as NbaTelemetry and EventBatchProcessor create them.
+    // Instrument and span names as NbaTelemetry and BatchTracing create them.
     private const string EventsCounter = "nba.ingestion.events";
     private const string FreshnessHistogram = "nba.ingestion.freshness";
     private const string BatchSpan = "ingest batch";

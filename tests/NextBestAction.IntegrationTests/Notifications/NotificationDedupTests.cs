@@ -43,7 +43,7 @@ public sealed class NotificationDedupTests(KafkaFixture kafka, RedisServerFixtur
 
     private static async Task RunRoundAsync(IIngestionObserver observer, CustomerProfile profile, ValidEvent e)
     {
-        var round = observer.BeginRound(DateTimeOffset.UtcNow);
+        var round = observer.BeginRound(new WriteRound(DateTimeOffset.UtcNow, 1, []));
         round.OnApplied(profile, e);
         await round.CompleteAsync(CancellationToken.None);
     }
@@ -53,7 +53,7 @@ public sealed class NotificationDedupTests(KafkaFixture kafka, RedisServerFixtur
     {
         await using var factory = new NotificationServerFactory(kafka, redis);
         factory.CreateClient().Dispose();
-        var observer = factory.Services.GetRequiredService<IIngestionObserver>();
+        var observer = factory.Services.GetServices<IIngestionObserver>().Single(o => o is NotificationIngestionObserver);
         var profile = new CustomerProfile { CustomerId = $"cust-{factory.Suffix}-redeliver" };
         var delivered = LateDelivery(profile, "o-r1");
 
@@ -74,7 +74,7 @@ public sealed class NotificationDedupTests(KafkaFixture kafka, RedisServerFixtur
         await using var factory = new NotificationServerFactory(kafka, redis);
         factory.CreateClient().Dispose();
         var services = factory.Services;
-        var observer = services.GetRequiredService<IIngestionObserver>();
+        var observer = services.GetServices<IIngestionObserver>().Single(o => o is NotificationIngestionObserver);
         var store = services.GetRequiredService<NotificationStore>();
         var profile = new CustomerProfile { CustomerId = $"cust-{factory.Suffix}-pending" };
         var delivered = LateDelivery(profile, "o-p1");

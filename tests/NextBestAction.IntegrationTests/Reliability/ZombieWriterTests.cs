@@ -161,14 +161,14 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
         var telemetry = new NbaTelemetry(metrics.GetRequiredService<IMeterFactory>());
         return new EventBatchProcessor(
             Store(connection),
-            new RedisKpiStore(connection, RedisOptions()),
             new ProfileCache(ingestionOptions),
             new ProfileUpdater(ProfileRules.Default),
             new DeadLetterPublisher(deadLetterProducer, kafkaOptions, TimeProvider.System, telemetry),
             kafkaOptions,
             ingestionOptions,
             telemetry,
-            TimeProvider.System);
+            TimeProvider.System,
+            [new KpiIngestionObserver(new RedisKpiStore(connection, RedisOptions()))]);
     }
 
     private async Task<string?> RawDocumentAsync(string customer) =>
