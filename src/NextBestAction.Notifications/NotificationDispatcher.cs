@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using System.Collections.Concurrent;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.Notifications;
@@ -9,9 +9,15 @@ namespace NextBestAction.Notifications;
 /// after the claim leaves it pending, and the redelivered event sends the stored notification again with the same
 /// id; a crash after Kafka's acknowledgement and before the mark is the one case that sends a copy, and the copy
 /// has the same CloudEvents id. Deferred notifications are claimed (and counted) now and scheduled for later.
+/// A claim left pending by a dispatch that is still sending in this process is that dispatch's to finish: the
+/// ingestion path and the overdue-order schedule can reach one dedup key at the same moment, and the second must not
+/// take the first one's in-flight claim for a crash and send a copy.
 /// </summary>
 public sealed class NotificationDispatcher(NotificationStore store, NotificationPublisher publisher, NbaTelemetry telemetry)
 {
+    /// <summary>The dedup keys (their Redis keys) this process is dispatching now, each with the dispatch that took it first.</summary>
+    private readonly ConcurrentDictionary<string, object> inFlight = new(StringComparer.Ordinal);
+
     public async Task DispatchAsync(IReadOnlyList<PolicyDecision> decisions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var toClaim = new List<PolicyDecision>(decisions.Count);
@@ -38,6 +44,33 @@ public sealed class NotificationDispatcher(NotificationStore store, Notification
             return;
         }
 
+        var dispatch = new object();
+        var owned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var decision in toClaim)
+        {
+            var key = store.DedupKey(decision.Notification!.CustomerId, decision.Notification.Data.DedupKey);
+            if (inFlight.TryAdd(key, dispatch))
+            {
+                owned.Add(key);
+            }
+        }
+
+        try
+        {
+            await ClaimAndSendAsync(toClaim, owned, now, cancellationToken);
+        }
+        finally
+        {
+            foreach (var key in owned)
+            {
+                inFlight.TryRemove(new KeyValuePair<string, object>(key, dispatch));
+            }
+        }
+    }
+
+    private async Task ClaimAndSendAsync(List<PolicyDecision> toClaim, HashSet<string> owned, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+
         using var activity = telemetry.ActivitySource.StartActivity("notifications dispatch");
         activity?.SetTag("nba.notifications.candidates", toClaim.Count);
         var batch = store.Database.CreateBatch();
@@ -58,6 +91,10 @@ public sealed class NotificationDispatcher(NotificationStore store, Notification
                     break;
                 case ClaimResult.Claimed:
                     toSend.Add(decision.Notification!);
+                    break;
+                case ClaimResult.Pending when !owned.Contains(store.DedupKey(decision.Notification!.CustomerId, decision.Notification.Data.DedupKey)):
+                    // Another dispatch of this process holds the claim and is sending it now.
+                    Count(decision.Notification.Type, "duplicate");
                     break;
                 case ClaimResult.Pending:
                     // Claimed by an attempt that did not confirm: the stored notification (same id) goes out.

@@ -69,6 +69,41 @@ public sealed class NotificationDedupTests(KafkaFixture kafka, RedisServerFixtur
     }
 
     [Fact]
+    public async Task SameOccasionDispatchedTwiceAtOnce_OneNotification()
+    {
+        await using var factory = new NotificationServerFactory(kafka, redis);
+        factory.CreateClient().Dispose();
+        var services = factory.Services;
+        var dispatcher = services.GetRequiredService<NotificationDispatcher>();
+        var triggers = services.GetRequiredService<NotificationTriggers>();
+        var policy = services.GetRequiredService<NotificationPolicy>();
+
+        // The ingestion path and the overdue-order schedule reach one late order together: the second dispatch finds
+        // the first one's claim still pending while its send is in flight. One customer each: caps stay out of it.
+        var customers = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var profile = new CustomerProfile { CustomerId = $"cust-{factory.Suffix}-concurrent-{i}" };
+            customers.Add(profile.CustomerId);
+            var decision = Decide(profile, LateDelivery(profile, "o-c1"));
+            await Task.WhenAll(
+                dispatcher.DispatchAsync([decision], DateTimeOffset.UtcNow, CancellationToken.None),
+                dispatcher.DispatchAsync([decision], DateTimeOffset.UtcNow, CancellationToken.None));
+            await dispatcher.DispatchAsync([Decide(profile, LateDelivery(profile, "o-c2"))], DateTimeOffset.UtcNow, CancellationToken.None);
+        }
+
+        using var reader = new NotificationReader(kafka.BootstrapServers, factory.Topics.Notifications);
+        foreach (var customer in customers)
+        {
+            var received = reader.ReadUntil(customer, r => r.Any(n => n.DedupKey.EndsWith("o-c2", StringComparison.Ordinal)), MaxWait);
+            Assert.Single(received, n => n.DedupKey.EndsWith("o-c1", StringComparison.Ordinal));
+        }
+
+        PolicyDecision Decide(CustomerProfile profile, ValidEvent delivered) =>
+            policy.Decide(triggers.ForProfileEvent(profile, delivered, DateTimeOffset.UtcNow).Single(), profile, DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public async Task ClaimedButNeverSent_NextAttemptSendsTheStoredNotificationOnce()
     {
         await using var factory = new NotificationServerFactory(kafka, redis);
