@@ -10,6 +10,7 @@ using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using Polly;
 using StackExchange.Redis;
 
@@ -67,8 +68,9 @@ public sealed partial class DecisionService(
         var degraded = fallback is not null;
         var id = Guid.CreateVersion7();
         var control = holdout.IsControl(customerId);
+        var cart = request.EngineCart();
         var decision = engine.Decide(
-            new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, request.EngineCart(), now,
+            new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, cart, now,
                 request.MaxActions ?? 1, request.Debug == true, ProfileUnavailable: degraded, ExplorationSeed: SeedOf(id), Holdout: control),
             catalog);
 
@@ -82,7 +84,7 @@ public sealed partial class DecisionService(
 
         if (request.DryRun != true)
         {
-            var served = new ServedDecision(decisionId, customerId, request, decision, degraded, decision.ModelVersion, catalog.Version,
+            var served = new ServedDecision(decisionId, customerId, request.Touchpoint, request.Channel, cart, decision, degraded, decision.ModelVersion, catalog.Version,
                 control ? DecisionEngine.HoldoutPolicyName : engine.PolicyName, now)
             {
                 Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,

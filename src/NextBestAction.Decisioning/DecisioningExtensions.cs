@@ -12,9 +12,12 @@ using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Models;
 using NextBestAction.Decisioning.Serving;
+using NextBestAction.Decisioning.Warmup;
+using NextBestAction.Kafka;
 using NextBestAction.Profiles;
 using NextBestAction.Profiles.Kpis;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Decisioning;
 

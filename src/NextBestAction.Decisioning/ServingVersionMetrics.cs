@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Decisioning;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
 
 namespace NextBestAction.Ingestion;
 

@@ -3,7 +3,8 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Ingestion;
 

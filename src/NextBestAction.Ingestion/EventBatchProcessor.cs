@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Profiles;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Ingestion;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
 
 namespace NextBestAction.Ingestion;
 

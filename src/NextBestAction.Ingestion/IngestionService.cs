@@ -4,7 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
+using NextBestAction.Telemetry;
 using StackExchange.Redis;
 
 namespace NextBestAction.Ingestion;

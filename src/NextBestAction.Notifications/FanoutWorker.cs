@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Profiles;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using StackExchange.Redis;
 
 namespace NextBestAction.Notifications;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Notifications;
 

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Notifications;
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Notifications;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;

@@ -28,6 +28,7 @@ if (parts.RunIngestion)
 }
 
 builder.AddTrafficSimulator();
+builder.Services.AddSingleton<ISelfAddress, KestrelSelfAddress>();
 builder.Services.AddHostedService<StartupBanner>();
 
 var app = builder.Build();

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
-using NextBestAction.ServiceDefaults;
+using NextBestAction.Kafka;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Simulator;
 
@@ -124,7 +123,7 @@ public sealed partial class TrafficSimulator(
                 await started.Task.WaitAsync(stoppingToken);
             }
 
-            if (SelfAddress() is not { } self)
+            if (services.GetService<ISelfAddress>()?.Find() is not { } self)
             {
                 LogNoSelfAddress(logger);
                 return null;
@@ -142,25 +141,6 @@ public sealed partial class TrafficSimulator(
             BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"),
             Timeout = TimeSpan.FromMilliseconds(settings.DecisionTimeoutMs),
         };
-    }
-
-    /// <summary>The server's first HTTP address, with a wildcard host replaced by localhost; null when it has none (no Kestrel).</summary>
-    private Uri? SelfAddress()
-    {
-        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        foreach (var listening in addresses)
-        {
-            var normalized = listening.Replace("://+", "://localhost", StringComparison.Ordinal)
-                .Replace("://*", "://localhost", StringComparison.Ordinal)
-                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-                .Replace("://[::]", "://localhost", StringComparison.Ordinal);
-            if (Uri.TryCreate(normalized, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            {
-                return uri;
-            }
-        }
-
-        return null;
     }
 
     private async Task RunAsync(

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using NextBestAction.Testing;
 using YamlDotNet.RepresentationModel;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.Decisioning.Serving;
+using NextBestAction.Decisioning.Warmup;
 using NextBestAction.IntegrationTests.Fixtures;
 
 namespace NextBestAction.IntegrationTests;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NextBestAction.Decisioning.Serving;
+using NextBestAction.Decisioning.Warmup;
 using NextBestAction.IntegrationTests.Fixtures;
 using StackExchange.Redis;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.IntegrationTests;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.IntegrationTests;
 

@@ -3,8 +3,10 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NextBestAction.Decisioning.Warmup;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
@@ -51,7 +53,7 @@ public sealed class TelemetryExportTests(KafkaFixture kafka, RedisServerFixture 
         Assert.Equal(traceId, record.TraceId);
         Assert.Contains(new KeyValuePair<string, object?>("nba.test.scope", "kept"), scopes);
         // The host's own logs go the same way.
-        Assert.Contains(logs.Snapshot(), r => r.CategoryName == "NextBestAction.Decisioning.Serving.DecisionWarmup");
+        Assert.Contains(logs.Snapshot(), r => r.CategoryName == "NextBestAction.Decisioning.Warmup.DecisionWarmup");
     }
 
     [Fact]

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.Kafka;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Decisioning.DecisionLog;
 
@@ -128,7 +130,7 @@ public sealed partial class DecisionLogPublisher : BackgroundService
     public static byte[] Serialize(ServedDecision served) => DecisionLogEvents.Serialize(ToRecord(served));
 
     public static DecisionLogRecord ToRecord(ServedDecision served) => DecisionLogEvents.ToRecord(
-        served.DecisionId, served.CustomerId, served.At, served.Request.Touchpoint, served.Request.Channel, served.Request.EngineCart(),
+        served.DecisionId, served.CustomerId, served.At, served.Touchpoint, served.Channel, served.Cart,
         served.Decision, served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Group);
 
     private void Dropped(string reason) => telemetry.DecisionLogDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -1,13 +1,17 @@
-using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Engine;
 
 namespace NextBestAction.Decisioning.DecisionLog;
 
-/// <summary>A decision as served, handed to the background writers after the response is on its way.</summary>
+/// <summary>
+/// A decision as served, handed to the background writers after the response is on its way. It carries what the
+/// decision log records of the request (touchpoint, requested channel, cart), not the HTTP request type.
+/// </summary>
 public sealed record ServedDecision(
     string DecisionId,
     string CustomerId,
-    DecisionRequest Request,
+    string? Touchpoint,
+    string? Channel,
+    IReadOnlyList<EngineCartItem> Cart,
     EngineDecision Decision,
     bool Degraded,
     string ModelVersion,

@@ -3,7 +3,9 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Decisioning.DecisionLog;
+using NextBestAction.Kafka;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Decisioning.Serving;
 

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.Kafka;
 
 namespace NextBestAction.ServiceDefaults.Health;
 

@@ -89,7 +89,7 @@ internal sealed class EngineWorkload
 
             var decision = engine.Decide(inputs[i], catalog);
             var decisionId = Guid.CreateVersion7().ToString("N");
-            served[i] = new ServedDecision(decisionId, customerId, request, decision, false, engine.ModelVersion, catalog.Version, engine.PolicyName, now);
+            served[i] = new ServedDecision(decisionId, customerId, request.Touchpoint, request.Channel, inputs[i].Cart, decision, false, engine.ModelVersion, catalog.Version, engine.PolicyName, now);
             responses[i] = new DecisionResponse(decisionId, customerId, decision.Actions, false, engine.ModelVersion, catalog.Version)
             {
                 Arbitration = decision.Arbitration,

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using NextBestAction.Benchmarks.Infrastructure;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 
 namespace NextBestAction.Benchmarks.Ingest;
 

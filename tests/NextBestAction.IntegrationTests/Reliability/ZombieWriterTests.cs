@@ -10,6 +10,7 @@ using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.Profiles;
 using NextBestAction.Profiles.Kpis;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using StackExchange.Redis;
 
 namespace NextBestAction.IntegrationTests.Reliability;

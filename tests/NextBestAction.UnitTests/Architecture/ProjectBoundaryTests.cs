@@ -5,7 +5,8 @@ namespace NextBestAction.UnitTests.Architecture;
 
 /// <summary>
 /// The compile-time boundary, read from the project files: only the hosts, the decision web project and
-/// ServiceDefaults take the ASP.NET Core shared framework, and the pure core and profile projects reach no Redis,
+/// ServiceDefaults take the ASP.NET Core shared framework, no other project reaches it through a project it references
+/// (so Training and the simulator run without a web server), and the pure core and profile projects reach no Redis,
 /// Kafka or ASP.NET Core package, directly or through a project they reference.
 /// </summary>
 public sealed class ProjectBoundaryTests
@@ -35,12 +36,23 @@ public sealed class ProjectBoundaryTests
     {
         var offenders = SourceProjects()
             .Where(p => !MayUseAspNetCore.Contains(Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal))
-            .Where(p => Items(p, "FrameworkReference").Any(r => r == AspNetCoreFramework)
-                || XDocument.Load(p).Root?.Attribute("Sdk")?.Value == "Microsoft.NET.Sdk.Web")
+            .Where(UsesAspNetCore)
             .Select(Path.GetFileNameWithoutExtension)
             .ToList();
 
         Assert.Empty(offenders);
+    }
+
+    [Theory]
+    [MemberData(nameof(Libraries))]
+    public void Library_ReachesNoAspNetCoreThroughItsReferences(string project)
+    {
+        var reached = ProjectClosure(ProjectPath(project))
+            .Where(UsesAspNetCore)
+            .Select(Path.GetFileNameWithoutExtension)
+            .ToList();
+
+        Assert.Empty(reached);
     }
 
     [Theory]
@@ -73,9 +85,24 @@ public sealed class ProjectBoundaryTests
         Assert.Contains("NextBestAction.Decisioning.Core", closure);
         Assert.Contains("NextBestAction.Profiles", closure);
         Assert.Contains("NextBestAction.ServiceDefaults", closure);
+        Assert.Contains("NextBestAction.Training", Libraries.Select(row => row.Data));
+        Assert.Contains("NextBestAction.Simulator", Libraries.Select(row => row.Data));
     }
 
     public static TheoryData<string> Pure => [.. PureProjects];
+
+    public static TheoryData<string> Libraries =>
+    [
+        .. SourceProjects()
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .Where(name => !MayUseAspNetCore.Contains(name, StringComparer.Ordinal))
+            .Order(StringComparer.Ordinal),
+    ];
+
+    private static bool UsesAspNetCore(string project) =>
+        Items(project, "FrameworkReference").Any(r => r == AspNetCoreFramework)
+        || XDocument.Load(project).Root?.Attribute("Sdk")?.Value == "Microsoft.NET.Sdk.Web";
 
     private static string ProjectPath(string name) => Path.Combine(SourceDirectory, name, name + ".csproj");
 

@@ -106,7 +106,7 @@ public sealed class ExplorationTests
     public void LogRecord_CarriesTheFirstSlotDistributionAndTheGroup()
     {
         var decision = Engine(new EpsilonGreedyPolicy(0.1)).Decide(Input(5), Catalog);
-        var served = new ServedDecision("d-1", "cust-1", new DecisionRequest("cust-1", "checkout", "web", null, 1), decision, false, "m", "c", "p", Now)
+        var served = new ServedDecision("d-1", "cust-1", "checkout", "web", [], decision, false, "m", "c", "p", Now)
         {
             Group = DecisionGroups.Control,
         };

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NextBestAction.Notifications;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using Polly;
 using Polly.Timeout;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
+using NextBestAction.Kafka;
 using NextBestAction.ServiceDefaults;
 
 namespace NextBestAction.UnitTests.Telemetry;

@@ -2,12 +2,13 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NextBestAction.Decisioning.Serving;
+using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
+using NextBestAction.Telemetry;
 using StackExchange.Redis;
 
-namespace NextBestAction.Decisioning.DecisionLog;
+namespace NextBestAction.Decisioning.Serving;
 
 /// <summary>
 /// After a decision is served, counts its impressions in the customer's contact history and keeps the

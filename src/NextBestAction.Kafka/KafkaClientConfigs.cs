@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using NextBestAction.Contracts;
 
-namespace NextBestAction.ServiceDefaults;
+namespace NextBestAction.Kafka;
 
 /// <summary>
 /// Kafka client configurations built one way for every client: the user's librdkafka settings first

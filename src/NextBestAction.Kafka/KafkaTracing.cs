@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 
-namespace NextBestAction.ServiceDefaults;
+namespace NextBestAction.Kafka;
 
 /// <summary>
 /// W3C trace context through Kafka: a produce span (kind Producer) writes <c>traceparent</c> and <c>tracestate</c> into

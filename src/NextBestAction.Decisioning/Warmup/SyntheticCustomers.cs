@@ -4,7 +4,7 @@ using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Profiles;
 
-namespace NextBestAction.Decisioning.Serving;
+namespace NextBestAction.Decisioning.Warmup;
 
 /// <summary>A made-up customer for the warm-up: stored profile values, contact history and request, as the service sees them.</summary>
 internal sealed record SyntheticCustomer(string DecisionId, byte[] RequestBody, StackExchange.Redis.RedisValue[] Stored, ContactHistory Contacts, DateTimeOffset Now);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace NextBestAction.ServiceDefaults;
+namespace NextBestAction.Telemetry;
 
 /// <summary>
 /// Owns the service's ActivitySource and Meter, and creates every instrument, so names, units, descriptions and

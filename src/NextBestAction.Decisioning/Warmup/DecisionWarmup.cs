@@ -7,10 +7,11 @@ using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using StackExchange.Redis;
 
-namespace NextBestAction.Decisioning.Serving;
+namespace NextBestAction.Decisioning.Warmup;
 
 /// <summary>
 /// Warms the decision path in two steps, and the service is ready (<c>/health/ready</c>) only after both.
@@ -169,8 +170,9 @@ public sealed partial class DecisionWarmup(
         var request = JsonSerializer.Deserialize(customer.RequestBody, DecisionJsonContext.Default.DecisionRequest)!;
         _ = DecisionRequestValidator.Validate(request, catalog);
         var profile = RedisProfileStore.FromRead(customer.Stored, customer.Now, DecisionProfileView.TypeInfo);
+        var cart = request.EngineCart();
         var decision = engine.Decide(
-            new DecisionInput(profile, customer.Contacts, request.Touchpoint!, request.Channel!, request.EngineCart(), customer.Now,
+            new DecisionInput(profile, customer.Contacts, request.Touchpoint!, request.Channel!, cart, customer.Now,
                 request.MaxActions ?? 1, request.Debug == true),
             catalog);
         var response = new DecisionResponse(customer.DecisionId, request.CustomerId!, decision.Actions, false, decision.ModelVersion, catalog.Version)
@@ -179,7 +181,7 @@ public sealed partial class DecisionWarmup(
             Debug = decision.Debug,
         };
         _ = JsonSerializer.SerializeToUtf8Bytes(response, DecisionJsonContext.Default.DecisionResponse);
-        _ = DecisionLogPublisher.Serialize(new ServedDecision(customer.DecisionId, request.CustomerId!, request, decision, false,
+        _ = DecisionLogPublisher.Serialize(new ServedDecision(customer.DecisionId, request.CustomerId!, request.Touchpoint, request.Channel, cart, decision, false,
             decision.ModelVersion, catalog.Version, engine.PolicyName, customer.Now));
         return decision.Actions.Count > 0 ? 1 : 0;
     }

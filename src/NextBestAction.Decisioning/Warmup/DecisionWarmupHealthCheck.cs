@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace NextBestAction.Decisioning.Serving;
+namespace NextBestAction.Decisioning.Warmup;
 
 /// <summary>Keeps <c>/health/ready</c> unhealthy until the decision path is warm, so no first decision comes back degraded.</summary>
 public sealed class DecisionWarmupHealthCheck(DecisionWarmup warmup) : IHealthCheck
