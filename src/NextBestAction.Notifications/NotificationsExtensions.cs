@@ -67,6 +67,7 @@ public static partial class NotificationsExtensions
                 context.ServiceProvider.GetRequiredService<NbaTelemetry>(),
                 context.ServiceProvider.GetRequiredService<ILogger<WebhookDeliveryService>>()));
             webhookClient.AddHttpMessageHandler<WebhookSigningHandler>();
+            builder.Services.Configure<Polly.Telemetry.TelemetryOptions>(WebhookResilience.QuietenLibraryLog);
             builder.Services.AddSingleton<WebhookDeliveryService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliveryService>());
         }

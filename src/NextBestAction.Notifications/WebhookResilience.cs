@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NextBestAction.Telemetry;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace NextBestAction.Notifications;
@@ -45,6 +46,22 @@ internal static partial class WebhookResilience
         }
 
         builder.AddTimeout(TimeSpan.FromMilliseconds(webhook.TimeoutMs));
+    }
+
+    /// <summary>
+    /// Polly's own log of this pipeline's retries and failed attempts goes down to Debug: the retry callback above
+    /// already logs each failed attempt once, with the reason, and the final failure is dead-lettered and logged by
+    /// the delivery service. Other pipelines keep the severity they had.
+    /// </summary>
+    public static void QuietenLibraryLog(TelemetryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var others = options.SeverityProvider;
+        options.SeverityProvider = args =>
+            args.Source.PipelineName?.EndsWith(PipelineName, StringComparison.Ordinal) == true
+                && args.Event.EventName is "OnRetry" or "ExecutionAttempt"
+                ? ResilienceEventSeverity.Debug
+                : others?.Invoke(args) ?? args.Event.Severity;
     }
 
     /// <summary>Whether another attempt may succeed: the receiver is down, overloaded or slow, or the network failed.</summary>

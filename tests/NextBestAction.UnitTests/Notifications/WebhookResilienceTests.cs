@@ -7,6 +7,7 @@ using NextBestAction.Notifications;
 using NextBestAction.ServiceDefaults;
 using NextBestAction.Telemetry;
 using Polly;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace NextBestAction.UnitTests.Notifications;
@@ -106,6 +107,23 @@ public sealed class WebhookResilienceTests : IDisposable
         Assert.Equal(2, attempts);
         Assert.IsType<TimeoutRejectedException>(outcome.Exception);
         Assert.Equal("timed out after 100 ms", WebhookResilience.FailureReason(outcome, 100));
+    }
+
+    [Theory]
+    [InlineData("webhook-nba-webhook-delivery", "OnRetry", ResilienceEventSeverity.Debug)]
+    [InlineData("webhook-nba-webhook-delivery", "ExecutionAttempt", ResilienceEventSeverity.Debug)]
+    [InlineData("webhook-nba-webhook-delivery", "OnTimeout", ResilienceEventSeverity.Warning)]
+    [InlineData("other-pipeline", "OnRetry", ResilienceEventSeverity.Warning)]
+    public void LibraryLog_QuietOnlyForWhatTheWebhookLogsItself(string pipeline, string eventName, ResilienceEventSeverity expected)
+    {
+        var options = new Polly.Telemetry.TelemetryOptions();
+        WebhookResilience.QuietenLibraryLog(options);
+        var context = ResilienceContextPool.Shared.Get();
+
+        var severity = options.SeverityProvider?.Invoke(new SeverityProviderArguments(
+            new ResilienceTelemetrySource(pipeline, null, "Retry"), new ResilienceEvent(ResilienceEventSeverity.Warning, eventName), context));
+
+        Assert.Equal(expected, severity);
     }
 
     [Fact]
