@@ -137,7 +137,7 @@ public sealed partial class DecisionService(
         {
             try
             {
-                return (RedisProfileStore.FromRead(profileRead, now, DecisionProfileView.TypeInfo), ContactHistory.FromEntries(historyRead, now), null);
+                return (RedisProfileStore.FromRead(customerId, profileRead, now), ContactHistory.FromEntries(historyRead, now), null);
             }
             catch (Exception ex) when (ex is JsonException or InvalidDataException)
             {
@@ -232,7 +232,7 @@ public sealed partial class DecisionService(
         var (profileRead, historyRead) = SendRead(customerId);
         await Task.WhenAll(profileRead, historyRead).WaitAsync(resilience.Budget * 10, cancellationToken);
         var now = clock.GetUtcNow();
-        _ = RedisProfileStore.FromRead(profileRead.Result, now, DecisionProfileView.TypeInfo);
+        _ = RedisProfileStore.FromRead(customerId, profileRead.Result, now);
         _ = ContactHistory.FromEntries(historyRead.Result, now);
         return Stopwatch.GetElapsedTime(started);
     }

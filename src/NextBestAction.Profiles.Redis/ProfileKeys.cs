@@ -6,7 +6,11 @@ namespace NextBestAction.Profiles;
 /// </summary>
 public sealed class ProfileKeys(string prefix)
 {
+    /// <summary>The decision part of the profile (release 1 kept the whole profile here, as JSON).</summary>
     public string Profile(string customerId) => $"{prefix}:{{{customerId}}}:profile";
+
+    /// <summary>The bookkeeping part of the profile.</summary>
+    public string Bookkeeping(string customerId) => $"{prefix}:{{{customerId}}}:book";
 
     public string Temporary(string customerId) => $"{prefix}:{{{customerId}}}:temp";
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -9,14 +7,18 @@ namespace NextBestAction.Profiles;
 /// <summary>A profile with the version it was read at, for a compare-and-set write.</summary>
 public sealed record VersionedProfile(CustomerProfile Profile, long Version);
 
+/// <summary>A profile encoded for its write, with the version the write expects; see <see cref="RedisProfileStore.Encode"/>.</summary>
+public sealed record EncodedProfile(string CustomerId, long ExpectedVersion, byte[] DecisionPart, byte[] Bookkeeping, byte[]? Temporary, DateTimeOffset? TemporaryExpiresAt);
+
 /// <summary>
-/// Three keys per customer, all with the customer's hash tag so they share a Redis Cluster slot:
-/// <c>profile</c> (the JSON profile), <c>temp</c> (temporary data, with a Redis expiry at its latest
-/// expiresAt) and <c>ver</c> (a version counter). A decision reads profile and temp with one MGET. A write
-/// is one compare-and-set script over the three keys: it lands only if the version is still the one that
-/// was read, so two writers (for example a consumer that lost its partitions and the one that got them)
-/// never overwrite each other's work. Expired temporary data is also hidden on every read, whatever
-/// Redis's expiry has done yet.
+/// The profile in four keys under the customer's hash tag (<see cref="ProfileKeys"/>), so they share a Redis Cluster
+/// slot: <c>profile</c> (the decision part), <c>book</c> (the bookkeeping part), <c>temp</c> (temporary data, with a
+/// Redis expiry at its latest expiresAt) and <c>ver</c> (a version counter); values in <see cref="ProfileFormat"/>. A
+/// decision reads profile and temp with one MGET and decodes only the decision part. A write is one compare-and-set
+/// script over the four keys: it lands only if the version is still the one that was read, so two writers (for example
+/// a consumer that lost its partitions and the one that got them) never overwrite each other's work. Expired temporary
+/// data is also hidden on every read, whatever Redis's expiry has done yet. A <c>profile</c> value that is release 1's
+/// JSON holds the whole profile; it is read as such and replaced by the two parts on the next write.
 /// </summary>
 public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options, IOptions<ProfileRules>? rules = null)
 {
@@ -26,7 +28,8 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         """
         local current = redis.call('GET', @ver)
         if (current == false and @expected == '0') or current == @expected then
-          redis.call('SET', @profile, @doc)
+          redis.call('SET', @profile, @decision)
+          redis.call('SET', @book, @bookkeeping)
           if @tempDoc == '' then
             redis.call('DEL', @temp)
           else
@@ -48,35 +51,42 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
 
     public string KeyPrefix => options.Value.KeyPrefix;
 
-    /// <summary>The profile as a reader at <paramref name="now"/> may see it, or null for an unknown customer.</summary>
-    public async Task<CustomerProfile?> GetAsync(string customerId, DateTimeOffset now) =>
-        FromRead(await QueueRead(redis.GetDatabase(), customerId), now);
+    /// <summary>The whole profile as a reader at <paramref name="now"/> may see it, or null for an unknown customer.</summary>
+    public async Task<CustomerProfile?> GetAsync(string customerId, DateTimeOffset now)
+    {
+        var values = await redis.GetDatabase().StringGetAsync([keys.Profile(customerId), keys.Bookkeeping(customerId), keys.Temporary(customerId)]);
+        return values[0].IsNull ? null : Decode(customerId, values[0], values[1], values[2], now);
+    }
 
     /// <summary>
-    /// Queues the profile read on <paramref name="db"/> (a batch, to send it with other reads in one round trip);
-    /// turn the result into the profile with <see cref="FromRead"/>.
+    /// Queues the decision's read on <paramref name="db"/> (a batch, to send it with other reads in one round trip):
+    /// the decision part and the temporary data. Turn the result into the profile with <see cref="FromRead"/>.
     /// </summary>
     public Task<RedisValue[]> QueueRead(IDatabaseAsync db, string customerId) =>
         db.StringGetAsync([keys.Profile(customerId), keys.Temporary(customerId)]);
 
     /// <summary>
-    /// The profile from the values of <see cref="QueueRead"/>, or null for an unknown customer. A reader that needs
-    /// only part of it passes a <paramref name="view"/> from <see cref="ViewWithout"/>: the left-out properties are
-    /// skipped unparsed and stay empty.
+    /// The profile from the values of <see cref="QueueRead"/>, or null for an unknown customer: the decision part and
+    /// temporary data, with an empty bookkeeping part (decisions read none of it).
     /// </summary>
-    public static CustomerProfile? FromRead(RedisValue[] values, DateTimeOffset now, JsonTypeInfo<CustomerProfile>? view = null)
+    /// <exception cref="InvalidDataException">A stored value is not in a format this release reads.</exception>
+    public static CustomerProfile? FromRead(string customerId, RedisValue[] values, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(values);
         if (values[0].IsNull)
         {
             return null;
         }
 
-        var profile = DeserializeProfile(values[0], view);
-        profile.Temporary = DeserializeTemporary(values[1]).VisibleAt(now);
+        var stored = (ReadOnlyMemory<byte>)values[0];
+        var profile = ProfileFormat.IsLegacyJson(stored.Span)
+            ? ProfileFormat.DecodeLegacyJson(stored.Span, LegacyJsonView.DecisionPart)
+            : new CustomerProfile(customerId, ProfileFormat.DecodeDecisionPart(stored.Span), new ProfileBookkeeping());
+        profile.Temporary = DecodeTemporary(values[1]).VisibleAt(now);
         return profile;
     }
 
-    /// <summary>Loads many profiles in one pipelined round trip; missing ones come back empty at version 0.</summary>
+    /// <summary>Loads many whole profiles in one pipelined round trip; missing ones come back empty at version 0.</summary>
     public async Task<IReadOnlyList<VersionedProfile>> LoadAsync(IReadOnlyList<string> customerIds, DateTimeOffset now)
     {
         var db = redis.GetDatabase();
@@ -84,7 +94,7 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         for (var i = 0; i < customerIds.Count; i++)
         {
             var id = customerIds[i];
-            reads[i] = db.StringGetAsync([keys.Profile(id), keys.Temporary(id), keys.Version(id)]);
+            reads[i] = db.StringGetAsync([keys.Profile(id), keys.Bookkeeping(id), keys.Temporary(id), keys.Version(id)]);
         }
 
         await Task.WhenAll(reads);
@@ -92,38 +102,67 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         for (var i = 0; i < customerIds.Count; i++)
         {
             var values = reads[i].Result;
-            var profile = values[0].IsNull ? new CustomerProfile { CustomerId = customerIds[i] } : DeserializeProfile(values[0]);
-            profile.Temporary = DeserializeTemporary(values[1]).VisibleAt(now);
-            result[i] = new VersionedProfile(profile, values[2].IsNull ? 0 : (long)values[2]);
+            var profile = values[0].IsNull
+                ? new CustomerProfile { CustomerId = customerIds[i] }
+                : Decode(customerIds[i], values[0], values[1], values[2], now);
+            result[i] = new VersionedProfile(profile, values[3].IsNull ? 0 : (long)values[3]);
         }
 
         return result;
     }
 
     /// <summary>
-    /// Writes many profiles in one pipelined round trip. Each write succeeds only if the stored version
-    /// still equals <see cref="VersionedProfile.Version"/>; the result says which ones did. Temporary data
-    /// already expired at <paramref name="now"/> is not written back. A profile over <see cref="ProfileRules.MaxProfileBytes"/>
-    /// is trimmed first (<see cref="ProfileTrimmer"/>), in place, so the caller holds what was stored.
+    /// Encodes a profile for <see cref="TryWriteAsync(IReadOnlyList{EncodedProfile})"/>. Temporary data already expired at
+    /// <paramref name="now"/> is left out. A profile over <see cref="ProfileRules.MaxProfileBytes"/> (both parts) is
+    /// trimmed first (<see cref="ProfileTrimmer"/>), in place, so the caller holds what is stored.
     /// </summary>
-    public async Task<IReadOnlyList<bool>> TryWriteAsync(IReadOnlyList<VersionedProfile> updates, DateTimeOffset now)
+    public EncodedProfile Encode(VersionedProfile update, DateTimeOffset now)
     {
-        var db = redis.GetDatabase();
-        var writes = new Task<RedisResult>[updates.Count];
-        for (var i = 0; i < updates.Count; i++)
+        ArgumentNullException.ThrowIfNull(update);
+        var profile = update.Profile;
+        ProfileUpdater.MigrateLegacyEventHashes(profile);
+        var decision = ProfileFormat.Encode(profile.Decision);
+        var bookkeeping = ProfileFormat.Encode(profile.Bookkeeping);
+        if (decision.Length + bookkeeping.Length > maxProfileBytes)
         {
-            var (profile, version) = updates[i];
-            var id = profile.CustomerId;
-            var temporary = profile.Temporary.VisibleAt(now);
+            ProfileTrimmer.TrimToFit(profile, maxProfileBytes, EncodedSize);
+            decision = ProfileFormat.Encode(profile.Decision);
+            bookkeeping = ProfileFormat.Encode(profile.Bookkeeping);
+        }
+
+        var temporary = profile.Temporary.VisibleAt(now);
+        return new EncodedProfile(profile.CustomerId, update.Version, decision, bookkeeping,
+            temporary.IsEmpty ? null : ProfileFormat.Encode(temporary), temporary.ExpiresAt);
+    }
+
+    /// <summary>
+    /// Writes many profiles in one pipelined round trip. Each write succeeds only if the stored version still equals
+    /// <see cref="VersionedProfile.Version"/>; the result says which ones did. See <see cref="Encode"/>.
+    /// </summary>
+    public Task<IReadOnlyList<bool>> TryWriteAsync(IReadOnlyList<VersionedProfile> updates, DateTimeOffset now) =>
+        TryWriteAsync([.. updates.Select(u => Encode(u, now))]);
+
+    /// <summary>Writes encoded profiles in one pipelined round trip, each a compare-and-set on its expected version.</summary>
+    public async Task<IReadOnlyList<bool>> TryWriteAsync(IReadOnlyList<EncodedProfile> encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        var db = redis.GetDatabase();
+        var writes = new Task<RedisResult>[encoded.Count];
+        for (var i = 0; i < encoded.Count; i++)
+        {
+            var e = encoded[i];
+            var id = e.CustomerId;
             writes[i] = db.ScriptEvaluateAsync(CompareAndSet, new
             {
                 profile = (RedisKey)keys.Profile(id),
+                book = (RedisKey)keys.Bookkeeping(id),
                 temp = (RedisKey)keys.Temporary(id),
                 ver = (RedisKey)keys.Version(id),
-                expected = version.ToString(CultureInfo.InvariantCulture),
-                doc = SerializeWithinLimit(profile),
-                tempDoc = temporary.IsEmpty ? RedisValue.EmptyString : SerializeTemporary(temporary),
-                tempExpiresAtMs = (temporary.ExpiresAt ?? now).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                expected = e.ExpectedVersion.ToString(CultureInfo.InvariantCulture),
+                decision = e.DecisionPart,
+                bookkeeping = e.Bookkeeping,
+                tempDoc = e.Temporary is null ? RedisValue.EmptyString : (RedisValue)e.Temporary,
+                tempExpiresAtMs = (e.TemporaryExpiresAt ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             });
         }
 
@@ -131,65 +170,31 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         return writes.Select(w => (int)w.Result == 1).ToArray();
     }
 
-    /// <summary>
-    /// A way of reading stored profiles that leaves out the named properties (by their C# names): parsing skips
-    /// their JSON, which is cheaper than building the lists and maps a reader would ignore.
-    /// </summary>
-    /// <exception cref="ArgumentException">A name is not a stored property of <see cref="CustomerProfile"/>.</exception>
-    public static JsonTypeInfo<CustomerProfile> ViewWithout(params IReadOnlyCollection<string> propertyNames)
-    {
-        var stored = ProfilesJsonContext.Default.CustomerProfile.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var left = propertyNames.Select(JsonNamingPolicy.CamelCase.ConvertName).ToHashSet(StringComparer.Ordinal);
-        if (left.FirstOrDefault(name => !stored.Contains(name)) is { } unknown)
-        {
-            throw new ArgumentException($"{unknown} is not a stored property of {nameof(CustomerProfile)}", nameof(propertyNames));
-        }
-
-        var options = new JsonSerializerOptions(ProfilesJsonContext.Default.Options)
-        {
-            TypeInfoResolver = ProfilesJsonContext.Default.WithAddedModifier(info =>
-            {
-                if (info.Type == typeof(CustomerProfile))
-                {
-                    foreach (var property in info.Properties.Where(p => left.Contains(p.Name)).ToList())
-                    {
-                        info.Properties.Remove(property);
-                    }
-                }
-            }),
-        };
-        return (JsonTypeInfo<CustomerProfile>)options.GetTypeInfo(typeof(CustomerProfile));
-    }
-
     /// <summary>The values <see cref="QueueRead"/> would return for <paramref name="profile"/> once written at <paramref name="now"/>.</summary>
     public static RedisValue[] ToStored(CustomerProfile profile, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(profile);
         var temporary = profile.Temporary.VisibleAt(now);
-        return [SerializeProfile(profile), temporary.IsEmpty ? RedisValue.Null : SerializeTemporary(temporary)];
+        return [ProfileFormat.Encode(profile.Decision), temporary.IsEmpty ? RedisValue.Null : ProfileFormat.Encode(temporary)];
     }
 
-    private byte[] SerializeWithinLimit(CustomerProfile profile)
+    private static int EncodedSize(CustomerProfile profile) =>
+        ProfileFormat.Encode(profile.Decision).Length + ProfileFormat.Encode(profile.Bookkeeping).Length;
+
+    /// <summary>A whole profile from its stored values: release 1's JSON, or the two binary parts.</summary>
+    private static CustomerProfile Decode(string customerId, RedisValue profileValue, RedisValue bookkeepingValue, RedisValue temporaryValue, DateTimeOffset now)
     {
-        var doc = JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile);
-        if (doc.Length <= maxProfileBytes)
-        {
-            return doc;
-        }
-
-        ProfileTrimmer.TrimToFit(profile, maxProfileBytes, p => JsonSerializer.SerializeToUtf8Bytes(p, ProfilesJsonContext.Default.CustomerProfile).Length);
-        return JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile);
+        var stored = (ReadOnlyMemory<byte>)profileValue;
+        var profile = ProfileFormat.IsLegacyJson(stored.Span)
+            ? ProfileFormat.DecodeLegacyJson(stored.Span)
+            : new CustomerProfile(
+                customerId,
+                ProfileFormat.DecodeDecisionPart(stored.Span),
+                bookkeepingValue.IsNull ? new ProfileBookkeeping() : ProfileFormat.DecodeBookkeeping(((ReadOnlyMemory<byte>)bookkeepingValue).Span));
+        profile.Temporary = DecodeTemporary(temporaryValue).VisibleAt(now);
+        return profile;
     }
 
-    private static RedisValue SerializeProfile(CustomerProfile profile) =>
-        JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile);
-
-    private static RedisValue SerializeTemporary(TemporaryData temporary) =>
-        JsonSerializer.SerializeToUtf8Bytes(temporary, ProfilesJsonContext.Default.TemporaryData);
-
-    private static CustomerProfile DeserializeProfile(RedisValue value, JsonTypeInfo<CustomerProfile>? view = null) =>
-        JsonSerializer.Deserialize((byte[])value!, view ?? ProfilesJsonContext.Default.CustomerProfile)
-        ?? throw new InvalidDataException("stored profile is JSON null");
-
-    private static TemporaryData DeserializeTemporary(RedisValue value) =>
-        value.IsNull ? new TemporaryData() : JsonSerializer.Deserialize((byte[])value!, ProfilesJsonContext.Default.TemporaryData) ?? new TemporaryData();
+    private static TemporaryData DecodeTemporary(RedisValue value) =>
+        value.IsNull ? new TemporaryData() : ProfileFormat.DecodeTemporary(((ReadOnlyMemory<byte>)value).Span);
 }

@@ -1,143 +1,175 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 
 namespace NextBestAction.Profiles;
 
 /// <summary>
-/// Everything the service keeps about one customer for good (until erasure), stored as one Redis value so a
-/// decision costs one read. Short-lived data (location, session) lives in <see cref="Temporary"/>, a value of
-/// its own that expires. Every list and map is bounded (<see cref="ProfileLimits"/>). Updates are keyed by
-/// event time, so late or reordered events land where they belong. The ingestion bookkeeping (applied
-/// offsets and recent event ids) is stored in the same value, so it is written atomically with the change it guards.
+/// Everything the service keeps about one customer for good (until erasure). Stored in two parts, each a Redis value
+/// of its own under the customer's hash tag: <see cref="Decision"/>, what a decision reads, and <see cref="Bookkeeping"/>,
+/// ingestion's guards and the history only ingestion and notifications read, so a decision fetches and decodes its
+/// part alone. Both are written together, with the version, in one compare-and-set, so the bookkeeping that guards a
+/// change is written atomically with it. Short-lived data (location, session) lives in <see cref="Temporary"/>, a
+/// value of its own that expires. Every list and map is bounded (<see cref="ProfileLimits"/>). Updates are keyed by
+/// event time, so late or reordered events land where they belong. The properties below read and write the parts;
+/// the JSON of this class (the HTTP API, and the stored format of release 1) shows them as one object.
 /// </summary>
 public sealed class CustomerProfile
 {
+    public CustomerProfile()
+    {
+    }
+
+    /// <summary>A profile over stored parts; a reader that decodes only the decision part passes a fresh bookkeeping part.</summary>
+    [SetsRequiredMembers]
+    public CustomerProfile(string customerId, ProfileDecisionPart decision, ProfileBookkeeping bookkeeping)
+    {
+        CustomerId = customerId;
+        Decision = decision;
+        Bookkeeping = bookkeeping;
+    }
+
     public required string CustomerId { get; init; }
 
-    public DateTimeOffset? FirstSeenAt { get; set; }
+    /// <summary>The part a decision reads.</summary>
+    [JsonIgnore]
+    public ProfileDecisionPart Decision { get; private set; } = new();
 
-    /// <summary>Latest event time seen; a late event never moves it back.</summary>
-    public DateTimeOffset? LastSeenAt { get; set; }
-
-    public DateTimeOffset? UpdatedAt { get; set; }
-
-    // Interests: time-decayed affinity; see DecayingScore.
-    public Dictionary<string, DecayingScore> CategoryInterest { get; set; } = [];
-
-    public Dictionary<string, DecayingScore> ProductLineInterest { get; set; } = [];
-
-    /// <summary>Gifts and out-of-pattern seasonal purchases: decays fast and never feeds long-term interest.</summary>
-    public Dictionary<string, DecayingScore> SeasonalInterest { get; set; } = [];
-
-    /// <summary>First event time per life-stage category (for example baby); it stops counting after its horizon.</summary>
-    public Dictionary<string, DateTimeOffset> LifeStageSince { get; set; } = [];
-
-    public List<ProductView> RecentViews { get; set; } = [];
-
-    public List<SearchEntry> RecentSearches { get; set; } = [];
-
-    // Commerce
-    public List<CartLine> Cart { get; set; } = [];
-
-    /// <summary>When each product last left the cart, so a late "added" older than the removal is ignored.</summary>
-    public Dictionary<string, DateTimeOffset> CartRemovals { get; set; } = [];
-
-    public List<WishlistItem> Wishlist { get; set; } = [];
-
-    public Dictionary<string, DateTimeOffset> WishlistRemovals { get; set; } = [];
-
-    public List<OpenOrder> OpenOrders { get; set; } = [];
-
-    /// <summary>Orders delivered or cancelled, with when: makes late and repeated order events harmless.</summary>
-    public Dictionary<string, ClosedOrder> ClosedOrders { get; set; } = [];
-
-    /// <summary>Orders per ISO week ("2026-W48"), most recent weeks only.</summary>
-    public Dictionary<string, int> OrdersPerWeek { get; set; } = [];
-
-    /// <summary>Spend per ISO week and category, most recent weeks only.</summary>
-    public Dictionary<string, Dictionary<string, decimal>> SpendPerWeek { get; set; } = [];
-
-    public int OrderCount { get; set; }
-
-    public decimal TotalSpend { get; set; }
-
-    public DateTimeOffset? LastOrderAt { get; set; }
-
-    public int Returns { get; set; }
-
-    public DateTimeOffset? LastReturnAt { get; set; }
-
-    public int Cancellations { get; set; }
-
-    // Promises
-    public int KeptPromises { get; set; }
-
-    /// <summary>Late deliveries in the last window (bounded list, for decisions).</summary>
-    public List<BrokenPromise> BrokenPromises { get; set; } = [];
-
-    /// <summary>All late deliveries ever, for the KPI.</summary>
-    public int BrokenPromiseCount { get; set; }
-
-    // Service
-    public List<OpenContact> OpenContacts { get; set; } = [];
-
-    /// <summary>Contacts resolved, with when: a late "opened" for a resolved ticket does not reopen it.</summary>
-    public Dictionary<string, DateTimeOffset> ResolvedTickets { get; set; } = [];
-
-    public int ContactMoments { get; set; }
-
-    public int ResolvedContacts { get; set; }
-
-    public int FirstTimeRightContacts { get; set; }
-
-    // Engagement
-    public Dictionary<string, int> CampaignResponses { get; set; } = [];
-
-    public int NotificationsOpened { get; set; }
-
-    /// <summary>Notifications opened per channel (push, email, account_manager), read from the notification id.</summary>
-    public Dictionary<string, int> NotificationOpensByChannel { get; set; } = [];
-
-    /// <summary>How the customer wants to be notified (<c>customer.preferences_changed</c>).</summary>
-    public NotificationPreferences Preferences { get; set; } = new();
-
-    public Dictionary<string, OfferOutcomes> OfferOutcomes { get; set; } = [];
-
-    /// <summary>Latest response of the customer (campaign opened or clicked, notification opened, offer accepted).</summary>
-    public DateTimeOffset? LastEngagedAt { get; set; }
-
-    public ConsentState Consent { get; set; } = new();
+    /// <summary>Ingestion's bookkeeping and the history decisions do not read.</summary>
+    [JsonIgnore]
+    public ProfileBookkeeping Bookkeeping { get; private set; } = new();
 
     /// <summary>
-    /// Highest applied Kafka offset per "topic/partition": redelivered or zombie writes are skipped. A record at or
-    /// below it whose event the duplicate window shows was never applied comes from a log whose offsets started again
-    /// (see <see cref="ProfileUpdater.IsRedelivery"/>), and is applied.
-    /// </summary>
-    public Dictionary<string, long> AppliedOffsets { get; set; } = [];
-
-    /// <summary>
-    /// The duplicate window: 64-bit hashes of the CloudEvents source+id pairs applied within
-    /// <see cref="ProfileRules.DuplicateWindowHours"/> of the customer's latest event time, each with that event clock
-    /// when it was applied, at most <see cref="ProfileRules.DuplicateWindowMaxEvents"/>. An event produced again within
-    /// the window is applied once. Hashes instead of the ids keep the profile small; a false match needs a 64-bit
-    /// collision among a few hundred.
-    /// </summary>
-    public Dictionary<long, DateTimeOffset> RecentEvents { get; set; } = [];
-
-    /// <summary>
-    /// The latest event time the duplicate window has forgotten an applied event from (by age or at its cap); null while
-    /// it has forgotten none. Every applied event after it is in <see cref="RecentEvents"/>.
-    /// </summary>
-    public DateTimeOffset? ForgottenEventsUpTo { get; set; }
-
-    /// <summary>
-    /// The window as stored before it had times (the last 32 hashes): read from older profiles, moved into
-    /// <see cref="RecentEvents"/> on the customer's next event, and never written again.
+    /// The duplicate window as release 1 stored it before it had times (the last 32 hashes): read from such JSON
+    /// profiles, moved into <see cref="RecentEvents"/> on the customer's next event or write, and never written again.
     /// </summary>
     public List<long>? RecentEventHashes { get; set; }
 
     /// <summary>Location and session context; stored apart from the profile and removed when it expires.</summary>
     [JsonIgnore]
     public TemporaryData Temporary { get; set; } = new();
+
+    /// <inheritdoc cref="ProfileDecisionPart.FirstSeenAt"/>
+    public DateTimeOffset? FirstSeenAt { get => Decision.FirstSeenAt; set => Decision.FirstSeenAt = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.LastSeenAt"/>
+    public DateTimeOffset? LastSeenAt { get => Decision.LastSeenAt; set => Decision.LastSeenAt = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.UpdatedAt"/>
+    public DateTimeOffset? UpdatedAt { get => Bookkeeping.UpdatedAt; set => Bookkeeping.UpdatedAt = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.CategoryInterest"/>
+    public Dictionary<string, DecayingScore> CategoryInterest { get => Decision.CategoryInterest; set => Decision.CategoryInterest = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.ProductLineInterest"/>
+    public Dictionary<string, DecayingScore> ProductLineInterest { get => Decision.ProductLineInterest; set => Decision.ProductLineInterest = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.SeasonalInterest"/>
+    public Dictionary<string, DecayingScore> SeasonalInterest { get => Bookkeeping.SeasonalInterest; set => Bookkeeping.SeasonalInterest = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.LifeStageSince"/>
+    public Dictionary<string, DateTimeOffset> LifeStageSince { get => Decision.LifeStageSince; set => Decision.LifeStageSince = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.RecentViews"/>
+    public List<ProductView> RecentViews { get => Bookkeeping.RecentViews; set => Bookkeeping.RecentViews = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.RecentSearches"/>
+    public List<SearchEntry> RecentSearches { get => Bookkeeping.RecentSearches; set => Bookkeeping.RecentSearches = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.Cart"/>
+    public List<CartLine> Cart { get => Decision.Cart; set => Decision.Cart = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.CartRemovals"/>
+    public Dictionary<string, DateTimeOffset> CartRemovals { get => Bookkeeping.CartRemovals; set => Bookkeeping.CartRemovals = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.Wishlist"/>
+    public List<WishlistItem> Wishlist { get => Decision.Wishlist; set => Decision.Wishlist = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.WishlistRemovals"/>
+    public Dictionary<string, DateTimeOffset> WishlistRemovals { get => Bookkeeping.WishlistRemovals; set => Bookkeeping.WishlistRemovals = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.OpenOrders"/>
+    public List<OpenOrder> OpenOrders { get => Decision.OpenOrders; set => Decision.OpenOrders = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.ClosedOrders"/>
+    public Dictionary<string, ClosedOrder> ClosedOrders { get => Bookkeeping.ClosedOrders; set => Bookkeeping.ClosedOrders = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.OrdersPerWeek"/>
+    public Dictionary<string, int> OrdersPerWeek { get => Bookkeeping.OrdersPerWeek; set => Bookkeeping.OrdersPerWeek = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.SpendPerWeek"/>
+    public Dictionary<string, Dictionary<string, decimal>> SpendPerWeek { get => Decision.SpendPerWeek; set => Decision.SpendPerWeek = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.OrderCount"/>
+    public int OrderCount { get => Decision.OrderCount; set => Decision.OrderCount = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.TotalSpend"/>
+    public decimal TotalSpend { get => Decision.TotalSpend; set => Decision.TotalSpend = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.LastOrderAt"/>
+    public DateTimeOffset? LastOrderAt { get => Decision.LastOrderAt; set => Decision.LastOrderAt = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.Returns"/>
+    public int Returns { get => Decision.Returns; set => Decision.Returns = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.LastReturnAt"/>
+    public DateTimeOffset? LastReturnAt { get => Decision.LastReturnAt; set => Decision.LastReturnAt = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.Cancellations"/>
+    public int Cancellations { get => Decision.Cancellations; set => Decision.Cancellations = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.KeptPromises"/>
+    public int KeptPromises { get => Decision.KeptPromises; set => Decision.KeptPromises = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.BrokenPromises"/>
+    public List<BrokenPromise> BrokenPromises { get => Decision.BrokenPromises; set => Decision.BrokenPromises = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.BrokenPromiseCount"/>
+    public int BrokenPromiseCount { get => Decision.BrokenPromiseCount; set => Decision.BrokenPromiseCount = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.OpenContacts"/>
+    public List<OpenContact> OpenContacts { get => Decision.OpenContacts; set => Decision.OpenContacts = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.ResolvedTickets"/>
+    public Dictionary<string, DateTimeOffset> ResolvedTickets { get => Bookkeeping.ResolvedTickets; set => Bookkeeping.ResolvedTickets = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.ContactMoments"/>
+    public int ContactMoments { get => Decision.ContactMoments; set => Decision.ContactMoments = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.ResolvedContacts"/>
+    public int ResolvedContacts { get => Decision.ResolvedContacts; set => Decision.ResolvedContacts = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.FirstTimeRightContacts"/>
+    public int FirstTimeRightContacts { get => Decision.FirstTimeRightContacts; set => Decision.FirstTimeRightContacts = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.CampaignResponses"/>
+    public Dictionary<string, int> CampaignResponses { get => Bookkeeping.CampaignResponses; set => Bookkeeping.CampaignResponses = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.NotificationsOpened"/>
+    public int NotificationsOpened { get => Decision.NotificationsOpened; set => Decision.NotificationsOpened = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.NotificationOpensByChannel"/>
+    public Dictionary<string, int> NotificationOpensByChannel { get => Bookkeeping.NotificationOpensByChannel; set => Bookkeeping.NotificationOpensByChannel = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.Preferences"/>
+    public NotificationPreferences Preferences { get => Bookkeeping.Preferences; set => Bookkeeping.Preferences = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.OfferOutcomes"/>
+    public Dictionary<string, OfferOutcomes> OfferOutcomes { get => Decision.OfferOutcomes; set => Decision.OfferOutcomes = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.LastEngagedAt"/>
+    public DateTimeOffset? LastEngagedAt { get => Decision.LastEngagedAt; set => Decision.LastEngagedAt = value; }
+
+    /// <inheritdoc cref="ProfileDecisionPart.Consent"/>
+    public ConsentState Consent { get => Decision.Consent; set => Decision.Consent = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.AppliedOffsets"/>
+    public Dictionary<string, long> AppliedOffsets { get => Bookkeeping.AppliedOffsets; set => Bookkeeping.AppliedOffsets = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.RecentEvents"/>
+    public Dictionary<long, DateTimeOffset> RecentEvents { get => Bookkeeping.RecentEvents; set => Bookkeeping.RecentEvents = value; }
+
+    /// <inheritdoc cref="ProfileBookkeeping.ForgottenEventsUpTo"/>
+    public DateTimeOffset? ForgottenEventsUpTo { get => Bookkeeping.ForgottenEventsUpTo; set => Bookkeeping.ForgottenEventsUpTo = value; }
 
     public int BrokenPromisesSince(DateTimeOffset since) => BrokenPromises.Count(p => p.DeliveredAt >= since);
 
@@ -149,122 +181,4 @@ public sealed class CustomerProfile
 
     /// <summary>Engaged: responded (campaign, notification or offer) within <paramref name="window"/> before now.</summary>
     public bool IsEngaged(DateTimeOffset now, TimeSpan window) => LastEngagedAt is { } at && now - at <= window;
-}
-
-/// <summary>
-/// A score that halves every half-life of event time. Stored as its value at <see cref="At"/>; adding an event
-/// older than <see cref="At"/> adds its decayed weight, a newer one first decays the score to the event's
-/// time. The result does not depend on the order events arrive in.
-/// </summary>
-public sealed record DecayingScore(double Score, DateTimeOffset At)
-{
-    public DecayingScore Add(double weight, DateTimeOffset time, TimeSpan halfLife) =>
-        time <= At
-            ? this with { Score = Score + weight * Factor(At - time, halfLife) }
-            : new DecayingScore(Score * Factor(time - At, halfLife) + weight, time);
-
-    public double ValueAt(DateTimeOffset now, TimeSpan halfLife) => now <= At ? Score : Score * Factor(now - At, halfLife);
-
-    private static double Factor(TimeSpan elapsed, TimeSpan halfLife) => Math.Pow(0.5, elapsed / halfLife);
-}
-
-public sealed record ProductView(string ProductId, string Category, string ProductLine, decimal Price, DateTimeOffset At);
-
-public sealed record SearchEntry(string Query, DateTimeOffset At);
-
-public sealed record CartLine(string ProductId, string Category, string ProductLine, decimal Price, int Quantity, DateTimeOffset AddedAt);
-
-public sealed record WishlistItem(string ProductId, string Category, string ProductLine, decimal Price, DateTimeOffset AddedAt);
-
-/// <param name="CategorySpend">Spend per category, so a cancellation can take it back out of the weekly figures.</param>
-public sealed record OpenOrder(string OrderId, DateTimeOffset PlacedAt, DateTimeOffset PromisedDeliveryDate, decimal Total, IReadOnlyList<string> ProductLines,
-    IReadOnlyDictionary<string, decimal>? CategorySpend = null);
-
-public sealed record ClosedOrder(string Outcome, DateTimeOffset At)
-{
-    public const string Delivered = "delivered";
-    public const string Cancelled = "cancelled";
-}
-
-public sealed record BrokenPromise(string OrderId, DateTimeOffset PromisedDeliveryDate, DateTimeOffset DeliveredAt);
-
-public sealed record OpenContact(string TicketId, string Channel, string Topic, DateTimeOffset OpenedAt);
-
-/// <summary>Outcomes of one action for this customer; <see cref="LastDeclinedAt"/> drives the contact policy's cool-down.</summary>
-public sealed record OfferOutcomes(int Accepted, int Declined, DateTimeOffset LastAt)
-{
-    public int Ignored { get; init; }
-
-    public DateTimeOffset? LastDeclinedAt { get; init; }
-}
-
-/// <summary>Consent per purpose, each with the event time of its last change (the latest change wins).</summary>
-public sealed record ConsentState
-{
-    public bool? Marketing { get; init; }
-    public DateTimeOffset? MarketingAt { get; init; }
-    public bool? Profiling { get; init; }
-    public DateTimeOffset? ProfilingAt { get; init; }
-    public bool? Location { get; init; }
-    public DateTimeOffset? LocationAt { get; init; }
-}
-
-/// <summary>Notification preferences, each field with the event time of its last change (the latest change wins).</summary>
-public sealed record NotificationPreferences
-{
-    /// <summary>IANA time zone for quiet hours and caps per local day; null uses the configured default.</summary>
-    public string? TimeZone { get; init; }
-    public string? PreferredChannel { get; init; }
-    public bool? Push { get; init; }
-    public bool? Email { get; init; }
-    public bool? ServiceNotifications { get; init; }
-    public bool? B2b { get; init; }
-    public DateTimeOffset? ChangedAt { get; init; }
-}
-
-/// <summary>Data that is only briefly relevant. Each part carries its expiry and is invisible after it.</summary>
-public sealed record TemporaryData
-{
-    public LocationFix? Location { get; init; }
-    public SessionContext? Session { get; init; }
-
-    [JsonIgnore]
-    public bool IsEmpty => Location is null && Session is null;
-
-    /// <summary>The latest expiry of any part: when the whole value can leave Redis.</summary>
-    [JsonIgnore]
-    public DateTimeOffset? ExpiresAt => new[] { Location?.ExpiresAt, Session?.ExpiresAt }.Max();
-
-    /// <summary>What a reader at <paramref name="now"/> may see: expired parts are gone.</summary>
-    public TemporaryData VisibleAt(DateTimeOffset now) => new()
-    {
-        Location = Location is { } l && l.ExpiresAt > now ? l : null,
-        Session = Session is { } s && s.ExpiresAt > now ? s : null,
-    };
-}
-
-public sealed record LocationFix(double Lat, double Lon, DateTimeOffset At, DateTimeOffset ExpiresAt);
-
-public sealed record SessionContext(string SessionId, string? Channel, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt, DateTimeOffset ExpiresAt, decimal? CheckoutCartValue);
-
-/// <summary>
-/// Caps on every list and map in a profile so one busy customer cannot grow a value without bound. The duplicate
-/// window's cap is a setting (<see cref="ProfileRules.DuplicateWindowMaxEvents"/>), and the stored size as a whole
-/// is held within <see cref="ProfileRules.MaxProfileBytes"/> by <see cref="ProfileTrimmer"/>.
-/// </summary>
-public static class ProfileLimits
-{
-    public const int CartLines = 50;
-    public const int WishlistItems = 100;
-    public const int Tombstones = 100;
-    public const int OpenOrders = 50;
-    public const int ClosedOrders = 100;
-    public const int Weeks = 12;
-    public const int CategoriesPerWeek = 30;
-    public const int BrokenPromises = 20;
-    public const int OpenContacts = 20;
-    public const int Interests = 50;
-    public const int RecentViews = 20;
-    public const int RecentSearches = 10;
-    public const int OfferOutcomes = 50;
 }

@@ -46,8 +46,11 @@ public sealed partial class ProfileUpdater
             ? profile.ForgottenEventsUpTo
             : Max(profile.ForgottenEventsUpTo, profile.LastSeenAt ?? DateTimeOffset.MaxValue);
 
-    /// <summary>Moves the hashes of a profile stored before the window had times into <see cref="CustomerProfile.RecentEvents"/>.</summary>
-    private static void MigrateLegacyEventHashes(CustomerProfile profile)
+    /// <summary>
+    /// Moves the hashes of a profile stored before the window had times into <see cref="CustomerProfile.RecentEvents"/>;
+    /// the binary format has no place for them, so the store calls this before writing too.
+    /// </summary>
+    public static void MigrateLegacyEventHashes(CustomerProfile profile)
     {
         if (profile.RecentEventHashes is not { } legacy)
         {

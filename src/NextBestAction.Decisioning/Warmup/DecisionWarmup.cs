@@ -169,7 +169,7 @@ public sealed partial class DecisionWarmup(
     {
         var request = JsonSerializer.Deserialize(customer.RequestBody, DecisionJsonContext.Default.DecisionRequest)!;
         _ = DecisionRequestValidator.Validate(request, catalog);
-        var profile = RedisProfileStore.FromRead(customer.Stored, customer.Now, DecisionProfileView.TypeInfo);
+        var profile = RedisProfileStore.FromRead(request.CustomerId!, customer.Stored, customer.Now);
         var cart = request.EngineCart();
         var decision = engine.Decide(
             new DecisionInput(profile, customer.Contacts, request.Touchpoint!, request.Channel!, cart, customer.Now,

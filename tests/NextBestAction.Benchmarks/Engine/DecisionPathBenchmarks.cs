@@ -45,14 +45,21 @@ public class DecisionPathBenchmarks
     public EngineDecision Decide() => workload.Engine.Decide(workload.Inputs[Next()], workload.Catalog);
 
     /// <summary>
-    /// The decision service's profile read after Redis answered: the stored profile (in the decision's view) and
-    /// temporary data parsed.
+    /// The decision service's profile read after Redis answered: the stored decision part and temporary data decoded.
     /// </summary>
     [Benchmark]
     public CustomerProfile? ProfileRead()
     {
         var i = Next();
-        return RedisProfileStore.FromRead(workload.StoredProfiles[i], workload.Inputs[i].Now, DecisionProfileView.TypeInfo);
+        return RedisProfileStore.FromRead(workload.CustomerIds[i], workload.StoredProfiles[i], workload.Inputs[i].Now);
+    }
+
+    /// <summary>The same read of the same profiles stored as release 1's JSON (parsed in the decision's view): the baseline.</summary>
+    [Benchmark]
+    public CustomerProfile? ProfileReadJson()
+    {
+        var i = Next();
+        return RedisProfileStore.FromRead(workload.CustomerIds[i], workload.StoredProfilesJson[i], workload.Inputs[i].Now);
     }
 
     /// <summary>What the decision-log publisher does per decision on its background thread: record and CloudEvent JSON.</summary>

@@ -110,13 +110,15 @@ internal sealed class EngineBenchmark : IBenchmark
 
         var decide = Figures.Of(bdn, nameof(DecisionPathBenchmarks.Decide));
         var read = Figures.Of(bdn, nameof(DecisionPathBenchmarks.ProfileRead));
+        var readJson = Figures.Of(bdn, nameof(DecisionPathBenchmarks.ProfileReadJson));
         var log = Figures.Of(bdn, nameof(DecisionPathBenchmarks.LogRecord));
         var json = Figures.Of(bdn, nameof(DecisionPathBenchmarks.RequestResponseJson));
 
         await output.WriteLineAsync();
         await output.WriteLineAsync($"{"per call",-38} {"mean us",10} {"median us",10} {"stddev us",10} {"alloc bytes",12} {"gen0/1000",10}");
         await WriteRowAsync(output, "decision (engine, maxActions 3)", decide);
-        await WriteRowAsync(output, "profile read (parse stored values)", read);
+        await WriteRowAsync(output, "profile read (decision part, binary)", read);
+        await WriteRowAsync(output, "profile read (release 1 JSON, baseline)", readJson);
         await WriteRowAsync(output, "decision-log record (background)", log);
         await WriteRowAsync(output, "request + response JSON", json);
         var ratio = decide.MeanMicroseconds / EngineSettings.TargetMicroseconds;
@@ -131,6 +133,9 @@ internal sealed class EngineBenchmark : IBenchmark
             .Add("bytes_allocated_per_decision", decide.BytesAllocated, 0)
             .Add("us_per_profile_read", read.MeanMicroseconds, 2)
             .Add("bytes_allocated_per_profile_read", read.BytesAllocated, 0)
+            .Add("us_per_profile_read_json", readJson.MeanMicroseconds, 2)
+            .Add("bytes_allocated_per_profile_read_json", readJson.BytesAllocated, 0)
+            .Add("ratio_profile_read_to_json", read.MeanMicroseconds / readJson.MeanMicroseconds, 3)
             .Add("us_per_log_record", log.MeanMicroseconds, 2)
             .Add("bytes_allocated_per_log_record", log.BytesAllocated, 0)
             .Add("us_per_request_response_json", json.MeanMicroseconds, 2)
@@ -173,6 +178,7 @@ internal sealed class EngineBenchmark : IBenchmark
                 cancellationToken.ThrowIfCancellationRequested();
                 methods.Decide();
                 methods.ProfileRead();
+                methods.ProfileReadJson();
                 methods.LogRecord();
                 methods.RequestResponseJson();
                 rounds++;

@@ -26,10 +26,12 @@ internal sealed class EngineWorkload
     private const double DeclinedShare = 0.3;
 
     private EngineWorkload(
-        ActionCatalog catalog, DecisionEngine engine, DecisionInput[] inputs, RedisValue[][] storedProfiles, byte[][] requestBodies,
-        ServedDecision[] served, DecisionResponse[] responses, WorkloadFacts facts)
+        ActionCatalog catalog, DecisionEngine engine, DecisionInput[] inputs, string[] customerIds, RedisValue[][] storedProfiles,
+        RedisValue[][] storedProfilesJson, byte[][] requestBodies, ServedDecision[] served, DecisionResponse[] responses, WorkloadFacts facts)
     {
+        CustomerIds = customerIds;
         StoredProfiles = storedProfiles;
+        StoredProfilesJson = storedProfilesJson;
         Catalog = catalog;
         Engine = engine;
         Inputs = inputs;
@@ -43,8 +45,14 @@ internal sealed class EngineWorkload
     public DecisionEngine Engine { get; }
     public DecisionInput[] Inputs { get; }
 
-    /// <summary>Per input, the profile and temporary-data values as the decision service's MGET returns them.</summary>
+    /// <summary>Per input, the customer whose profile it reads.</summary>
+    public string[] CustomerIds { get; }
+
+    /// <summary>Per input, the decision part and temporary-data values as the decision service's MGET returns them.</summary>
     public RedisValue[][] StoredProfiles { get; }
+
+    /// <summary>Per input, the same profile and temporary data as release 1 stored them (JSON), the baseline of the read.</summary>
+    public RedisValue[][] StoredProfilesJson { get; }
 
     /// <summary>The request bodies the inputs were read from, as the webshop sends them.</summary>
     public byte[][] RequestBodies { get; }
@@ -75,6 +83,8 @@ internal sealed class EngineWorkload
 
         var inputs = new DecisionInput[settings.Inputs];
         var stored = new RedisValue[settings.Inputs][];
+        var storedJson = new RedisValue[settings.Inputs][];
+        var inputCustomers = new string[settings.Inputs];
         var served = new ServedDecision[settings.Inputs];
         var responses = new DecisionResponse[settings.Inputs];
         var bodies = requests.Bodies.ToArray();
@@ -86,6 +96,8 @@ internal sealed class EngineWorkload
             inputs[i] = new DecisionInput(history.Profiles[customerId], Contacts(random, catalog, now), request.Touchpoint!, request.Channel!,
                 request.EngineCart(), now, EngineSettings.MaxActions);
             stored[i] = RedisProfileStore.ToStored(history.Profiles[customerId], now);
+            storedJson[i] = LegacyJson(history.Profiles[customerId], now);
+            inputCustomers[i] = customerId;
 
             var decision = engine.Decide(inputs[i], catalog);
             var decisionId = Guid.CreateVersion7().ToString("N");
@@ -96,7 +108,18 @@ internal sealed class EngineWorkload
             };
         }
 
-        return new EngineWorkload(catalog, engine, inputs, stored, bodies, served, responses, WorkloadFacts.Of(history, inputs, stored, bodies, served, responses));
+        return new EngineWorkload(catalog, engine, inputs, inputCustomers, stored, storedJson, bodies, served, responses, WorkloadFacts.Of(history, inputs, stored, bodies, served, responses));
+    }
+
+    /// <summary>The profile and temporary data as release 1 wrote them: source-generated JSON of the whole profile.</summary>
+    private static RedisValue[] LegacyJson(CustomerProfile profile, DateTimeOffset now)
+    {
+        var temporary = profile.Temporary.VisibleAt(now);
+        return
+        [
+            JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile),
+            temporary.IsEmpty ? RedisValue.Null : JsonSerializer.SerializeToUtf8Bytes(temporary, ProfilesJsonContext.Default.TemporaryData),
+        ];
     }
 
     /// <summary>

@@ -27,13 +27,16 @@ public sealed class DecisionProfileViewTests
         Assert.Contains(profiles, p => p.BrokenPromises.Count > 0 && p.Wishlist.Count > 0 && p.OfferOutcomes.Count > 0);
         Assert.Contains(profiles, p => p.AppliedOffsets.Count > 0 && p.RecentEvents.Count > 0 && p.ClosedOrders.Count > 0);
 
-        foreach (var stored in profiles.Select(p => RedisProfileStore.ToStored(p, now)))
+        foreach (var whole in profiles)
         {
-            var whole = RedisProfileStore.FromRead(stored, now)!;
-            var view = RedisProfileStore.FromRead(stored, now, DecisionProfileView.TypeInfo)!;
+            // The decision part as stored, and the decision's view of the same profile stored as release 1's JSON.
+            var view = RedisProfileStore.FromRead(whole.CustomerId, RedisProfileStore.ToStored(whole, now), now)!;
+            var legacyView = ProfileFormat.DecodeLegacyJson(
+                JsonSerializer.SerializeToUtf8Bytes(whole, ProfilesJsonContext.Default.CustomerProfile), LegacyJsonView.DecisionPart);
             var cart = whole.Wishlist.Take(1).Select(w => new EngineCartItem(w.ProductId, w.Category, w.ProductLine, w.Price, 1)).ToList();
 
             Assert.Equal(Explain(engine, catalog, whole, cart, now), Explain(engine, catalog, view, cart, now));
+            Assert.Equal(Explain(engine, catalog, whole, cart, now), Explain(engine, catalog, legacyView, cart, now));
         }
     }
 
@@ -47,7 +50,7 @@ public sealed class DecisionProfileViewTests
         profile.RecentEventHashes = [67890];
         profile.Cart.Add(new CartLine("p-1", "phones", "galaxy-s", 799m, 1, now));
 
-        var view = RedisProfileStore.FromRead(RedisProfileStore.ToStored(profile, now), now, DecisionProfileView.TypeInfo)!;
+        var view = RedisProfileStore.FromRead(profile.CustomerId, RedisProfileStore.ToStored(profile, now), now)!;
 
         Assert.Empty(view.AppliedOffsets);
         Assert.Empty(view.RecentEvents);
@@ -59,7 +62,7 @@ public sealed class DecisionProfileViewTests
     [Fact]
     public void ViewWithout_UnknownProperty_NamesIt()
     {
-        var error = Assert.Throws<ArgumentException>(() => RedisProfileStore.ViewWithout("NoSuchThing"));
+        var error = Assert.Throws<ArgumentException>(() => LegacyJsonView.Without("NoSuchThing"));
 
         Assert.Contains("noSuchThing", error.Message, StringComparison.Ordinal);
     }
