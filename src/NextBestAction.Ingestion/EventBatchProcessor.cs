@@ -39,7 +39,9 @@ public sealed class EventBatchProcessor(
     {
         using var tracing = BatchTracing.Start(telemetry.ActivitySource, batch);
         var now = clock.GetUtcNow();
+        var readStarted = Stopwatch.GetTimestamp();
         var triaged = BatchTriage.Sort(batch, now, limits, topics);
+        telemetry.RecordStage(IngestionStages.Read, readStarted);
         if (triaged.Rejected.Count > 0)
         {
             foreach (var (message, _, _) in triaged.Rejected)
@@ -79,6 +81,9 @@ public sealed class EventBatchProcessor(
             var loadStarted = Stopwatch.GetTimestamp();
             var loaded = await LoadAsync(pending, tracing, now);
             telemetry.RecordRedis("profile_load", loadStarted);
+            telemetry.RecordStage(IngestionStages.Redis, loadStarted);
+
+            var applyStarted = Stopwatch.GetTimestamp();
 
             var roundOutcomes = new List<(string Customer, string Type, ApplyOutcome Outcome)>();
             var toWrite = new List<VersionedProfile>(loaded.Count);
@@ -109,6 +114,7 @@ public sealed class EventBatchProcessor(
                 await observerRound.CompleteAsync(cancellationToken);
             }
 
+            telemetry.RecordStage(IngestionStages.Apply, applyStarted);
             var refused = await WriteAsync(toWrite, byCustomer, tracing, now);
             outcomes.AddRange(roundOutcomes.Where(o => !refused.Contains(o.Customer)).Select(o => (o.Type, o.Outcome)));
             pending = [.. refused];
@@ -173,10 +179,19 @@ public sealed class EventBatchProcessor(
     private async Task<HashSet<string>> WriteAsync(
         List<VersionedProfile> toWrite, Dictionary<string, List<CustomerEvent>> byCustomer, BatchTracing tracing, DateTimeOffset now)
     {
+        var encodeStarted = Stopwatch.GetTimestamp();
+        var encoded = new EncodedProfile[toWrite.Count];
+        for (var i = 0; i < toWrite.Count; i++)
+        {
+            encoded[i] = store.Encode(toWrite[i], now);
+        }
+
+        telemetry.RecordStage(IngestionStages.Encode, encodeStarted);
         var spans = tracing.StartProfileWrites(toWrite.SelectMany(v => byCustomer[v.Profile.CustomerId]).Select(e => e.Message));
         var writeStarted = Stopwatch.GetTimestamp();
-        var written = await store.TryWriteAsync(toWrite, now);
+        var written = await store.TryWriteAsync(encoded);
         telemetry.RecordRedis("profile_write", writeStarted);
+        telemetry.RecordStage(IngestionStages.Redis, writeStarted);
         BatchTracing.End(spans);
         for (var i = 0; i < toWrite.Count; i++)
         {

@@ -38,6 +38,9 @@ public sealed partial class IngestionService(
 
     private long processedMessages;
 
+    /// <summary>Whether the last batch reached Ingestion:MaxBatchSize: the consumer is behind, so the next one may wait to fill.</summary>
+    private bool lastBatchFull;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Consume blocks; run the loop off the host's start-up thread.
         Task.Run(() => ConsumeLoopAsync(stoppingToken), stoppingToken);
@@ -129,7 +132,10 @@ public sealed partial class IngestionService(
         }
 
         batch.Add(first);
-        var deadline = clock.GetUtcNow().AddMilliseconds(options.MaxBatchWaitMs);
+
+        // Batch size follows the load: what the client has already fetched goes in at once, so a batch grows with the
+        // backlog and shrinks to one event when the stream is quiet. Waiting for more pays off only when behind.
+        var deadline = clock.GetUtcNow().AddMilliseconds(lastBatchFull ? options.MaxBatchWaitMs : 0);
         while (batch.Count < options.MaxBatchSize && !stoppingToken.IsCancellationRequested)
         {
             var remaining = deadline - clock.GetUtcNow();
@@ -142,6 +148,7 @@ public sealed partial class IngestionService(
             batch.Add(next);
         }
 
+        lastBatchFull = batch.Count >= options.MaxBatchSize;
         return batch;
     }
 

@@ -2,15 +2,16 @@ using MemoryPack;
 
 namespace NextBestAction.Profiles;
 
-// Stored with MemoryPack (see ProfileFormat). The binary layout follows the order of the members: add new members at
-// the end of a part and never remove, reorder or retype one; anything else needs a new format byte in ProfileFormat.
+// Stored with MemoryPack, version tolerant (see ProfileFormat): each member is numbered by its place in the declaration.
+// Add new members at the end of a part and never remove, reorder or retype one; anything else needs a new format byte
+// in ProfileFormat. The same holds for the records the parts hold (ProfileRecords.cs).
 // Adding a stored property to the profile:
 // 1. Add it at the end of ProfileDecisionPart if a decision reads it, else at the end of ProfileBookkeeping.
 // 2. Add its forwarding property to CustomerProfile (the JSON of the HTTP API shows it from there).
 // 3. If it holds something new about the customer, say so in CustomerKeyFamilies' description of the part.
 
 /// <summary>The part of a customer's profile that decisions read: interests, commerce, promises, service, engagement, consent.</summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial class ProfileDecisionPart
 {
     public DateTimeOffset? FirstSeenAt { get; set; }
@@ -77,7 +78,7 @@ public sealed partial class ProfileDecisionPart
 /// offsets, the duplicate window), the tombstones that make late events harmless (removals, closed orders, resolved
 /// tickets), recent views and searches, weekly order counts, campaign and notification responses, and preferences.
 /// </summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial class ProfileBookkeeping
 {
     public DateTimeOffset? UpdatedAt { get; set; }

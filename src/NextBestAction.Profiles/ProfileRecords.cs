@@ -8,7 +8,7 @@ namespace NextBestAction.Profiles;
 /// older than <see cref="At"/> adds its decayed weight, a newer one first decays the score to the event's
 /// time. The result does not depend on the order events arrive in.
 /// </summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record DecayingScore(double Score, DateTimeOffset At)
 {
     public DecayingScore Add(double weight, DateTimeOffset time, TimeSpan halfLife) =>
@@ -21,38 +21,38 @@ public sealed partial record DecayingScore(double Score, DateTimeOffset At)
     private static double Factor(TimeSpan elapsed, TimeSpan halfLife) => Math.Pow(0.5, elapsed / halfLife);
 }
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record ProductView(string ProductId, string Category, string ProductLine, decimal Price, DateTimeOffset At);
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record SearchEntry(string Query, DateTimeOffset At);
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record CartLine(string ProductId, string Category, string ProductLine, decimal Price, int Quantity, DateTimeOffset AddedAt);
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record WishlistItem(string ProductId, string Category, string ProductLine, decimal Price, DateTimeOffset AddedAt);
 
 /// <param name="CategorySpend">Spend per category, so a cancellation can take it back out of the weekly figures.</param>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record OpenOrder(string OrderId, DateTimeOffset PlacedAt, DateTimeOffset PromisedDeliveryDate, decimal Total, IReadOnlyList<string> ProductLines,
     IReadOnlyDictionary<string, decimal>? CategorySpend = null);
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record ClosedOrder(string Outcome, DateTimeOffset At)
 {
     public const string Delivered = "delivered";
     public const string Cancelled = "cancelled";
 }
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record BrokenPromise(string OrderId, DateTimeOffset PromisedDeliveryDate, DateTimeOffset DeliveredAt);
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record OpenContact(string TicketId, string Channel, string Topic, DateTimeOffset OpenedAt);
 
 /// <summary>Outcomes of one action for this customer; <see cref="LastDeclinedAt"/> drives the contact policy's cool-down.</summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record OfferOutcomes(int Accepted, int Declined, DateTimeOffset LastAt)
 {
     public int Ignored { get; init; }
@@ -61,7 +61,7 @@ public sealed partial record OfferOutcomes(int Accepted, int Declined, DateTimeO
 }
 
 /// <summary>Consent per purpose, each with the event time of its last change (the latest change wins).</summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record ConsentState
 {
     public bool? Marketing { get; init; }
@@ -73,7 +73,7 @@ public sealed partial record ConsentState
 }
 
 /// <summary>Notification preferences, each field with the event time of its last change (the latest change wins).</summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record NotificationPreferences
 {
     /// <summary>IANA time zone for quiet hours and caps per local day; null uses the configured default.</summary>
@@ -87,7 +87,7 @@ public sealed partial record NotificationPreferences
 }
 
 /// <summary>Data that is only briefly relevant. Each part carries its expiry and is invisible after it.</summary>
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record TemporaryData
 {
     public LocationFix? Location { get; init; }
@@ -110,10 +110,10 @@ public sealed partial record TemporaryData
     };
 }
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record LocationFix(double Lat, double Lon, DateTimeOffset At, DateTimeOffset ExpiresAt);
 
-[MemoryPackable]
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record SessionContext(string SessionId, string? Channel, DateTimeOffset StartedAt, DateTimeOffset LastActivityAt, DateTimeOffset ExpiresAt, decimal? CheckoutCartValue);
 
 /// <summary>

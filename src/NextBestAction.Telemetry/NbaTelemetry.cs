@@ -31,6 +31,8 @@ public sealed class NbaTelemetry : IDisposable
             "Input events by type and outcome (applied, duplicate, no_effect, dead_lettered, unknown_type).");
         IngestionFreshness = Meter.CreateHistogram("nba.ingestion.freshness", "s",
             "Time from an event's Kafka record timestamp until its profile write was acknowledged.", tags: null, advice: Seconds);
+        IngestionStageTime = Meter.CreateCounter<double>("nba.ingestion.stage.time", "s",
+            "Time the batch loop spent per stage: read (parse and validate), apply (profile update and observers), encode (profile parts), redis (waiting for profile loads and writes).");
         Decisions = Meter.CreateCounter<long>("nba.decisions", "{decision}",
             "Decisions served, by the kind of the first action and whether a fallback was served.");
         DecisionDuration = Meter.CreateHistogram("nba.decision.duration", "s",
@@ -72,6 +74,12 @@ public sealed class NbaTelemetry : IDisposable
     public Counter<long> IngestedEvents { get; }
 
     public Histogram<double> IngestionFreshness { get; }
+
+    public Counter<double> IngestionStageTime { get; }
+
+    /// <summary>Adds the time since <paramref name="startedTimestamp"/> to <paramref name="stage"/> of <see cref="IngestionStageTime"/>.</summary>
+    public void RecordStage(string stage, long startedTimestamp) =>
+        IngestionStageTime.Add(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
     public Counter<long> Decisions { get; }
 

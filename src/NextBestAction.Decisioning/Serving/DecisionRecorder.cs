@@ -104,7 +104,7 @@ public sealed partial class DecisionRecorder : BackgroundService
 
             var touchpoint = d.Decision.Features.Touchpoint;
             writes.Add(contacts.RecordImpressionsAsync(db, d.CustomerId, [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))], d.At));
-            writes.Add(records.SaveAsync(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint), keepFor));
+            writes.Add(records.QueueSave(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint), keepFor));
             if (shown is not null)
             {
                 foreach (var (candidate, _) in picks)

@@ -59,7 +59,7 @@ public sealed class OutcomeService(
             return OutcomeResult.ActionNotInDecision;
         }
 
-        var existing = await records.GetOutcomeAsync(decisionId, actionId);
+        var existing = await records.GetOutcomeAsync(decision, actionId);
         if (existing is not null)
         {
             return existing == outcome ? OutcomeResult.AlreadyRecorded : OutcomeResult.ConflictingOutcome;
@@ -73,7 +73,7 @@ public sealed class OutcomeService(
             await contactHistory.RecordDeclineAsync(decision.CustomerId, actionId, now);
         }
 
-        var write = await records.TryRecordOutcomeAsync(decisionId, actionId, outcome);
+        var write = await records.TryRecordOutcomeAsync(decision, actionId, outcome);
         if (write == OutcomeWrite.OtherOutcomeAlreadyRecorded)
         {
             return OutcomeResult.ConflictingOutcome;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using NextBestAction.Contracts;
+using NextBestAction.Profiles;
 using NextBestAction.Testing;
 
 namespace NextBestAction.IntegrationTests.Docs;
@@ -50,6 +51,14 @@ public sealed partial class DocumentationTests
         var missing = types.Concat(topics).Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal)).ToList();
 
         Assert.True(missing.Count == 0, $"docs/contracts.md does not name: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void ProfileDoc_ListsEveryKeyFamily()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "profile.md"));
+
+        Assert.All(CustomerKeyFamilies.All, family => Assert.Contains(family.Name, doc, StringComparison.Ordinal));
     }
 
     [Fact]

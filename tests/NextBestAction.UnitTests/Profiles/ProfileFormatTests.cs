@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CsCheck;
+using MemoryPack;
 using NextBestAction.Profiles;
 
 namespace NextBestAction.UnitTests.Profiles;
@@ -183,5 +184,34 @@ public sealed class ProfileFormatTests
         Assert.Contains("not readable", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ValueFromALaterRelease_WithAMemberAddedAtTheEnd_IsRead()
+    {
+        // A rolling deploy: the older release reads what the newer one wrote, and keeps what it knows.
+        var later = new LaterTemporaryData
+        {
+            Location = new LocationFix(52.1, 4.3, Epoch, Epoch.AddHours(1)),
+            Session = null,
+            Weather = "rain",
+        };
+        byte[] stored = [ProfileFormat.BinaryV1, .. MemoryPackSerializer.Serialize(later)];
+
+        var read = ProfileFormat.DecodeTemporary(stored);
+
+        Assert.Equal(later.Location, read.Location);
+        Assert.Null(read.Session);
+    }
+
     private static string Json(CustomerProfile profile) => JsonSerializer.Serialize(profile, ProfilesJsonContext.Default.CustomerProfile);
+}
+
+/// <summary><see cref="TemporaryData"/> as a later release might store it, with one more member at the end.</summary>
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
+internal sealed partial class LaterTemporaryData
+{
+    public LocationFix? Location { get; init; }
+
+    public SessionContext? Session { get; init; }
+
+    public string? Weather { get; init; }
 }
