@@ -11,6 +11,7 @@ using NextBestAction.Benchmarks.Cli;
 using NextBestAction.Benchmarks.Infrastructure;
 using NextBestAction.Profiles;
 using NextBestAction.Server.Embedded;
+using StackExchange.Redis;
 
 namespace NextBestAction.Benchmarks.Decide;
 
@@ -202,9 +203,23 @@ internal sealed class DecideBenchmark : IBenchmark
             await output.WriteLineAsync(
                 $"saturation: {settings.Concurrency} closed-loop workers, {DecideSettings.SaturationRampUp.TotalSeconds:0} s ramp-up + {settings.SaturationSeconds} s measured, decisions then baseline...");
             var saturationWindow = TimeSpan.FromSeconds(settings.SaturationSeconds);
-            var maxDecide = await load.RunClosedLoopAsync(
-                DecisionApiHost.DecidePath, requests, settings.Concurrency, DecideSettings.SaturationRampUp, saturationWindow, cancellationToken);
+            ClosedLoopResult maxDecide;
+            double roundTripsBeforeResponse, commandsPerDecision;
+            using (var redisUsage = new RedisUsageProbe(host.Services.GetRequiredService<IConnectionMultiplexer>()))
+            {
+                maxDecide = await load.RunClosedLoopAsync(
+                    DecisionApiHost.DecidePath, requests, settings.Concurrency, DecideSettings.SaturationRampUp, saturationWindow, cancellationToken);
+
+                // The writes after each answer are batched in the background: give the last batch time to go out.
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                var answered = (double)maxDecide.Counts.Succeeded;
+                roundTripsBeforeResponse = redisUsage.ProfileReads / answered;
+                commandsPerDecision = redisUsage.OperationsSent / answered;
+            }
+
             await WriteClosedLoopAsync(output, "decide  ", maxDecide);
+            await output.WriteLineAsync(
+                $"redis: {roundTripsBeforeResponse:0.00} round trips before the response and {commandsPerDecision:0.00} operations sent per decision during the saturation step");
             var maxBaseline = await load.RunClosedLoopAsync(
                 DecisionApiHost.BaselinePath, requests, settings.Concurrency, DecideSettings.SaturationRampUp, saturationWindow, cancellationToken);
             await WriteClosedLoopAsync(output, "baseline", maxBaseline);
@@ -220,7 +235,7 @@ internal sealed class DecideBenchmark : IBenchmark
             var peakRss = self.PeakWorkingSet64;
             var gc = CollectorActivity.Now() - gcBefore;
             await output.WriteLineAsync(
-                $"memory: {profileMemory.AverageBytes:0} bytes per profile (MEMORY USAGE of profile, temp and version keys over {profileMemory.Profiles} profiles); "
+                $"memory: {profileMemory.AverageBytes:0} bytes per profile (MEMORY USAGE of the profile's keys over {profileMemory.Profiles} profiles); "
                 + $"peak RSS of this process {peakRss / 1048576.0:0} MiB (decision API, load generator and mock cluster)");
             await output.WriteLineAsync($"gc during the load: {gc}");
             await output.WriteLineAsync(
@@ -280,6 +295,9 @@ internal sealed class DecideBenchmark : IBenchmark
                 .Add("errors", errors, 0)
                 .Add("baseline_errors", baselineErrors, 0)
                 .Add("degraded", degraded, 0)
+                .Add("degraded_at_2000", points.FirstOrDefault(p => p.Rate == 2000).Decide?.Counts.Degraded ?? -1, 0)
+                .Add("redis_round_trips_before_response", roundTripsBeforeResponse, 2)
+                .Add("redis_commands_per_decision", commandsPerDecision, 2)
                 .Add("candidates", catalog.Actions, 0)
                 .Add("customers", settings.Customers, 0)
                 .Add("profiles", seeded.CustomerIds.Count, 0)
@@ -293,6 +311,7 @@ internal sealed class DecideBenchmark : IBenchmark
                 .Add("response_avg_bytes", probe.ResponseAverageBytes, 1)
                 .Add("baseline_response_bytes", probe.RepresentativeResponse.Length, 0)
                 .Add("bytes_per_profile", profileMemory.AverageBytes, 1)
+                .Add("bytes_per_decision_part", profileMemory.DecisionPartBytes, 1)
                 .Add("peak_rss_bytes", peakRss, 0)
                 .Add("gc_pause_ms", gc.Pause.TotalMilliseconds, 1)
                 .Add("gc_gen0_count", gc.Gen0, 0)

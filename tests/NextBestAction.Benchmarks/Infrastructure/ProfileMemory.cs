@@ -5,8 +5,8 @@ using StackExchange.Redis;
 namespace NextBestAction.Benchmarks.Infrastructure;
 
 /// <summary>
-/// What one customer's profile costs in Redis: <c>MEMORY USAGE</c> of the profile, temporary-data and version
-/// keys of a random sample of customers that have a profile.
+/// What one customer's profile costs in Redis: <c>MEMORY USAGE</c> of the profile's keys (decision part, bookkeeping,
+/// temporary data, version) of a random sample of customers that have a profile, and of the decision part alone.
 /// </summary>
 internal static class ProfileMemory
 {
@@ -17,14 +17,16 @@ internal static class ProfileMemory
         var candidates = Enumerable.Range(1, customers).Select(SimulatedCustomers.Id).ToArray();
         new Random(seed).Shuffle(candidates);
         long totalBytes = 0;
+        long decisionPartBytes = 0;
         var sampled = 0;
         foreach (var chunk in candidates.Chunk(PipelineDepth))
         {
             var usages = await Task.WhenAll(chunk.Select(id => Task.WhenAll(
-                Usage(redis, keys.Profile(id)), Usage(redis, keys.Temporary(id)), Usage(redis, keys.Version(id)))));
+                Usage(redis, keys.Profile(id)), Usage(redis, keys.Bookkeeping(id)), Usage(redis, keys.Temporary(id)), Usage(redis, keys.Version(id)))));
             foreach (var usage in usages.Where(u => u[0] is not null).Take(maxSample - sampled))
             {
                 totalBytes += usage.Sum(u => u ?? 0);
+                decisionPartBytes += usage[0] ?? 0;
                 sampled++;
             }
 
@@ -36,7 +38,7 @@ internal static class ProfileMemory
 
         return sampled == 0
             ? throw new InvalidOperationException("no profile keys were found to measure")
-            : new ProfileMemorySample(sampled, totalBytes / (double)sampled);
+            : new ProfileMemorySample(sampled, totalBytes / (double)sampled, decisionPartBytes / (double)sampled);
     }
 
     private static async Task<long?> Usage(IDatabase redis, string key)
@@ -46,4 +48,6 @@ internal static class ProfileMemory
     }
 }
 
-internal sealed record ProfileMemorySample(int Profiles, double AverageBytes);
+/// <param name="AverageBytes">All of a customer's profile keys.</param>
+/// <param name="DecisionPartBytes">The key a decision reads the profile from.</param>
+internal sealed record ProfileMemorySample(int Profiles, double AverageBytes, double DecisionPartBytes);

@@ -110,6 +110,9 @@ internal sealed class IngestBenchmark : IBenchmark
             // Throughput: the service works through the backlog.
             var caughtUpAt = await probe.Handled.WaitUntilAsync(history.Delivered, backlogTimeout, cancellationToken);
             var throughput = new Rate(history.Delivered, Stopwatch.GetElapsedTime(probe.FirstBatchStartedAt, caughtUpAt));
+            var stageMicroseconds = probe.StageSeconds.ToDictionary(s => s.Key, s => s.Value * 1e6 / history.Delivered, StringComparer.Ordinal);
+            await output.WriteLineAsync(
+                "throughput: batch-loop time per event by stage: " + string.Join(", ", stageMicroseconds.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value:0.0} us")));
             await output.WriteLineAsync(
                 $"throughput: ingestion handled {throughput.Events} events in {throughput.Elapsed.TotalSeconds:0.00} s = {throughput.PerSecond:0} events/s "
                 + $"(timed from its first batch; host start and consumer group join took "
@@ -201,6 +204,7 @@ internal sealed class IngestBenchmark : IBenchmark
                 .Add("baseline_events_per_s", baseline.PerSecond, 1)
                 .Add("ratio_to_baseline", ratio, 4)
                 .Add("bytes_per_profile", profileMemory.AverageBytes, 1)
+                .Add("bytes_per_decision_part", profileMemory.DecisionPartBytes, 1)
                 .Add("peak_rss_bytes", peakRss, 0)
                 .Add("achieved_rate_per_s", openLoop.AchievedRatePerSecond, 1)
                 .Add("events", throughput.Events, 0)
@@ -212,7 +216,12 @@ internal sealed class IngestBenchmark : IBenchmark
                 .Add("baseline_freshness_p999_ms", baselineFreshness.P999Ms)
                 .Add("target_rate_per_s", settings.RatePerSecond, 1)
                 .Add("payload_avg_bytes", history.PayloadAverageBytes, 1)
-                .Add("unhandled_events", unhandled, 0);
+                .Add("unhandled_events", unhandled, 0)
+                .Add("us_per_event_read", stageMicroseconds.GetValueOrDefault("read"), 2)
+                .Add("us_per_event_apply", stageMicroseconds.GetValueOrDefault("apply"), 2)
+                .Add("us_per_event_encode", stageMicroseconds.GetValueOrDefault("encode"), 2)
+                .Add("us_per_event_redis", stageMicroseconds.GetValueOrDefault("redis"), 2)
+                .Add("fetch_wait_max_ms", int.Parse(MockFetchWait.Milliseconds, System.Globalization.CultureInfo.InvariantCulture), 0);
         }
         finally
         {

@@ -20,23 +20,35 @@ internal sealed class IngestionProbe : IDisposable
     private const string EventsCounter = "nba.ingestion.events";
     private const string FreshnessHistogram = "nba.ingestion.freshness";
     private const string BatchSpan = "ingest batch";
+    private const string StageTimeCounter = "nba.ingestion.stage.time";
 
     private readonly MeterListener meterListener = new();
     private readonly ActivityListener activityListener;
     private readonly ConcurrentDictionary<string, long> byOutcome = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, double> stageSeconds = new(StringComparer.Ordinal);
     private long firstBatchStartedAt;
 
     public IngestionProbe()
     {
         meterListener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == NbaTelemetry.MeterName && instrument.Name is EventsCounter or FreshnessHistogram)
+            if (instrument.Meter.Name == NbaTelemetry.MeterName && instrument.Name is EventsCounter or FreshnessHistogram or StageTimeCounter)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         meterListener.SetMeasurementEventCallback<long>(OnEventsCounted);
-        meterListener.SetMeasurementEventCallback<double>(OnFreshness);
+        meterListener.SetMeasurementEventCallback<double>((instrument, value, tags, state) =>
+        {
+            if (instrument.Name == StageTimeCounter)
+            {
+                OnStageTime(value, tags);
+            }
+            else
+            {
+                OnFreshness(instrument, value, tags, state);
+            }
+        });
         meterListener.Start();
 
         activityListener = new ActivityListener
@@ -67,6 +79,9 @@ internal sealed class IngestionProbe : IDisposable
     /// <summary>Events counted so far by outcome (applied, duplicate, no_effect, dead_lettered, unknown_type).</summary>
     public IReadOnlyDictionary<string, long> HandledByOutcome => new Dictionary<string, long>(byOutcome, StringComparer.Ordinal);
 
+    /// <summary>Seconds the ingestion hosts' batch loops spent so far per stage (read, apply, encode, redis).</summary>
+    public IReadOnlyDictionary<string, double> StageSeconds => new Dictionary<string, double>(stageSeconds, StringComparer.Ordinal);
+
     public void Dispose()
     {
         meterListener.Dispose();
@@ -84,6 +99,17 @@ internal sealed class IngestionProbe : IDisposable
         }
 
         Handled.Add(events);
+    }
+
+    private void OnStageTime(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "stage")
+            {
+                stageSeconds.AddOrUpdate(tag.Value as string ?? "", static (_, add) => add, static (_, sum, add) => sum + add, seconds);
+            }
+        }
     }
 
     private void OnFreshness(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
