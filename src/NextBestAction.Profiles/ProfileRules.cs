@@ -62,7 +62,7 @@ public sealed class ProfileRules
     [Range(32, 10_000, ErrorMessage = "Profiles:DuplicateWindowMaxEvents must be between 32 and 10000.")]
     public int DuplicateWindowMaxEvents { get; set; } = 500;
 
-    /// <summary>Largest stored profile (JSON bytes); a bigger one is trimmed by its bounded lists, least useful first.</summary>
+    /// <summary>Largest stored profile (both encoded parts together); a bigger one is trimmed by its bounded lists, least useful first.</summary>
     [Range(MinProfileBytes, 16 * 1024 * 1024, ErrorMessage = "Profiles:MaxProfileBytes must be between 65536 and 16777216.")]
     public int MaxProfileBytes { get; set; } = 256 * 1024;
 
