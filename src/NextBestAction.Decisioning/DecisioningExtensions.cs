@@ -72,6 +72,7 @@ public static class DecisioningExtensions
         builder.Services.AddHostedService<ServingVersionMetrics>();
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();
+        builder.Services.AddSingleton<ServedDecisionWrites>();
         builder.Services.AddSingleton<DecisionRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
         builder.Services.AddSingleton<DecisionLogPublisher>();

@@ -67,7 +67,7 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
 
     /// <summary>
     /// The profile from the values of <see cref="QueueRead"/>, or null for an unknown customer: the decision part and
-    /// temporary data, with an empty bookkeeping part (decisions read none of it).
+    /// temporary data, without the bookkeeping part (decisions read none of it).
     /// </summary>
     /// <exception cref="InvalidDataException">A stored value is not in a format this release reads.</exception>
     public static CustomerProfile? FromRead(string customerId, RedisValue[] values, DateTimeOffset now)
@@ -81,7 +81,7 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
         var stored = (ReadOnlyMemory<byte>)values[0];
         var profile = ProfileFormat.IsLegacyJson(stored.Span)
             ? ProfileFormat.DecodeLegacyJson(stored.Span, LegacyJsonView.DecisionPart)
-            : new CustomerProfile(customerId, ProfileFormat.DecodeDecisionPart(stored.Span), new ProfileBookkeeping());
+            : new CustomerProfile(customerId, ProfileFormat.DecodeDecisionPart(stored.Span));
         profile.Temporary = DecodeTemporary(values[1]).VisibleAt(now);
         return profile;
     }

@@ -19,14 +19,19 @@ public sealed class CustomerProfile
     {
     }
 
-    /// <summary>A profile over stored parts; a reader that decodes only the decision part passes a fresh bookkeeping part.</summary>
+    /// <summary>
+    /// A profile over stored parts. A reader that decodes only the decision part passes no bookkeeping: an empty one is
+    /// made if anything asks for it, which a decision never does, so its read allocates none.
+    /// </summary>
     [SetsRequiredMembers]
-    public CustomerProfile(string customerId, ProfileDecisionPart decision, ProfileBookkeeping bookkeeping)
+    public CustomerProfile(string customerId, ProfileDecisionPart decision, ProfileBookkeeping? bookkeeping = null)
     {
         CustomerId = customerId;
         Decision = decision;
-        Bookkeeping = bookkeeping;
+        this.bookkeeping = bookkeeping;
     }
+
+    private ProfileBookkeeping? bookkeeping;
 
     public required string CustomerId { get; init; }
 
@@ -36,7 +41,7 @@ public sealed class CustomerProfile
 
     /// <summary>Ingestion's bookkeeping and the history decisions do not read.</summary>
     [JsonIgnore]
-    public ProfileBookkeeping Bookkeeping { get; private set; } = new();
+    public ProfileBookkeeping Bookkeeping => bookkeeping ??= new();
 
     /// <summary>
     /// The duplicate window as release 1 stored it before it had times (the last 32 hashes): read from such JSON

@@ -7,7 +7,10 @@ using StackExchange.Redis;
 
 namespace NextBestAction.IntegrationTests;
 
-/// <summary>The contact history's script and reads against a real redis-server and the embedded Garnet.</summary>
+/// <summary>
+/// The contact history and decision records as a served decision writes them (<see cref="ServedDecisionWrites"/>), and
+/// their reads, against a real redis-server and the embedded Garnet.
+/// </summary>
 public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFixture garnet)
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
@@ -21,6 +24,12 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
         return (new ContactHistoryStore(profiles), profiles, connection.GetDatabase());
     }
 
+    private static readonly TimeSpan OutcomeWindow = TimeSpan.FromDays(7);
+
+    private static Task RecordImpressionsAsync(RedisProfileStore profiles, IDatabase db, string customerId, IReadOnlyList<(string ActionId, bool Marketing)> shown, DateTimeOffset at) =>
+        new ServedDecisionWrites(profiles).QueueAsync(
+            db, new DecisionRecord(Guid.CreateVersion7().ToString("N"), customerId, [.. shown.Select(s => s.ActionId)], at, "checkout"), shown, OutcomeWindow);
+
     private static async Task<ContactHistory> ReadAsync(ContactHistoryStore store, IDatabase db, string customerId) =>
         ContactHistory.FromEntries(await store.QueueRead(db, customerId), Now);
 
@@ -28,10 +37,10 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
     [MemberData(nameof(Backends))]
     public async Task Impressions_AreCountedPerActionAndOverallForMarketing(string backend)
     {
-        var (store, _, db) = Store(backend);
+        var (store, profiles, db) = Store(backend);
 
-        await store.RecordImpressionsAsync(db, "cust-1", [("bundle-a", true), ("service-b", false)], Now);
-        await store.RecordImpressionsAsync(db, "cust-1", [("bundle-a", true)], Now);
+        await RecordImpressionsAsync(profiles, db, "cust-1", [("bundle-a", true), ("service-b", false)], Now);
+        await RecordImpressionsAsync(profiles, db, "cust-1", [("bundle-a", true)], Now);
         var history = await ReadAsync(store, db, "cust-1");
 
         Assert.Equal((2, 2), history.Shown("bundle-a"));
@@ -50,7 +59,7 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
         await db.HashSetAsync(key, old);
         await db.HashSetAsync(key, ContactHistory.ImpressionField(today - 2, "kept"), 4);
 
-        await store.RecordImpressionsAsync(db, "cust-2", [("bundle-a", true)], Now);
+        await RecordImpressionsAsync(profiles, db, "cust-2", [("bundle-a", true)], Now);
 
         var fields = (await db.HashKeysAsync(key)).Select(f => (string)f!).Order().ToList();
         Assert.Equal(
@@ -71,5 +80,40 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
         await store.RecordDeclineAsync("cust-3", "bundle-a", at);
 
         Assert.Equal(at, (await ReadAsync(store, db, "cust-3")).LastDeclined("bundle-a"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task DecisionRecords_AreFoundByIdAlone_AndThoseOutsideTheWindowLeaveWithTheirOutcomes(string backend)
+    {
+        var (_, profiles, db) = Store(backend);
+        var records = new DecisionRecordStore(profiles);
+        var old = new List<string>();
+        for (var i = 0; i < 70; i++)
+        {
+            var id = $"old{i:D3}";
+            old.Add(id);
+            await db.HashSetAsync(profiles.Keys.Decisions("cust-4"),
+            [
+                new HashEntry(DecisionRecordStore.RecordField(id), DecisionRecordStore.RecordValue(new DecisionRecord(id, "cust-4", ["bundle-a"], Now.AddDays(-8), "checkout"))),
+                new HashEntry($"o:{id}:bundle-a", "declined"),
+            ]);
+        }
+
+        var recent = new DecisionRecord("recent01", "cust-4", ["bundle-a", "service-b"], Now, "checkout");
+        await new ServedDecisionWrites(profiles).QueueAsync(db, recent, [("bundle-a", true), ("service-b", false)], OutcomeWindow);
+        Assert.Equal(OutcomeWrite.Recorded, await records.TryRecordOutcomeAsync((await records.GetAsync("recent01"))!, "service-b", "accepted"));
+
+        var found = await records.GetAsync("recent01");
+        Assert.NotNull(found);
+        Assert.Equal(("cust-4", "checkout"), (found.CustomerId, found.Touchpoint));
+        Assert.Equal(["bundle-a", "service-b"], found.ActionIds);
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), found.At.ToUnixTimeMilliseconds());
+        var fields = (await db.HashKeysAsync(profiles.Keys.Decisions("cust-4"))).Select(f => (string)f!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["o:recent01:service-b", "r:recent01"], fields);
+        var ttl = await db.KeyTimeToLiveAsync(profiles.Keys.Decisions("cust-4"));
+        Assert.NotNull(ttl);
+        Assert.True(ttl <= OutcomeWindow);
+        Assert.Equal((1, 1), (await ReadAsync(new ContactHistoryStore(profiles), db, "cust-4")).Shown("bundle-a"));
     }
 }

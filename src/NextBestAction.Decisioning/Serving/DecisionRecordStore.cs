@@ -24,42 +24,11 @@ public enum OutcomeWrite
 /// customer's decisions live in one hash under the customer's hash tag (<see cref="ProfileKeys.Decisions"/>): field
 /// <c>r:{decisionId}</c> holds <c>{unix ms}|{touchpoint}|{action ids}</c>, and <c>o:{decisionId}:{actionId}</c> the
 /// outcome once reported. A small key per decision (<see cref="ProfileKeys.DecisionOwner"/>, expiring with the window)
-/// names the customer, so an outcome is found from the decision id alone. Decisions older than the window leave the
-/// hash when it grows, and the hash expires a window after the customer's last decision.
+/// names the customer, so an outcome is found from the decision id alone. Both are written by
+/// <see cref="ServedDecisionWrites"/>.
 /// </summary>
 public sealed class DecisionRecordStore(RedisProfileStore profiles)
 {
-    /// <summary>Fields a customer's hash may hold before the save scans it for decisions past the window.</summary>
-    private const int PruneAbove = 64;
-
-    private static readonly LuaScript Save = LuaScript.Prepare(
-        """
-        redis.call('HSET', @key, @field, @record)
-        if redis.call('HLEN', @key) > tonumber(@pruneAbove) then
-          local cutoff = tonumber(@cutoffMs)
-          local fields = redis.call('HGETALL', @key)
-          local gone = {}
-          for i = 1, #fields, 2 do
-            local name = fields[i]
-            if string.sub(name, 1, 2) == 'r:' then
-              local at = tonumber(string.match(fields[i + 1], '^(%d+)'))
-              if at ~= nil and at < cutoff then
-                gone[string.sub(name, 3)] = true
-                redis.call('HDEL', @key, name)
-              end
-            end
-          end
-          for i = 1, #fields, 2 do
-            local id = string.match(fields[i], '^o:([^:]+):')
-            if id ~= nil and gone[id] then
-              redis.call('HDEL', @key, fields[i])
-            end
-          end
-        end
-        redis.call('PEXPIRE', @key, @lifetimeMs)
-        return 1
-        """);
-
     // Release 1's hash per decision, read for outcomes of decisions it made until they pass the outcome window.
     private const string Release1CustomerField = "customer";
     private const string Release1ActionsField = "actions";
@@ -68,22 +37,14 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
 
     private ProfileKeys Keys => profiles.Keys;
 
-    /// <summary>Queues the save of a served decision on <paramref name="db"/> (a batch): its record and its owner key.</summary>
-    public Task QueueSave(IDatabaseAsync db, DecisionRecord record, TimeSpan keepFor)
+    /// <summary>The value of a decision's record field: <c>{unix ms}|{touchpoint}|{action ids}</c>.</summary>
+    public static string RecordValue(DecisionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var save = db.ScriptEvaluateAsync(Save, new
-        {
-            key = (RedisKey)Keys.Decisions(record.CustomerId),
-            field = RecordField(record.DecisionId),
-            record = string.Create(CultureInfo.InvariantCulture, $"{record.At.ToUnixTimeMilliseconds()}|{record.Touchpoint}|{string.Join(',', record.ActionIds)}"),
-            pruneAbove = PruneAbove.ToString(CultureInfo.InvariantCulture),
-            cutoffMs = (record.At - keepFor).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            lifetimeMs = ((long)keepFor.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-        });
-        var owner = db.StringSetAsync(Keys.DecisionOwner(record.DecisionId), record.CustomerId, keepFor);
-        return Task.WhenAll(save, owner);
+        return string.Create(CultureInfo.InvariantCulture, $"{record.At.ToUnixTimeMilliseconds()}|{record.Touchpoint}|{string.Join(',', record.ActionIds)}");
     }
+
+    public static string RecordField(string decisionId) => "r:" + decisionId;
 
     /// <summary>The decision, found by its id alone; null when unknown or past the window.</summary>
     public async Task<DecisionRecord?> GetAsync(string decisionId)
@@ -150,5 +111,4 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
         };
     }
 
-    private static RedisValue RecordField(string decisionId) => "r:" + decisionId;
 }

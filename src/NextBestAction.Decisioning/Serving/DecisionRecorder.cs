@@ -22,8 +22,7 @@ public sealed partial class DecisionRecorder : BackgroundService
 
     private readonly Channel<ServedDecision> queue;
     private readonly RedisProfileStore profiles;
-    private readonly ContactHistoryStore contacts;
-    private readonly DecisionRecordStore records;
+    private readonly ServedDecisionWrites served;
 
     /// <summary>Null when the adaptive correction is off.</summary>
     private readonly AdaptiveStore? adaptive;
@@ -33,8 +32,7 @@ public sealed partial class DecisionRecorder : BackgroundService
 
     public DecisionRecorder(
         RedisProfileStore profiles,
-        ContactHistoryStore contacts,
-        DecisionRecordStore records,
+        ServedDecisionWrites served,
         IOptions<DecisionOptions> options,
         NbaTelemetry telemetry,
         ILogger<DecisionRecorder> logger,
@@ -46,8 +44,7 @@ public sealed partial class DecisionRecorder : BackgroundService
             FullMode = BoundedChannelFullMode.Wait,
         });
         this.profiles = profiles;
-        this.contacts = contacts;
-        this.records = records;
+        this.served = served;
         this.adaptive = adaptive;
         keepFor = TimeSpan.FromHours(options.Value.OutcomeWindowHours);
         this.telemetry = telemetry;
@@ -103,8 +100,11 @@ public sealed partial class DecisionRecorder : BackgroundService
             }
 
             var touchpoint = d.Decision.Features.Touchpoint;
-            writes.Add(contacts.RecordImpressionsAsync(db, d.CustomerId, [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))], d.At));
-            writes.Add(records.QueueSave(db, new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint), keepFor));
+            writes.Add(served.QueueAsync(
+                db,
+                new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint),
+                [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))],
+                keepFor));
             if (shown is not null)
             {
                 foreach (var (candidate, _) in picks)
@@ -131,8 +131,8 @@ public sealed partial class DecisionRecorder : BackgroundService
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // Two writes per decision (impressions, record); the adaptive counts after them are shared by the batch.
-            var failed = writes.Take(decisionWrites).Count(w => w.IsFaulted) / 2;
+            // One write per decision (impressions and record); the adaptive counts after them are shared by the batch.
+            var failed = writes.Take(decisionWrites).Count(w => w.IsFaulted);
             Dropped("redis_error", Math.Max(1, failed));
             LogWriteFailed(logger, ex.GetType().Name, failed);
         }

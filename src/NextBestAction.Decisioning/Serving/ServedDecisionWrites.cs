@@ -1,0 +1,88 @@
+using System.Globalization;
+using NextBestAction.Decisioning.Engine;
+using NextBestAction.Profiles;
+using StackExchange.Redis;
+
+namespace NextBestAction.Decisioning.Serving;
+
+/// <summary>
+/// What a served decision leaves in Redis, queued on the recorder's batch: one script on the customer's slot counts
+/// its impressions in the contact history (<see cref="ContactHistoryStore"/>) and keeps its record in the customer's
+/// decisions hash (<see cref="DecisionRecordStore"/>), and one <c>SET</c> names the customer under the decision id.
+/// Two operations per decision. Each hash is pruned only once it has grown (impression days older than a week,
+/// decisions older than the outcome window), so most writes touch a handful of fields.
+/// </summary>
+public sealed class ServedDecisionWrites(RedisProfileStore profiles)
+{
+    /// <summary>Fields a customer's decisions hash may hold before the write scans it for decisions past the window.</summary>
+    private const int DecisionsPruneAbove = 64;
+
+    private static readonly LuaScript Write = LuaScript.Prepare(
+        """
+        if @impressions ~= '' then
+          for field in string.gmatch(@impressions, '[^\n]+') do
+            redis.call('HINCRBY', @contacts, field, 1)
+          end
+          if redis.call('HLEN', @contacts) > tonumber(@contactsPruneAbove) then
+            local oldest = tonumber(@oldestDay)
+            for _, field in ipairs(redis.call('HKEYS', @contacts)) do
+              if string.sub(field, 1, 2) == 'i:' then
+                local day = tonumber(string.sub(field, 3, string.find(field, ':', 3, true) - 1))
+                if day ~= nil and day < oldest then
+                  redis.call('HDEL', @contacts, field)
+                end
+              end
+            end
+          end
+          redis.call('PEXPIRE', @contacts, @contactsLifetimeMs)
+        end
+        redis.call('HSET', @decisions, @recordField, @record)
+        if redis.call('HLEN', @decisions) > tonumber(@decisionsPruneAbove) then
+          local cutoff = tonumber(@cutoffMs)
+          local fields = redis.call('HGETALL', @decisions)
+          local gone = {}
+          for i = 1, #fields, 2 do
+            local name = fields[i]
+            if string.sub(name, 1, 2) == 'r:' then
+              local at = tonumber(string.match(fields[i + 1], '^(%d+)'))
+              if at ~= nil and at < cutoff then
+                gone[string.sub(name, 3)] = true
+                redis.call('HDEL', @decisions, name)
+              end
+            end
+          end
+          for i = 1, #fields, 2 do
+            local id = string.match(fields[i], '^o:([^:]+):')
+            if id ~= nil and gone[id] then
+              redis.call('HDEL', @decisions, fields[i])
+            end
+          end
+        end
+        redis.call('PEXPIRE', @decisions, @decisionsLifetimeMs)
+        return 1
+        """);
+
+    /// <summary>Queues the writes of one served decision on <paramref name="db"/>; <paramref name="shown"/> may be empty.</summary>
+    public Task QueueAsync(IDatabaseAsync db, DecisionRecord record, IReadOnlyList<(string ActionId, bool Marketing)> shown, TimeSpan keepFor)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var keys = profiles.Keys;
+        var day = ContactHistory.DayNumber(record.At);
+        var script = db.ScriptEvaluateAsync(Write, new
+        {
+            contacts = (RedisKey)keys.Contacts(record.CustomerId),
+            impressions = string.Join('\n', ContactHistoryStore.ImpressionFields(shown, day)),
+            oldestDay = (day - ContactHistory.WeekDays + 1).ToString(CultureInfo.InvariantCulture),
+            contactsPruneAbove = ContactHistoryStore.PruneAbove.ToString(CultureInfo.InvariantCulture),
+            contactsLifetimeMs = ((long)ContactHistoryStore.KeyLifetime.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            decisions = (RedisKey)keys.Decisions(record.CustomerId),
+            recordField = DecisionRecordStore.RecordField(record.DecisionId),
+            record = DecisionRecordStore.RecordValue(record),
+            decisionsPruneAbove = DecisionsPruneAbove.ToString(CultureInfo.InvariantCulture),
+            cutoffMs = (record.At - keepFor).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            decisionsLifetimeMs = ((long)keepFor.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+        });
+        var owner = db.StringSetAsync(keys.DecisionOwner(record.DecisionId), record.CustomerId, keepFor);
+        return Task.WhenAll(script, owner);
+    }
+}
