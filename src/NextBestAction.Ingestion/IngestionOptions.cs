@@ -29,10 +29,7 @@ public sealed class IngestionOptions
     [Range(1, 10_000, ErrorMessage = "Ingestion:MaxBatchSize must be between 1 and 10000.")]
     public int MaxBatchSize { get; set; } = 500;
 
-    /// <summary>
-    /// How long a batch may wait to fill once its first message is in, when the batch before it was full (the consumer is
-    /// behind). After a partial batch the next one takes what is already fetched and goes at once.
-    /// </summary>
+    /// <summary>How long a batch waits to fill once its first message is in.</summary>
     [Range(0, 1_000, ErrorMessage = "Ingestion:MaxBatchWaitMs must be between 0 and 1000.")]
     public int MaxBatchWaitMs { get; set; } = 20;
 

@@ -38,9 +38,6 @@ public sealed partial class IngestionService(
 
     private long processedMessages;
 
-    /// <summary>Whether the last batch reached Ingestion:MaxBatchSize: the consumer is behind, so the next one may wait to fill.</summary>
-    private bool lastBatchFull;
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // Consume blocks; run the loop off the host's start-up thread.
         Task.Run(() => ConsumeLoopAsync(stoppingToken), stoppingToken);
@@ -133,9 +130,10 @@ public sealed partial class IngestionService(
 
         batch.Add(first);
 
-        // Batch size follows the load: what the client has already fetched goes in at once, so a batch grows with the
-        // backlog and shrinks to one event when the stream is quiet. Waiting for more pays off only when behind.
-        var deadline = clock.GetUtcNow().AddMilliseconds(lastBatchFull ? options.MaxBatchWaitMs : 0);
+        // Batch size follows the load: up to MaxBatchSize when behind, one event when quiet. Waiting a little for more
+        // (MaxBatchWaitMs) measured better at the tail than sending each partial batch at once: at 10,000 events/s the
+        // freshness p99 was 190 ms with the wait and 242 ms without, the median 75 and 58 ms (benchmark README).
+        var deadline = clock.GetUtcNow().AddMilliseconds(options.MaxBatchWaitMs);
         while (batch.Count < options.MaxBatchSize && !stoppingToken.IsCancellationRequested)
         {
             var remaining = deadline - clock.GetUtcNow();
@@ -148,7 +146,6 @@ public sealed partial class IngestionService(
             batch.Add(next);
         }
 
-        lastBatchFull = batch.Count >= options.MaxBatchSize;
         return batch;
     }
 
