@@ -17,6 +17,7 @@ internal sealed partial class BackgroundWorkerFailures(
     public const int ExitCode = 70;
 
     private readonly List<Task> watches = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<BackgroundService, bool> reported = new();
 
     /// <summary>After every hosted service started, so each worker's task exists.</summary>
     public Task StartedAsync(CancellationToken cancellationToken)
@@ -44,7 +45,22 @@ internal sealed partial class BackgroundWorkerFailures(
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// A worker that fails at once can stop the host before <see cref="StartedAsync"/> ever runs; when stopping begins,
+    /// every worker that has already ended is looked at too.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in services.GetServices<IHostedService>().OfType<BackgroundService>())
+        {
+            if (worker.ExecuteTask is { IsCompleted: true } task)
+            {
+                OnEnded(worker, task);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -57,7 +73,7 @@ internal sealed partial class BackgroundWorkerFailures(
             { IsCanceled: true } when !lifetime.ApplicationStopping.IsCancellationRequested => "cancelled while the host was running",
             _ => null,
         };
-        if (reason is null)
+        if (reason is null || !reported.TryAdd(worker, true))
         {
             return;
         }
