@@ -7,11 +7,6 @@ namespace NextBestAction.Profiles;
 /// </summary>
 public sealed class ProfileKeys(string prefix)
 {
-    public string Prefix => prefix;
-
-    /// <summary>The tag and prefix every per-customer key starts with.</summary>
-    public string CustomerPrefix(string customerId) => $"{prefix}:{{{customerId}}}:";
-
     /// <summary>The decision part of the profile (release 1 kept the whole profile here, as JSON).</summary>
     public string Profile(string customerId) => $"{prefix}:{{{customerId}}}:profile";
 

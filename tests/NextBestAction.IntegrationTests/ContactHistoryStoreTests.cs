@@ -116,4 +116,31 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
         Assert.True(ttl <= OutcomeWindow);
         Assert.Equal((1, 1), (await ReadAsync(new ContactHistoryStore(profiles), db, "cust-4")).Shown("bundle-a"));
     }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task DecisionStoredByRelease1_IsFoundAndTakesItsOutcomeWhereItIs(string backend)
+    {
+        var (_, profiles, db) = Store(backend);
+        var records = new DecisionRecordStore(profiles);
+        var key = profiles.Keys.Release1Decision("rel1dec");
+        await db.HashSetAsync(key,
+        [
+            new HashEntry("customer", "cust-5"),
+            new HashEntry("actions", "bundle-a,service-b"),
+            new HashEntry("at", Now.ToUnixTimeMilliseconds()),
+            new HashEntry("touchpoint", "checkout"),
+        ]);
+
+        var found = await records.GetAsync("rel1dec");
+
+        Assert.NotNull(found);
+        Assert.True(found.StoredByRelease1);
+        Assert.Equal(("cust-5", "checkout"), (found.CustomerId, found.Touchpoint));
+        Assert.Equal(["bundle-a", "service-b"], found.ActionIds);
+        Assert.Equal(OutcomeWrite.Recorded, await records.TryRecordOutcomeAsync(found, "bundle-a", "declined"));
+        Assert.Equal(OutcomeWrite.OtherOutcomeAlreadyRecorded, await records.TryRecordOutcomeAsync(found, "bundle-a", "accepted"));
+        Assert.Equal("declined", (string?)await db.HashGetAsync(key, "outcome:bundle-a"));
+        Assert.False(await db.KeyExistsAsync(profiles.Keys.Decisions("cust-5")));
+    }
 }
