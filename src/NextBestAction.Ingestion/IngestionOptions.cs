@@ -31,7 +31,7 @@ public sealed class IngestionOptions
 
     /// <summary>How long a batch waits to fill once its first message is in.</summary>
     [Range(0, 1_000, ErrorMessage = "Ingestion:MaxBatchWaitMs must be between 0 and 1000.")]
-    public int MaxBatchWaitMs { get; set; } = 20;
+    public int MaxBatchWaitMs { get; set; } = 5;
 
     /// <summary>Profiles each consumer keeps in memory between batches (0 turns the cache off); every write is still checked against Redis.</summary>
     [Range(0, 1_000_000, ErrorMessage = "Ingestion:ProfileCacheSize must be between 0 and 1000000.")]

@@ -126,6 +126,7 @@ public sealed partial class ProfileBookkeeping
     /// the window is applied once. Hashes instead of the ids keep the profile small; a false match needs a 64-bit
     /// collision among a few hundred.
     /// </summary>
+    [DuplicateWindowFormat]
     public Dictionary<long, DateTimeOffset> RecentEvents { get; set; } = [];
 
     /// <summary>

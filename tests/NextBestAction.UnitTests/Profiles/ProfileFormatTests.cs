@@ -202,6 +202,41 @@ public sealed class ProfileFormatTests
         Assert.Null(read.Session);
     }
 
+    [Fact]
+    public void DuplicateWindow_IsStoredIn16BytesAnEntry_AndReadBack()
+    {
+        var window = new Dictionary<long, DateTimeOffset> { [42] = Epoch, [-7] = Epoch.AddTicks(123_456_789), [long.MaxValue] = Epoch.AddDays(400) };
+        var empty = new ProfileBookkeeping();
+        var full = new ProfileBookkeeping { RecentEvents = window };
+
+        var read = ProfileFormat.DecodeBookkeeping(ProfileFormat.Encode(full)).RecentEvents;
+
+        Assert.Equal(window.OrderBy(e => e.Key), read.OrderBy(e => e.Key));
+        Assert.Equal(3 * 16, ProfileFormat.Encode(full).Length - ProfileFormat.Encode(empty).Length);
+    }
+
+    [Fact]
+    public void DuplicateWindow_InTheLibrarysDictionaryLayout_IsRead()
+    {
+        // Bookkeeping parts written before the window had its own formatter hold MemoryPack's dictionary layout.
+        var window = new Dictionary<long, DateTimeOffset> { [42] = Epoch, [-7] = Epoch.AddHours(5) };
+        var stored = MemoryPackSerializer.Serialize(window);
+
+        var read = ReadWindow(stored);
+
+        Assert.Equal(window.OrderBy(e => e.Key), read!.OrderBy(e => e.Key));
+        Assert.Null(ReadWindow(MemoryPackSerializer.Serialize<Dictionary<long, DateTimeOffset>?>(null)));
+    }
+
+    private static Dictionary<long, DateTimeOffset>? ReadWindow(byte[] stored)
+    {
+        using var state = MemoryPackReaderOptionalStatePool.Rent(MemoryPackSerializerOptions.Default);
+        var reader = new MemoryPackReader(stored, state);
+        Dictionary<long, DateTimeOffset>? read = null;
+        DuplicateWindowFormatter.Default.Deserialize(ref reader, ref read);
+        return read;
+    }
+
     private static string Json(CustomerProfile profile) => JsonSerializer.Serialize(profile, ProfilesJsonContext.Default.CustomerProfile);
 }
 
