@@ -11,6 +11,8 @@ using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Models;
+using NextBestAction.Decisioning.Privacy;
+using NextBestAction.Profiles.Privacy;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Decisioning.Warmup;
 using NextBestAction.Kafka;
@@ -81,6 +83,7 @@ public static class DecisioningExtensions
             new ProducerBuilder<string, byte[]>(KafkaClientConfigs.Producer(sp.GetRequiredService<IOptions<KafkaOptions>>().Value, "nba-decisions")).Build());
         builder.Services.AddSingleton<OutcomeService>();
         builder.Services.AddSingleton<DecisionService>();
+        builder.Services.AddSingleton<ErasureService>();
         // Registered last of the decision services, so it runs after the catalog and models loaded and before Kestrel starts.
         builder.Services.AddSingleton<DecisionWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionWarmup>());
@@ -89,6 +92,7 @@ public static class DecisioningExtensions
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, PrivacyJsonContext.Default);
             // Absent rather than null: debug output, degradedReason and the like only appear when they say something.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
@@ -107,6 +111,7 @@ public static class DecisioningExtensions
         app.MapDecisionApi();
         app.MapKpiApi();
         app.MapAdminApi();
+        app.MapPrivacyApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Profiles;
+using NextBestAction.Profiles.Privacy;
 using NextBestAction.Telemetry;
 
 namespace NextBestAction.Ingestion;
@@ -17,6 +18,8 @@ namespace NextBestAction.Ingestion;
 public sealed class EventBatchProcessor(
     RedisProfileStore store,
     ProfileCache cache,
+    ErasureList erasures,
+    SubjectHasher subjects,
     ProfileUpdater updater,
     DeadLetterPublisher deadLetters,
     IOptions<KafkaOptions> kafkaOptions,
@@ -79,7 +82,7 @@ public sealed class EventBatchProcessor(
             var writeRound = new WriteRound(now, round, [.. pending.SelectMany(customer => byCustomer[customer]).Select(e => e.Message)]);
             var observed = Array.ConvertAll(observers, o => o.BeginRound(writeRound));
             var loadStarted = Stopwatch.GetTimestamp();
-            var loaded = await LoadAsync(pending, tracing, now);
+            var (loaded, erasedAt) = await LoadAsync(pending, tracing, now);
             telemetry.RecordRedis("profile_load", loadStarted);
             telemetry.RecordStage(IngestionStages.Redis, loadStarted);
 
@@ -89,14 +92,25 @@ public sealed class EventBatchProcessor(
             var toWrite = new List<VersionedProfile>(loaded.Count);
             foreach (var current in loaded)
             {
-                var events = byCustomer[current.Profile.CustomerId];
+                var customerId = current.Profile.CustomerId;
+                var events = byCustomer[customerId];
+                if (erasedAt.TryGetValue(customerId, out var erasure))
+                {
+                    // Events from before the customer's erasure (a replay, or in flight when it happened) are dropped.
+                    roundOutcomes.AddRange(events.Where(m => m.Event.Time <= erasure).Select(m => (customerId, m.Event.Type, ApplyOutcome.Erased)));
+                    events = [.. events.Where(m => m.Event.Time > erasure)];
+                    if (events.Count == 0)
+                    {
+                        continue;
+                    }
+                }
 
                 // Redelivery of records this profile already applied (after a crash or rebalance) changes nothing,
                 // not even the bookkeeping, so it needs no write.
                 var redelivered = events.All(m => ProfileUpdater.IsRedelivery(current.Profile, m.Event, m.Message.PartitionKey, m.Message.Offset));
                 foreach (var (message, e) in events)
                 {
-                    roundOutcomes.Add((current.Profile.CustomerId, e.Type, Apply(current.Profile, message, e, observed, tracing)));
+                    roundOutcomes.Add((customerId, e.Type, Apply(current.Profile, message, e, observed, tracing)));
                 }
 
                 if (redelivered)
@@ -148,9 +162,15 @@ public sealed class EventBatchProcessor(
         return outcome;
     }
 
-    /// <summary>Profiles from the cache where this consumer wrote them last, the rest in one pipelined read.</summary>
-    private async Task<List<VersionedProfile>> LoadAsync(List<string> customerIds, BatchTracing tracing, DateTimeOffset now)
+    /// <summary>
+    /// Profiles from the cache where this consumer wrote them last, the rest in one pipelined read, and when each erased
+    /// customer among them was erased (looked up in the same round trip). A cached copy of an erased customer may be
+    /// from before the erasure, so those few are read again.
+    /// </summary>
+    private async Task<(List<VersionedProfile> Profiles, Dictionary<string, DateTimeOffset> ErasedAt)> LoadAsync(
+        List<string> customerIds, BatchTracing tracing, DateTimeOffset now)
     {
+        var lookup = erasures.LookUpAsync(store.Database, await subjects.HashAllAsync(customerIds));
         var profiles = new List<VersionedProfile>(customerIds.Count);
         var missing = new List<string>();
         foreach (var id in customerIds)
@@ -172,7 +192,24 @@ public sealed class EventBatchProcessor(
             profiles.AddRange(await store.LoadAsync(missing, now));
         }
 
-        return profiles;
+        var erasedAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var erasureTimes = await lookup;
+        for (var i = 0; i < customerIds.Count; i++)
+        {
+            if (erasureTimes[i] is { } at)
+            {
+                erasedAt[customerIds[i]] = at;
+            }
+        }
+
+        if (erasedAt.Count > 0)
+        {
+            var cachedErased = erasedAt.Keys.Except(missing, StringComparer.Ordinal).ToList();
+            profiles.RemoveAll(p => cachedErased.Contains(p.Profile.CustomerId, StringComparer.Ordinal));
+            profiles.AddRange(cachedErased.Count > 0 ? await store.LoadAsync(cachedErased, now) : []);
+        }
+
+        return (profiles, erasedAt);
     }
 
     /// <summary>Writes each profile if it is still at the version read; caches the written ones and returns the customers whose write was refused.</summary>
@@ -240,6 +277,7 @@ public sealed class EventBatchProcessor(
             {
                 ApplyOutcome.Applied => "applied",
                 ApplyOutcome.Duplicate => "duplicate",
+                ApplyOutcome.Erased => "erased",
                 _ => "no_effect",
             });
         }
@@ -247,7 +285,7 @@ public sealed class EventBatchProcessor(
         return new BatchResult(
             outcomes.Count(o => o.Outcome == ApplyOutcome.Applied),
             outcomes.Count(o => o.Outcome == ApplyOutcome.Duplicate),
-            outcomes.Count(o => o.Outcome == ApplyOutcome.NoProfileEffect) + triaged.CatalogEvents.Count,
+            outcomes.Count(o => o.Outcome is ApplyOutcome.NoProfileEffect or ApplyOutcome.Erased) + triaged.CatalogEvents.Count,
             triaged.Rejected.Count,
             triaged.UnknownTypes);
     }

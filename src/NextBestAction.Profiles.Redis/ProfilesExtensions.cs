@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NextBestAction.Profiles.Kpis;
+using NextBestAction.Profiles.Privacy;
 using StackExchange.Redis;
 
 namespace NextBestAction.Profiles;
@@ -40,6 +41,27 @@ public static class ProfilesExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new ProfileUpdater(sp.GetRequiredService<IOptions<ProfileRules>>().Value));
         builder.Services.AddSingleton<RedisKpiStore>();
+
+        builder.Services.AddOptions<PrivacyOptions>()
+            .Bind(builder.Configuration.GetSection(PrivacyOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => IsHashKey(o.SubjectHashKey), "Privacy:SubjectHashKey must be empty or the base64 of at least 32 bytes.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SubjectHasher>();
+        builder.Services.AddSingleton<ErasureList>();
+        builder.Services.AddSingleton<CustomerEraser>();
+        builder.Services.AddSingleton<PrivacyReceipts>();
         return builder;
+    }
+
+    private static bool IsHashKey(string base64)
+    {
+        if (string.IsNullOrWhiteSpace(base64))
+        {
+            return true;
+        }
+
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var length) && length >= 32;
     }
 }

@@ -9,6 +9,9 @@ public enum ApplyOutcome
     Applied,
     Duplicate,
     NoProfileEffect,
+
+    /// <summary>Not applied: the customer was erased after the event's time (the erasure list), so it must not bring them back.</summary>
+    Erased,
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ public sealed class NbaTelemetry : IDisposable
         ActivitySource = new ActivitySource(ActivitySourceName);
         Meter = meterFactory.Create(MeterName);
         IngestedEvents = Meter.CreateCounter<long>("nba.ingestion.events", "{event}",
-            "Input events by type and outcome (applied, duplicate, no_effect, dead_lettered, unknown_type).");
+            "Input events by type and outcome (applied, duplicate, no_effect, erased: of a customer erased after the event, dead_lettered, unknown_type).");
         IngestionFreshness = Meter.CreateHistogram("nba.ingestion.freshness", "s",
             "Time from an event's Kafka record timestamp until its profile write was acknowledged.", tags: null, advice: Seconds);
         IngestionStageTime = Meter.CreateCounter<double>("nba.ingestion.stage.time", "s",
@@ -55,6 +55,8 @@ public sealed class NbaTelemetry : IDisposable
             "Webhook delivery attempts by outcome (delivered, retried, failed: dead-lettered after the last attempt or refused by the endpoint, malformed: not a notification, dead-lettered unsent).");
         FanoutCustomers = Meter.CreateCounter<long>("nba.notifications.fanout_customers", "{customer}",
             "Customers a catalog fan-out (price drop, back in stock, new version) has worked through.");
+        PrivacyRequests = Meter.CreateCounter<long>("nba.privacy.requests", "{request}",
+            "Privacy requests carried out, by kind (erasure) and outcome (erased, already_erased, nothing_held).");
         Meter.CreateObservableGauge("nba.ingestion.consumer_lag", () => consumerLag?.Invoke() ?? [], "{message}",
             "Records between the last processed offset and the end of each assigned partition, as of the last batch.");
         Meter.CreateObservableGauge("nba.model.info", () => VersionInfo("model_version", modelVersion),
@@ -72,6 +74,8 @@ public sealed class NbaTelemetry : IDisposable
     public Meter Meter { get; }
 
     public Counter<long> IngestedEvents { get; }
+
+    public Counter<long> PrivacyRequests { get; }
 
     public Histogram<double> IngestionFreshness { get; }
 

@@ -48,7 +48,10 @@ public static class Scopes
     public const string ProfileRead = "profile:read";
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [Decide, Feedback, ProfileRead, Admin];
+    /// <summary>The privacy desk: erasure and privacy receipts.</summary>
+    public const string Privacy = "privacy";
+
+    public static IReadOnlyList<string> All { get; } = [Decide, Feedback, ProfileRead, Admin, Privacy];
 }
 
 /// <summary>The key that embedded mode accepts out of the box; refused anywhere else.</summary>

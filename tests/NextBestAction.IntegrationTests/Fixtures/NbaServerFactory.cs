@@ -18,6 +18,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
     public const string WebshopKey = "test-webshop-key-0123456789";
     public const string ReadOnlyKey = "test-readonly-key-0123456789";
     public const string AdminKey = "test-admin-key-0123456789";
+    public const string PrivacyKey = "test-privacy-key-0123456789";
 
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
@@ -60,6 +61,9 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:2:Name"] = "catalog-owner",
             ["Auth:ApiKeys:2:Key"] = AdminKey,
             ["Auth:ApiKeys:2:Scopes:0"] = "admin",
+            ["Auth:ApiKeys:3:Name"] = "privacy-desk",
+            ["Auth:ApiKeys:3:Key"] = PrivacyKey,
+            ["Auth:ApiKeys:3:Scopes:0"] = "privacy",
         };
         kafka.CreateTopics(topics.All);
         foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))

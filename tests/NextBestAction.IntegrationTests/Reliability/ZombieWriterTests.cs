@@ -9,6 +9,7 @@ using NextBestAction.Ingestion;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.Profiles;
 using NextBestAction.Profiles.Kpis;
+using NextBestAction.Profiles.Privacy;
 using NextBestAction.ServiceDefaults;
 using NextBestAction.Telemetry;
 using StackExchange.Redis;
@@ -160,9 +161,12 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
         });
         var ingestionOptions = Options.Create(new IngestionOptions());
         var telemetry = new NbaTelemetry(metrics.GetRequiredService<IMeterFactory>());
+        var privacyOptions = Options.Create(new PrivacyOptions());
         return new EventBatchProcessor(
             Store(connection),
             new ProfileCache(ingestionOptions),
+            new ErasureList(connection, RedisOptions()),
+            new SubjectHasher(connection, privacyOptions, RedisOptions()),
             new ProfileUpdater(ProfileRules.Default),
             new DeadLetterPublisher(deadLetterProducer, kafkaOptions, TimeProvider.System, telemetry),
             kafkaOptions,

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Privacy;
+using NextBestAction.Profiles.Privacy;
+using NextBestAction.ServiceDefaults.Auth;
+using StackExchange.Redis;
+
+namespace NextBestAction.Decisioning.Api;
+
+/// <summary>The privacy desk's routes: erasure (GDPR Art. 17) and the receipts of privacy requests.</summary>
+public static class PrivacyApi
+{
+    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+
+        v1.MapDelete("/customers/{customerId}", EraseAsync)
+            .WithName("EraseCustomer")
+            .WithSummary("Erase everything held about a customer (GDPR Art. 17) and return the receipt; erasing again is harmless")
+            .Produces<PrivacyReceipt>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireScope(Scopes.Privacy);
+
+        v1.MapGet("/privacy/requests/{requestId}", GetReceiptAsync)
+            .WithName("GetPrivacyReceipt")
+            .WithSummary("The receipt of a privacy request: what was done, per store, without the customer id")
+            .Produces<PrivacyReceipt>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireScope(Scopes.Privacy);
+
+        return app;
+    }
+
+    private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> EraseAsync(string customerId, ErasureService erasures)
+    {
+        if (!Identifiers.IsValid(customerId))
+        {
+            return CustomerProblems.InvalidCustomerId();
+        }
+
+        try
+        {
+            return TypedResults.Ok(await erasures.EraseAsync(customerId));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return TypedResults.Problem(title: "Erasure not completed",
+                detail: "Redis could not be reached while erasing. Part of the data may be gone already; repeat the request, which is safe.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> GetReceiptAsync(string requestId, PrivacyReceipts receipts)
+    {
+        if (!IsRequestId(requestId))
+        {
+            return TypedResults.Problem(title: "Invalid request id", detail: "requestId must be the 32 hexadecimal characters a privacy request returned.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return await receipts.GetAsync(requestId) is { } receipt
+            ? TypedResults.Ok(receipt)
+            : TypedResults.Problem(title: "Unknown privacy request", detail: "No receipt is kept for this request id (unknown, or past its retention).",
+                statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static bool IsRequestId(string requestId) => requestId.Length == 32 && requestId.All(char.IsAsciiHexDigitLower);
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace NextBestAction.Profiles.Privacy;
+
+/// <summary>
+/// Settings under <c>Privacy</c>. Adding one: a property here with its default, a line in docs/configuration.md,
+/// and the environment variable in docker-compose.yml/deploy when it differs there.
+/// </summary>
+public sealed class PrivacyOptions
+{
+    public const string Section = "Privacy";
+
+    /// <summary>
+    /// Base64 key (at least 32 bytes) of the keyed hash that stands for a customer in the erasure list and in receipts.
+    /// Empty: a random key is made once and kept in Redis. Never change it once set: erased customers' old events would
+    /// no longer be recognised on a replay.
+    /// </summary>
+    public string SubjectHashKey { get; set; } = "";
+
+    /// <summary>How long a privacy request's receipt is kept, as proof of what was done.</summary>
+    [Range(1, 3650, ErrorMessage = "Privacy:ReceiptRetentionDays must be between 1 and 3650.")]
+    public int ReceiptRetentionDays { get; set; } = 1095;
+
+    /// <summary>Keys asked for per SCAN call while erasure looks for a customer's keys and index memberships.</summary>
+    [Range(10, 100_000, ErrorMessage = "Privacy:ScanPageSize must be between 10 and 100000.")]
+    public int ScanPageSize { get; set; } = 1000;
+}
