@@ -29,4 +29,7 @@ namespace NextBestAction.Contracts;
 [JsonSerializable(typeof(OfferOutcomeData))]
 [JsonSerializable(typeof(ConsentChangedData))]
 [JsonSerializable(typeof(PreferencesChangedData))]
+[JsonSerializable(typeof(ErasureRequestedData))]
+[JsonSerializable(typeof(CustomerErasedData))]
+[JsonSerializable(typeof(OutgoingCloudEvent<CustomerErasedData>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

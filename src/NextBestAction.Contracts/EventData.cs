@@ -223,3 +223,17 @@ public sealed record PreferencesChangedData(string? TimeZone, string? PreferredC
             ? "data.preferredChannel must be one of push, email, account_manager"
             : null);
 }
+
+/// <summary><c>customer.erasure_requested</c>: the subject is the customer; the request carries nothing else.</summary>
+public sealed record ErasureRequestedData : EventData
+{
+    public override string? Validate() => null;
+}
+
+/// <param name="RequestId">The receipt of the erasure (<c>GET /v1/privacy/requests/{requestId}</c>).</param>
+public sealed record CustomerErasedData(string? RequestId, DateTimeOffset? ErasedAt) : EventData
+{
+    public override string? Validate() => FirstError(
+        Require(RequestId, "requestId", FieldLimits.Id),
+        ErasedAt is null ? "data.erasedAt is required" : null);
+}

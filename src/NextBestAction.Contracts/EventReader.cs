@@ -66,6 +66,8 @@ public static class EventReader
         [EventTypes.OfferIgnored] = ContractsJsonContext.Default.OfferOutcomeData,
         [EventTypes.ConsentChanged] = ContractsJsonContext.Default.ConsentChangedData,
         [EventTypes.PreferencesChanged] = ContractsJsonContext.Default.PreferencesChangedData,
+        [EventTypes.ErasureRequested] = ContractsJsonContext.Default.ErasureRequestedData,
+        [EventTypes.CustomerErased] = ContractsJsonContext.Default.CustomerErasedData,
     };
 
     /// <summary>Every event type the contract defines.</summary>

@@ -52,4 +52,10 @@ public static class EventTypes
 
     /// <summary>An extension of the contract: how and when the customer wants to be notified (on <c>nba.consent</c>).</summary>
     public const string PreferencesChanged = "customer.preferences_changed";
+
+    /// <summary>An extension of the contract: erase everything held about the subject (GDPR Art. 17), on <c>nba.privacy</c>.</summary>
+    public const string ErasureRequested = "customer.erasure_requested";
+
+    /// <summary>An extension of the contract: the service erased the subject; downstream systems purge their copies (on <c>nba.privacy</c>).</summary>
+    public const string CustomerErased = "customer.erased";
 }

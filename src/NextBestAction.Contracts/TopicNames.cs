@@ -13,7 +13,10 @@ public sealed class TopicNames
     public string Decisions { get; set; } = "nba.decisions";
     public string DeadLetter { get; set; } = "nba.deadletter";
 
-    public IReadOnlyList<string> Inputs => [Clickstream, Orders, Service, Catalog, Feedback, Consent];
+    /// <summary>Erasure requests in, erasure announcements out (<see cref="EventTypes.ErasureRequested"/>, <see cref="EventTypes.CustomerErased"/>).</summary>
+    public string Privacy { get; set; } = "nba.privacy";
+
+    public IReadOnlyList<string> Inputs => [Clickstream, Orders, Service, Catalog, Feedback, Consent, Privacy];
 
     public IReadOnlyList<string> All => [.. Inputs, Notifications, Decisions, DeadLetter];
 
@@ -33,6 +36,7 @@ public sealed class TopicNames
         EventTypes.ProductPriceChanged or EventTypes.ProductBackInStock or EventTypes.ProductVersionReleased => Catalog,
         EventTypes.OfferAccepted or EventTypes.OfferDeclined or EventTypes.OfferIgnored => Feedback,
         EventTypes.ConsentChanged or EventTypes.PreferencesChanged => Consent,
+        EventTypes.ErasureRequested or EventTypes.CustomerErased => Privacy,
         _ => null,
     };
 }

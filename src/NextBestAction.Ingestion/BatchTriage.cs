@@ -18,12 +18,15 @@ public sealed class TriagedBatch
     /// <summary>Valid events from the catalog topic: keyed by product, they change no profile.</summary>
     public List<ValidEvent> CatalogEvents { get; } = [];
 
+    /// <summary>Valid events from the privacy topic: erasure requests, and the service's own erasure announcements.</summary>
+    public List<ValidEvent> PrivacyEvents { get; } = [];
+
     /// <summary>Valid customer events by customer id, each customer's in batch order.</summary>
     public Dictionary<string, List<CustomerEvent>> ByCustomer { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// Validates every message of a batch and sorts it: dead letter, unknown type, catalog event or a customer's event.
+/// Validates every message of a batch and sorts it: dead letter, unknown type, catalog event, privacy event or a customer's event.
 /// Pure: the clock reading, limits and topic names are passed in.
 /// </summary>
 public static class BatchTriage
@@ -67,6 +70,10 @@ public static class BatchTriage
         else if (message.Topic == topics.Catalog)
         {
             triaged.CatalogEvents.Add(e);
+        }
+        else if (message.Topic == topics.Privacy)
+        {
+            triaged.PrivacyEvents.Add(e);
         }
         else
         {

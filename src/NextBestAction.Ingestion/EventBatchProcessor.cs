@@ -20,6 +20,7 @@ public sealed class EventBatchProcessor(
     ProfileCache cache,
     ErasureList erasures,
     SubjectHasher subjects,
+    PrivacyTopicRequests privacy,
     ProfileUpdater updater,
     DeadLetterPublisher deadLetters,
     IOptions<KafkaOptions> kafkaOptions,
@@ -61,6 +62,12 @@ public sealed class EventBatchProcessor(
             {
                 await observer.OnCatalogEventsAsync(triaged.CatalogEvents, now, cancellationToken);
             }
+        }
+
+        // Before the customer events: an erasure in this batch drops the same customer's older events in it too.
+        if (triaged.PrivacyEvents.Count > 0)
+        {
+            await privacy.HandleAsync(triaged.PrivacyEvents, cancellationToken);
         }
 
         var outcomes = triaged.ByCustomer.Count > 0 ? await ApplyAsync(triaged.ByCustomer, tracing, now, cancellationToken) : [];
@@ -271,6 +278,11 @@ public sealed class EventBatchProcessor(
             Count(e.Type, "no_effect");
         }
 
+        foreach (var e in triaged.PrivacyEvents)
+        {
+            Count(e.Type, e.Type == EventTypes.ErasureRequested ? "applied" : "no_effect");
+        }
+
         foreach (var (type, outcome) in outcomes)
         {
             Count(type, outcome switch
@@ -283,9 +295,10 @@ public sealed class EventBatchProcessor(
         }
 
         return new BatchResult(
-            outcomes.Count(o => o.Outcome == ApplyOutcome.Applied),
+            outcomes.Count(o => o.Outcome == ApplyOutcome.Applied) + triaged.PrivacyEvents.Count(e => e.Type == EventTypes.ErasureRequested),
             outcomes.Count(o => o.Outcome == ApplyOutcome.Duplicate),
-            outcomes.Count(o => o.Outcome is ApplyOutcome.NoProfileEffect or ApplyOutcome.Erased) + triaged.CatalogEvents.Count,
+            outcomes.Count(o => o.Outcome is ApplyOutcome.NoProfileEffect or ApplyOutcome.Erased) + triaged.CatalogEvents.Count
+                + triaged.PrivacyEvents.Count(e => e.Type != EventTypes.ErasureRequested),
             triaged.Rejected.Count,
             triaged.UnknownTypes);
     }

@@ -29,6 +29,7 @@ public static partial class IngestionExtensions
                 .Build();
         });
         builder.Services.AddSingleton<DeadLetterPublisher>();
+        builder.Services.AddSingleton<PrivacyTopicRequests>();
         builder.Services.AddSingleton<ProfileCache>();
 
         // First of the observers, which run in registration order: the KPIs are counted before notifications go out.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NextBestAction.Profiles.Kpis;
@@ -27,6 +28,8 @@ public static class ProfilesExtensions
             // Start even when Redis is down: decisions degrade and ingestion waits instead of the process dying.
             config.AbortOnConnectFail = false;
             config.ClientName ??= builder.Environment.ApplicationName;
+            // Key names hold customer ids; exception messages, which are logged, must not.
+            config.IncludeDetailInExceptions = false;
             return ConnectionMultiplexer.Connect(config);
         });
         builder.Services.AddSingleton<RedisProfileStore>();
@@ -51,6 +54,8 @@ public static class ProfilesExtensions
         builder.Services.AddSingleton<ErasureList>();
         builder.Services.AddSingleton<CustomerEraser>();
         builder.Services.AddSingleton<PrivacyReceipts>();
+        builder.Services.AddSingleton<PrivacyRequests>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

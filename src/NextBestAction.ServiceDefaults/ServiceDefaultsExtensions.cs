@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -130,7 +131,12 @@ public static class ServiceDefaultsExtensions
                 t.SetSampler(new RatioSampler(telemetry.SamplingRatio))
                     .AddProcessor(new KeepFailedAndSlowProcessor(TimeSpan.FromMilliseconds(telemetry.SlowDecisionMs)))
                     .AddSource(NbaTelemetry.ActivitySourceName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path))
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = ctx => !IsInfrastructurePath(ctx.Request.Path);
+                        // Raw paths hold customer and decision ids: spans carry the route template instead.
+                        o.EnrichWithHttpResponse = (activity, response) => activity.SetTag("url.path", RouteTemplateOf(response.HttpContext));
+                    })
                     .AddHttpClientInstrumentation();
                 if (!string.IsNullOrWhiteSpace(otlpEndpoint))
                 {
@@ -163,6 +169,12 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     private static string ServiceInstanceId() =>
         string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}");
+
+    /// <summary>The template of the route that served the request (<c>/v1/customers/{customerId}/profile</c>), or <c>(no route)</c>.</summary>
+    private static string RouteTemplateOf(Microsoft.AspNetCore.Http.HttpContext context) =>
+        context.GetEndpoint() is Microsoft.AspNetCore.Routing.RouteEndpoint endpoint
+            ? "/" + endpoint.RoutePattern.RawText?.TrimStart('/')
+            : "(no route)";
 
     private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");

@@ -67,6 +67,18 @@ public sealed class DecisionApiTests(KafkaFixture kafka, RedisServerFixture redi
     }
 
     [Fact]
+    public async Task DebugDecision_WithKeyLackingDecideDebugScope_Is403Problem_WhileAPlainDecisionIsServed()
+    {
+        using var client = factory.CreateClientWithKey(NbaServerFactory.CheckoutKey);
+
+        using var debug = await client.PostAsJsonAsync("/v1/decisions", new { customerId = "cust-1", touchpoint = "checkout", channel = "web", debug = true, dryRun = true });
+        using var plain = await client.PostAsJsonAsync("/v1/decisions", new { customerId = "cust-1", touchpoint = "checkout", channel = "web", dryRun = true });
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.OK), (debug.StatusCode, plain.StatusCode));
+        Assert.Contains("decide:debug", (await ProblemOf(debug)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Decide_WithKeyLackingDecideScope_Is403Problem()
     {
         using var client = factory.CreateClient();

@@ -24,6 +24,7 @@ public static class DecisionApi
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .RequireScope(Scopes.Decide);
 
         v1.MapPost("/decisions/{decisionId}/outcome", RecordOutcomeAsync)
@@ -57,6 +58,13 @@ public static class DecisionApi
         }
 
         var request = body.Value;
+        if (request.Debug == true && !httpRequest.HttpContext.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, Scopes.DecideDebug))
+        {
+            return TypedResults.Problem(title: "Debug not allowed",
+                detail: $"A debug answer shows what the profile holds; it needs an API key with the {Scopes.DecideDebug} scope.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
         var errors = DecisionRequestValidator.Validate(request, catalogs.Current);
         if (errors.Count > 0)
         {

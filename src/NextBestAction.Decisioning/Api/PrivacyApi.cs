@@ -52,6 +52,12 @@ public static class PrivacyApi
                 detail: "Redis could not be reached while erasing. Part of the data may be gone already; repeat the request, which is safe.",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        catch (Confluent.Kafka.KafkaException)
+        {
+            return TypedResults.Problem(title: "Erasure not announced",
+                detail: "The data was erased, but the customer.erased event could not be written to Kafka. Repeat the request: it erases nothing more and announces again.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
     }
 
     private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> GetReceiptAsync(string requestId, PrivacyReceipts receipts)

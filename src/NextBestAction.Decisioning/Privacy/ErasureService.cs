@@ -1,24 +1,37 @@
+using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
 using NextBestAction.Profiles.Privacy;
 using NextBestAction.Telemetry;
 
 namespace NextBestAction.Decisioning.Privacy;
 
-/// <summary>Carries out an erasure request (GDPR Art. 17) and keeps its receipt; logs and counts it without the customer id.</summary>
-public sealed partial class ErasureService(CustomerEraser eraser, PrivacyReceipts receipts, NbaTelemetry telemetry, TimeProvider clock, ILogger<ErasureService> logger)
+/// <summary>
+/// An erasure asked over HTTP (GDPR Art. 17): carried out and receipted by <see cref="PrivacyRequests"/>, then announced
+/// as <c>customer.erased</c> on the privacy topic. Logs and counts it without the customer id.
+/// </summary>
+public sealed partial class ErasureService(
+    PrivacyRequests requests, IProducer<string, byte[]> producer, IOptions<KafkaOptions> kafka, NbaTelemetry telemetry, ILogger<ErasureService> logger)
 {
+    public const string Source = "/nba/privacy";
+
+    private readonly string topic = kafka.Value.Topics.Privacy;
+
+    /// <exception cref="KafkaException">The erasure is done and receipted, but its announcement was not delivered.</exception>
     public async Task<PrivacyReceipt> EraseAsync(string customerId)
     {
-        var receivedAt = clock.GetUtcNow();
-        var requestId = Guid.CreateVersion7(receivedAt).ToString("N");
-        var erasure = await eraser.EraseAsync(customerId, clock.GetUtcNow());
-        var receipt = PrivacyReceipt.ForErasure(requestId, receivedAt, erasure);
-        await receipts.SaveAsync(receipt);
+        var receipt = await requests.EraseAsync(customerId);
         telemetry.PrivacyRequests.Add(1, new KeyValuePair<string, object?>("kind", receipt.Kind), new KeyValuePair<string, object?>("outcome", receipt.Outcome));
-        LogErased(logger, requestId, receipt.Outcome, erasure.TotalRemoved);
+        LogErased(logger, receipt.RequestId, receipt.Outcome, receipt.Removed.Count);
+        await producer.ProduceAsync(topic, new Message<string, byte[]>
+        {
+            Key = customerId,
+            Value = PrivacyEvents.CustomerErased(customerId, receipt.RequestId, receipt.CompletedAt, Source),
+        });
         return receipt;
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Privacy request {RequestId}: erasure {Outcome}, {Removed} keys, fields or memberships removed")]
-    private static partial void LogErased(ILogger logger, string requestId, string outcome, long removed);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Privacy request {RequestId}: erasure {Outcome}, data removed from {Families} key families")]
+    private static partial void LogErased(ILogger logger, string requestId, string outcome, int families);
 }

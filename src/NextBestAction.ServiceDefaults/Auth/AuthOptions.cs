@@ -51,7 +51,13 @@ public static class Scopes
     /// <summary>The privacy desk: erasure and privacy receipts.</summary>
     public const string Privacy = "privacy";
 
-    public static IReadOnlyList<string> All { get; } = [Decide, Feedback, ProfileRead, Admin, Privacy];
+    /// <summary>
+    /// Debug answers of the decision route (why every other action was not chosen): they show what the profile holds
+    /// (open contacts, late orders, objections), so <see cref="Decide"/> alone does not grant them.
+    /// </summary>
+    public const string DecideDebug = "decide:debug";
+
+    public static IReadOnlyList<string> All { get; } = [Decide, DecideDebug, Feedback, ProfileRead, Admin, Privacy];
 }
 
 /// <summary>The key that embedded mode accepts out of the box; refused anywhere else.</summary>

@@ -19,6 +19,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
     public const string ReadOnlyKey = "test-readonly-key-0123456789";
     public const string AdminKey = "test-admin-key-0123456789";
     public const string PrivacyKey = "test-privacy-key-0123456789";
+    public const string CheckoutKey = "test-checkout-key-0123456789";
 
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
@@ -55,6 +56,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:0:Scopes:0"] = "decide",
             ["Auth:ApiKeys:0:Scopes:1"] = "profile:read",
             ["Auth:ApiKeys:0:Scopes:2"] = "feedback",
+            ["Auth:ApiKeys:0:Scopes:3"] = "decide:debug",
             ["Auth:ApiKeys:1:Name"] = "dashboard",
             ["Auth:ApiKeys:1:Key"] = ReadOnlyKey,
             ["Auth:ApiKeys:1:Scopes:0"] = "profile:read",
@@ -64,6 +66,9 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:3:Name"] = "privacy-desk",
             ["Auth:ApiKeys:3:Key"] = PrivacyKey,
             ["Auth:ApiKeys:3:Scopes:0"] = "privacy",
+            ["Auth:ApiKeys:4:Name"] = "checkout",
+            ["Auth:ApiKeys:4:Key"] = CheckoutKey,
+            ["Auth:ApiKeys:4:Scopes:0"] = "decide",
         };
         kafka.CreateTopics(topics.All);
         foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))

@@ -54,6 +54,11 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
         Assert.Equal(receipt.Subject, (await kept.Content.ReadFromJsonAsync<PrivacyReceipt>(PrivacyJsonContext.Default.PrivacyReceipt))!.Subject);
 
+        using var privacyTopic = new NotificationReader(kafka.BootstrapServers, Factory.Topics.Privacy);
+        var announced = privacyTopic.ReadUntil(customer, a => a.Any(e => e.Type == "customer.erased"), MaxWait);
+        var announcement = Assert.Single(announced, e => e.Type == "customer.erased");
+        Assert.Equal((customer, receipt.RequestId), (announcement.Subject, announcement.Data.GetProperty("requestId").GetString()));
+
         using var again = await desk.DeleteAsync($"/v1/customers/{customer}");
         var second = (await again.Content.ReadFromJsonAsync<PrivacyReceipt>(PrivacyJsonContext.Default.PrivacyReceipt))!;
         Assert.Equal((PrivacyReceipt.AlreadyErased, receipt.CompletedAt), (second.Outcome, second.PreviousErasureAt));
@@ -79,6 +84,25 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         var profile = await ProfileWhenAsync(customer, p => p.Wishlist.Count == 1);
         Assert.Empty(profile.Cart);
         Assert.Equal("p-new-1", profile.Wishlist[0].ProductId);
+    }
+
+    [Fact]
+    public async Task ErasureRequestedOnThePrivacyTopic_ErasesTheCustomer_AnnouncesIt_AndKeepsTheReceipt()
+    {
+        var customer = Customer("by-kafka");
+        await Produce(Factory.Topics.Clickstream, customer, "wishlist.item_added", new { productId = "p-kafka-1", category = "phones", productLine = "galaxy-s", price = 30.0 });
+        await ProfileWhenAsync(customer, p => p.Wishlist.Count == 1);
+
+        await Produce(Factory.Topics.Privacy, customer, "customer.erasure_requested", new { });
+
+        using var privacyTopic = new NotificationReader(kafka.BootstrapServers, Factory.Topics.Privacy);
+        var announcement = privacyTopic.ReadUntil(customer, a => a.Any(e => e.Type == "customer.erased"), MaxWait).Single(e => e.Type == "customer.erased");
+        Assert.Null(await Factory.ProfileStore.GetAsync(customer, DateTimeOffset.UtcNow));
+        Assert.Empty(await KeysAndValuesHoldingAsync(customer));
+        using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+        var receipt = await desk.GetFromJsonAsync($"/v1/privacy/requests/{announcement.Data.GetProperty("requestId").GetString()}", PrivacyJsonContext.Default.PrivacyReceipt);
+        Assert.Equal(PrivacyReceipt.Erased, receipt!.Outcome);
+        Assert.Contains(receipt.Removed, f => f.Family == "product-wishlists");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Ingestion;
@@ -162,11 +163,18 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
         var ingestionOptions = Options.Create(new IngestionOptions());
         var telemetry = new NbaTelemetry(metrics.GetRequiredService<IMeterFactory>());
         var privacyOptions = Options.Create(new PrivacyOptions());
+        var erasures = new ErasureList(connection, RedisOptions());
+        var subjects = new SubjectHasher(connection, privacyOptions, RedisOptions());
+        var eraser = new CustomerEraser(connection, erasures, subjects, RedisOptions(), privacyOptions);
+        var privacy = new PrivacyTopicRequests(
+            new PrivacyRequests(eraser, new PrivacyReceipts(connection, RedisOptions(), privacyOptions), TimeProvider.System),
+            deadLetterProducer, kafkaOptions, telemetry, NullLogger<PrivacyTopicRequests>.Instance);
         return new EventBatchProcessor(
             Store(connection),
             new ProfileCache(ingestionOptions),
-            new ErasureList(connection, RedisOptions()),
-            new SubjectHasher(connection, privacyOptions, RedisOptions()),
+            erasures,
+            subjects,
+            privacy,
             new ProfileUpdater(ProfileRules.Default),
             new DeadLetterPublisher(deadLetterProducer, kafkaOptions, TimeProvider.System, telemetry),
             kafkaOptions,

@@ -1,0 +1,18 @@
+namespace NextBestAction.Profiles.Privacy;
+
+/// <summary>
+/// Carries out a privacy request and keeps its receipt: the one path for an erasure asked over HTTP and one asked on
+/// the privacy topic. Announcing it downstream (<c>customer.erased</c>) is the caller's, which holds the Kafka producer.
+/// </summary>
+public sealed class PrivacyRequests(CustomerEraser eraser, PrivacyReceipts receipts, TimeProvider clock)
+{
+    public async Task<PrivacyReceipt> EraseAsync(string customerId)
+    {
+        var receivedAt = clock.GetUtcNow();
+        var requestId = Guid.CreateVersion7(receivedAt).ToString("N");
+        var erasure = await eraser.EraseAsync(customerId, clock.GetUtcNow());
+        var receipt = PrivacyReceipt.ForErasure(requestId, receivedAt, erasure);
+        await receipts.SaveAsync(receipt);
+        return receipt;
+    }
+}
