@@ -88,7 +88,7 @@ public sealed class EventReaderTests
     {
         var declared = typeof(EventTypes).GetFields().Select(f => (string)f.GetValue(null)!).ToHashSet();
 
-        Assert.Equal(25, declared.Count);
+        Assert.Equal(27, declared.Count);
         Assert.Equal(declared.Order(), EventReader.KnownTypes.Order());
     }
 }
