@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -84,6 +85,7 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton<OutcomeService>();
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton<ErasureService>();
+        builder.Services.AddSingleton<CustomerExport>();
         // Registered last of the decision services, so it runs after the catalog and models loaded and before Kestrel starts.
         builder.Services.AddSingleton<DecisionWarmup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionWarmup>());
@@ -93,6 +95,7 @@ public static class DecisioningExtensions
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, DecisionJsonContext.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, PrivacyJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolver = o.SerializerOptions.TypeInfoResolver!.WithAddedModifier(CustomerProfileJson.HideIngestionInternals);
             // Absent rather than null: debug output, degradedReason and the like only appear when they say something.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });

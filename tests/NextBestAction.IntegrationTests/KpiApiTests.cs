@@ -59,7 +59,7 @@ public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis)
         await kafka.ProduceAsync(Factory.Topics.Orders, b, Order(b, "o-2"));
 
         // Once customer a's profile has applied the last copy on every partition, every duplicate was handled.
-        await ProfileAppliedAsync(client, a, lastOffsets);
+        await ProfileAppliedAsync(a, lastOffsets);
         var values = await KpisWhenAsync(client, "/v1/kpis", v => v["orders_per_week"] >= 2);
 
         Assert.Equal(2, values["orders_per_week"]);
@@ -71,19 +71,16 @@ public sealed class KpiApiTests(KafkaFixture kafka, RedisServerFixture redis)
         Assert.Equal(1, customer["engaged_customers"]);
     }
 
-    private static async Task ProfileAppliedAsync(HttpClient client, string customer, Dictionary<string, long> lastOffsets)
+    /// <summary>Waits until the stored profile has applied every offset in <paramref name="lastOffsets"/>.</summary>
+    private async Task ProfileAppliedAsync(string customer, Dictionary<string, long> lastOffsets)
     {
         var deadline = DateTime.UtcNow + MaxWait;
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await client.GetAsync($"/v1/customers/{customer}/profile");
-            if (response.IsSuccessStatusCode)
+            var applied = (await Factory.ProfileStore.GetAsync(customer, DateTimeOffset.UtcNow))?.AppliedOffsets;
+            if (applied is not null && lastOffsets.All(kv => applied.TryGetValue(kv.Key, out var offset) && offset >= kv.Value))
             {
-                var applied = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("profile").GetProperty("appliedOffsets");
-                if (lastOffsets.All(kv => applied.TryGetProperty(kv.Key, out var offset) && offset.GetInt64() >= kv.Value))
-                {
-                    return;
-                }
+                return;
             }
 
             await Task.Delay(200);

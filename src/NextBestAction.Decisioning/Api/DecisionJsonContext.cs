@@ -15,4 +15,5 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(ModelStatus))]
 [JsonSerializable(typeof(ProfileResponse))]
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
+[JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.CustomerExportDocument))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

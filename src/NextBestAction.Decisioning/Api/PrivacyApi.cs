@@ -25,6 +25,13 @@ public static class PrivacyApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireScope(Scopes.Privacy);
 
+        v1.MapGet("/customers/{customerId}/export", ExportAsync)
+            .WithName("ExportCustomer")
+            .WithSummary("Everything held about a customer (GDPR Art. 15 and 20): profile, temporary data, contact history, decisions, notifications")
+            .Produces<CustomerExportDocument>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequireScope(Scopes.Privacy);
+
         v1.MapGet("/privacy/requests/{requestId}", GetReceiptAsync)
             .WithName("GetPrivacyReceipt")
             .WithSummary("The receipt of a privacy request: what was done, per store, without the customer id")
@@ -58,6 +65,17 @@ public static class PrivacyApi
                 detail: "The data was erased, but the customer.erased event could not be written to Kafka. Repeat the request: it erases nothing more and announces again.",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+    }
+
+    /// <summary>200 with <c>holdsAnything: false</c> for a customer of whom nothing is held: that is the answer the person asked for.</summary>
+    private static async Task<Results<Ok<CustomerExportDocument>, ProblemHttpResult>> ExportAsync(string customerId, CustomerExport export, TimeProvider clock)
+    {
+        if (!Identifiers.IsValid(customerId))
+        {
+            return CustomerProblems.InvalidCustomerId();
+        }
+
+        return TypedResults.Ok(await export.ReadAsync(customerId, clock.GetUtcNow()));
     }
 
     private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> GetReceiptAsync(string requestId, PrivacyReceipts receipts)

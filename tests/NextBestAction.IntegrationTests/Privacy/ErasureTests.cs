@@ -66,6 +66,58 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Export_OfACustomerWithDataInEveryFamily_HoldsEachStore_WithoutIngestionInternals()
+    {
+        var customer = Customer("exported");
+        await SeedEverywhereAsync(customer);
+        using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+
+        using var response = await desk.GetAsync($"/v1/customers/{customer}/export");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var export = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(customer, export.GetProperty("customerId").GetString());
+        Assert.True(export.GetProperty("holdsAnything").GetBoolean());
+        var profile = export.GetProperty("profile");
+        Assert.Equal("p-erase-1", profile.GetProperty("wishlist")[0].GetProperty("productId").GetString());
+        Assert.Equal("o-erase-1", profile.GetProperty("openOrders")[0].GetProperty("orderId").GetString());
+        Assert.True(profile.GetProperty("consent").GetProperty("marketing").GetBoolean());
+        Assert.False(profile.TryGetProperty("appliedOffsets", out _));
+        Assert.False(profile.TryGetProperty("recentEvents", out _));
+        Assert.True(export.GetProperty("temporary").GetProperty("location").TryGetProperty("expiresAt", out _));
+        Assert.NotEmpty(export.GetProperty("impressions").EnumerateArray());
+        var decision = Assert.Single(export.GetProperty("decisions").EnumerateArray());
+        Assert.Equal("checkout", decision.GetProperty("touchpoint").GetString());
+        Assert.Contains(export.GetProperty("notifications").EnumerateArray(), n => n.GetProperty("state").GetString() == "sent");
+    }
+
+    [Fact]
+    public async Task Export_OfAnUnknownCustomer_SaysNothingIsHeld()
+    {
+        using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+
+        var export = await desk.GetFromJsonAsync<JsonElement>($"/v1/customers/{Customer("nobody")}/export");
+
+        Assert.False(export.GetProperty("holdsAnything").GetBoolean());
+        Assert.Empty(export.GetProperty("decisions").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ProfileRoute_LeavesOutIngestionInternals()
+    {
+        var customer = Customer("profile-view");
+        await Produce(Factory.Topics.Clickstream, customer, "cart.item_added", new { productId = "p-view-1", category = "phones", productLine = "galaxy-s", price = 10.0, quantity = 1 });
+        await ProfileWhenAsync(customer, p => p.Cart.Count == 1);
+        using var webshop = Factory.CreateWebshopClient();
+
+        var shown = (await webshop.GetFromJsonAsync<JsonElement>($"/v1/customers/{customer}/profile")).GetProperty("profile");
+
+        Assert.Equal("p-view-1", shown.GetProperty("cart")[0].GetProperty("productId").GetString());
+        Assert.False(shown.TryGetProperty("appliedOffsets", out _));
+        Assert.False(shown.TryGetProperty("recentEvents", out _));
+    }
+
+    [Fact]
     public async Task EventFromBeforeTheErasure_IsDropped_WhileALaterOneStartsANewProfile()
     {
         var customer = Customer("replayed");
