@@ -32,4 +32,5 @@ namespace NextBestAction.Contracts;
 [JsonSerializable(typeof(ErasureRequestedData))]
 [JsonSerializable(typeof(CustomerErasedData))]
 [JsonSerializable(typeof(OutgoingCloudEvent<CustomerErasedData>))]
+[JsonSerializable(typeof(OutgoingCloudEvent<ConsentChangedData>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -194,12 +194,14 @@ public sealed record OfferOutcomeData(string? DecisionId, string? ActionId) : Ev
     public override string? Validate() => FirstError(Require(DecisionId, "decisionId", FieldLimits.Id), Require(ActionId, "actionId", FieldLimits.Id));
 }
 
-public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? Location) : EventData
+/// <param name="CollectedVia">Where the customer gave or withdrew consent (for example <c>app-settings</c>, <c>checkout</c>, <c>service-desk</c>).</param>
+/// <param name="TextVersion">The version of the consent text the customer was shown.</param>
+public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? Location, string? CollectedVia = null, string? TextVersion = null) : EventData
 {
-    public override string? Validate() =>
-        Marketing is null && Profiling is null && Location is null
-            ? "data must set at least one of marketing, profiling, location"
-            : null;
+    public override string? Validate() => FirstError(
+        Marketing is null && Profiling is null && Location is null ? "data must set at least one of marketing, profiling, location" : null,
+        Optional(CollectedVia, "collectedVia", FieldLimits.Name),
+        Optional(TextVersion, "textVersion", FieldLimits.Name));
 }
 
 /// <summary>

@@ -33,7 +33,7 @@ public static class CustomerKeyFamilies
             "the decision part of the profile: interests, cart, wishlist, orders, spend, promises, service contacts, engagement, offer outcomes, consent (release 1: the whole profile as JSON)",
             "until erasure", "ingestion"),
         new("bookkeeping", KeyScope.Customer, "{customer}:book",
-            "the rest of the profile: applied offsets, the duplicate window, tombstones (removals, closed orders, resolved tickets), recent views and searches, weekly orders, campaign and notification responses, preferences",
+            "the rest of the profile: applied offsets, the duplicate window, tombstones (removals, closed orders, resolved tickets), recent views and searches, weekly orders, campaign and notification responses, preferences, the consent history (proof of consent)",
             "until erasure", "ingestion"),
         new("temporary", KeyScope.Customer, "{customer}:temp",
             "location fix and session context, each with its own expiry",

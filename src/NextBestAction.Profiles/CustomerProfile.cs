@@ -170,6 +170,9 @@ public sealed class CustomerProfile
     /// <inheritdoc cref="ProfileBookkeeping.AppliedOffsets"/>
     public Dictionary<string, long> AppliedOffsets { get => Bookkeeping.AppliedOffsets; set => Bookkeeping.AppliedOffsets = value; }
 
+    /// <inheritdoc cref="ProfileBookkeeping.ConsentHistory"/>
+    public List<ConsentRecord> ConsentHistory { get => Bookkeeping.ConsentHistory; set => Bookkeeping.ConsentHistory = value; }
+
     /// <inheritdoc cref="ProfileBookkeeping.RecentEvents"/>
     public Dictionary<long, DateTimeOffset> RecentEvents { get => Bookkeeping.RecentEvents; set => Bookkeeping.RecentEvents = value; }
 

@@ -134,4 +134,7 @@ public sealed partial class ProfileBookkeeping
     /// it has forgotten none. Every applied event after it is in <see cref="RecentEvents"/>.
     /// </summary>
     public DateTimeOffset? ForgottenEventsUpTo { get; set; }
+
+    /// <summary>Every consent statement in event-time order, the latest <see cref="ProfileLimits.ConsentHistory"/>: proof of consent.</summary>
+    public List<ConsentRecord> ConsentHistory { get; set; } = [];
 }

@@ -72,6 +72,13 @@ public sealed partial record ConsentState
     public DateTimeOffset? LocationAt { get; init; }
 }
 
+/// <summary>
+/// One consent statement as it arrived, kept as proof (GDPR Art. 7(1)): when, what for each purpose (null = not
+/// stated), which system sent it (the CloudEvents source), where it was collected and which consent text was shown.
+/// </summary>
+[MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
+public sealed partial record ConsentRecord(DateTimeOffset At, bool? Marketing, bool? Profiling, bool? Location, string Sender, string? CollectedVia, string? TextVersion);
+
 /// <summary>Notification preferences, each field with the event time of its last change (the latest change wins).</summary>
 [MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record NotificationPreferences
@@ -136,4 +143,5 @@ public static class ProfileLimits
     public const int RecentViews = 20;
     public const int RecentSearches = 10;
     public const int OfferOutcomes = 50;
+    public const int ConsentHistory = 100;
 }

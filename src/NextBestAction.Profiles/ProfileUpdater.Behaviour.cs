@@ -153,27 +153,28 @@ public sealed partial class ProfileUpdater
         return true;
     }
 
-    /// <summary>Each purpose keeps its latest change by event time; withdrawing location consent drops the location.</summary>
-    private static bool ChangeConsent(CustomerProfile profile, ConsentChangedData d, DateTimeOffset t)
+    /// <summary>
+    /// Each purpose keeps its latest change by event time; withdrawing location consent drops the location. Every
+    /// statement, late ones too, joins the consent history in time order.
+    /// </summary>
+    private static bool ChangeConsent(CustomerProfile profile, ConsentChangedData d, DateTimeOffset t, string sender)
     {
+        InsertByTime(profile.ConsentHistory, new ConsentRecord(t, d.Marketing, d.Profiling, d.Location, sender, d.CollectedVia, d.TextVersion),
+            r => r.At, ProfileLimits.ConsentHistory);
         var consent = profile.Consent;
-        var changed = false;
         if (d.Marketing is { } marketing && !(consent.MarketingAt > t))
         {
             consent = consent with { Marketing = marketing, MarketingAt = t };
-            changed = true;
         }
 
         if (d.Profiling is { } profiling && !(consent.ProfilingAt > t))
         {
             consent = consent with { Profiling = profiling, ProfilingAt = t };
-            changed = true;
         }
 
         if (d.Location is { } location && !(consent.LocationAt > t))
         {
             consent = consent with { Location = location, LocationAt = t };
-            changed = true;
             if (!location)
             {
                 profile.Temporary = profile.Temporary with { Location = null };
@@ -181,7 +182,7 @@ public sealed partial class ProfileUpdater
         }
 
         profile.Consent = consent;
-        return changed;
+        return true;
     }
 
     /// <summary>

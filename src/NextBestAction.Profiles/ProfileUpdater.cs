@@ -65,7 +65,7 @@ public sealed partial class ProfileUpdater(ProfileRules rules)
             ServiceContactOpenedData d => OpenContact(profile, d, t),
             ServiceContactResolvedData d => ResolveContact(profile, d, t),
             OfferOutcomeData d => RecordOffer(profile, d, e.Type, t),
-            ConsentChangedData d => ChangeConsent(profile, d, t),
+            ConsentChangedData d => ChangeConsent(profile, d, t, e.Source),
             PreferencesChangedData d => ChangePreferences(profile, d, t),
             _ => false,
         };

@@ -32,6 +32,15 @@ public static class PrivacyApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .RequireScope(Scopes.Privacy);
 
+        v1.MapPut("/customers/{customerId}/consent", ChangeConsentAsync)
+            .WithName("ChangeConsent")
+            .WithSummary("Record consent given or withdrawn (GDPR Art. 7), with where it was collected and the consent text's version")
+            .Accepts<ConsentRequest>("application/json")
+            .Produces<ConsentAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireScope(Scopes.Consent);
+
         v1.MapGet("/privacy/requests/{requestId}", GetReceiptAsync)
             .WithName("GetPrivacyReceipt")
             .WithSummary("The receipt of a privacy request: what was done, per store, without the customer id")
@@ -64,6 +73,38 @@ public static class PrivacyApi
             return TypedResults.Problem(title: "Erasure not announced",
                 detail: "The data was erased, but the customer.erased event could not be written to Kafka. Repeat the request: it erases nothing more and announces again.",
                 statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> ChangeConsentAsync(
+        string customerId, HttpRequest httpRequest, ConsentService consent, CancellationToken cancellationToken)
+    {
+        if (!Identifiers.IsValid(customerId))
+        {
+            return CustomerProblems.InvalidCustomerId();
+        }
+
+        var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.ConsentRequest, "consent change", cancellationToken);
+        if (!body.IsRead)
+        {
+            return body.Problem;
+        }
+
+        var errors = ConsentService.Validate(body.Value);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid consent change");
+        }
+
+        try
+        {
+            var sender = httpRequest.HttpContext.User.Identity?.Name ?? "unknown";
+            return TypedResults.Accepted((string?)null, await consent.ChangeAsync(customerId, body.Value, sender, cancellationToken));
+        }
+        catch (Confluent.Kafka.KafkaException)
+        {
+            return TypedResults.Problem(title: "Consent change not recorded",
+                detail: "Kafka could not take the change right now; nothing was recorded. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 

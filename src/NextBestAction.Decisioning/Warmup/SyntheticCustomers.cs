@@ -66,7 +66,9 @@ internal static class SyntheticCustomers
             customers.Add(new SyntheticCustomer(
                 Guid.CreateVersion7().ToString("N"),
                 JsonSerializer.SerializeToUtf8Bytes(request, DecisionJsonContext.Default.DecisionRequest),
-                RedisProfileStore.ToStored(profile, now),
+                // Every fifth as release 1 stored it, so the first read of a not yet upgraded profile meets warm code.
+                i % 5 == 4 ? [JsonSerializer.SerializeToUtf8Bytes(profile, ProfilesJsonContext.Default.CustomerProfile), StackExchange.Redis.RedisValue.Null]
+                    : RedisProfileStore.ToStored(profile, now),
                 contacts,
                 now));
         }

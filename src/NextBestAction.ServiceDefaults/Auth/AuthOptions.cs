@@ -57,7 +57,10 @@ public static class Scopes
     /// </summary>
     public const string DecideDebug = "decide:debug";
 
-    public static IReadOnlyList<string> All { get; } = [Decide, DecideDebug, Feedback, ProfileRead, Admin, Privacy];
+    /// <summary>Consent given or withdrawn by the customer, sent by the systems that collect it.</summary>
+    public const string Consent = "consent";
+
+    public static IReadOnlyList<string> All { get; } = [Decide, DecideDebug, Feedback, ProfileRead, Admin, Privacy, Consent];
 }
 
 /// <summary>The key that embedded mode accepts out of the box; refused anywhere else.</summary>

@@ -66,6 +66,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:3:Name"] = "privacy-desk",
             ["Auth:ApiKeys:3:Key"] = PrivacyKey,
             ["Auth:ApiKeys:3:Scopes:0"] = "privacy",
+            ["Auth:ApiKeys:3:Scopes:1"] = "consent",
             ["Auth:ApiKeys:4:Name"] = "checkout",
             ["Auth:ApiKeys:4:Key"] = CheckoutKey,
             ["Auth:ApiKeys:4:Scopes:0"] = "decide",

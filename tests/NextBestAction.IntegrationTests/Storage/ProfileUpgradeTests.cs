@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using NextBestAction.Contracts;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.IntegrationTests.Reliability;
@@ -14,8 +15,21 @@ namespace NextBestAction.IntegrationTests.Storage;
 /// with nothing lost.
 /// </summary>
 public sealed class ProfileUpgradeTests(KafkaFixture kafka, RedisServerFixture redis)
-    : RunningServerTests<NbaServerFactory>(new NbaServerFactory(kafka, redis))
+    : RunningServerTests<ProfileUpgradeTests.PatientServerFactory>(new PatientServerFactory(kafka, redis))
 {
+    /// <summary>
+    /// The server with a generous profile-read budget: this test asks whether decisions read the stored profiles, and a
+    /// read over the production budget on a loaded test machine would answer degraded, without reading them.
+    /// </summary>
+    public sealed class PatientServerFactory(KafkaFixture kafka, RedisServerFixture redis) : NbaServerFactory(kafka, redis)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Decisions:ProfileReadBudgetMs", "2000");
+        }
+    }
+
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
 
     private static string FixtureDirectory => Path.Combine(RepositoryPaths.Root, "tests", "NextBestAction.IntegrationTests", "Storage", "LegacyProfiles");

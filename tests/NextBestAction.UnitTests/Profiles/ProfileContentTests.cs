@@ -271,6 +271,34 @@ public sealed class ProfileContentTests
     }
 
     [Fact]
+    public void Consent_EveryStatement_JoinsTheHistoryInTimeOrder_WithItsProvenance_LateOnesToo()
+    {
+        var profile = Apply(
+            (EventTypes.ConsentChanged, new JsonObject { ["marketing"] = true, ["collectedVia"] = "app-settings", ["textVersion"] = "2026-11" }, T0),
+            (EventTypes.ConsentChanged, new JsonObject { ["marketing"] = false, ["collectedVia"] = "service-desk", ["textVersion"] = "2026-11" }, T0.AddMinutes(5)),
+            (EventTypes.ConsentChanged, new JsonObject { ["profiling"] = true }, T0.AddMinutes(-5)));
+
+        Assert.Equal([T0.AddMinutes(-5), T0, T0.AddMinutes(5)], profile.ConsentHistory.Select(r => r.At));
+        var given = profile.ConsentHistory[1];
+        Assert.Equal((true, "app-settings", "2026-11", "/webshop/eu"), (given.Marketing, given.CollectedVia, given.TextVersion, given.Sender));
+        Assert.Null(given.Profiling);
+        Assert.False(profile.Consent.Marketing);
+    }
+
+    [Fact]
+    public void ConsentHistory_KeepsTheLatestStatements()
+    {
+        var statements = Enumerable.Range(0, ProfileLimits.ConsentHistory + 5)
+            .Select(i => (EventTypes.ConsentChanged, new JsonObject { ["marketing"] = i % 2 == 0 }, T0.AddMinutes(i)))
+            .ToArray();
+
+        var profile = Apply(statements);
+
+        Assert.Equal(ProfileLimits.ConsentHistory, profile.ConsentHistory.Count);
+        Assert.Equal(T0.AddMinutes(5), profile.ConsentHistory[0].At);
+    }
+
+    [Fact]
     public void Consent_LateOlderChange_DoesNotOverrideNewerOne()
     {
         var profile = Apply(

@@ -1,0 +1,65 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Options;
+using NextBestAction.Contracts;
+
+namespace NextBestAction.Decisioning.Privacy;
+
+/// <param name="CollectedVia">Where the customer gave or withdrew consent: <c>app-settings</c>, <c>checkout</c>, ...</param>
+/// <param name="TextVersion">The version of the consent text the customer was shown.</param>
+public sealed record ConsentRequest(bool? Marketing, bool? Profiling, bool? Location, string? CollectedVia, string? TextVersion);
+
+/// <summary>The consent change was accepted and is on its way to the profile (through <c>nba.consent</c>, in order with the customer's other events).</summary>
+public sealed record ConsentAccepted(string EventId, DateTimeOffset At);
+
+/// <summary>
+/// Consent given or withdrawn through the API (GDPR Art. 7): written as a <c>consent.changed</c> event on the consent
+/// topic, so it reaches the profile through ingestion like every other change, in order and exactly once. The event's
+/// source names the API key that sent it; with where it was collected and the text version it is kept in the profile's
+/// consent history.
+/// </summary>
+public sealed class ConsentService(IProducer<string, byte[]> producer, IOptions<KafkaOptions> kafka, TimeProvider clock)
+{
+    private readonly string topic = kafka.Value.Topics.Consent;
+
+    /// <summary>Field errors of a request, by field name; empty when it can be sent.</summary>
+    public static Dictionary<string, string[]> Validate(ConsentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var data = new ConsentChangedData(request.Marketing, request.Profiling, request.Location, request.CollectedVia, request.TextVersion);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(request.CollectedVia))
+        {
+            errors["collectedVia"] = ["collectedVia is required: where the customer gave or withdrew consent"];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.TextVersion))
+        {
+            errors["textVersion"] = ["textVersion is required: the version of the consent text the customer was shown"];
+        }
+
+        if (errors.Count == 0 && data.Validate() is { } reason)
+        {
+            errors["consent"] = [reason.Replace("data.", "", StringComparison.Ordinal).Replace("data ", "the request ", StringComparison.Ordinal)];
+        }
+
+        return errors;
+    }
+
+    /// <param name="sender">The API key's name: which system sent the change.</param>
+    public async Task<ConsentAccepted> ChangeAsync(string customerId, ConsentRequest request, string sender, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var at = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(at).ToString("N");
+        var data = new ConsentChangedData(request.Marketing, request.Profiling, request.Location, request.CollectedVia, request.TextVersion);
+        // The CloudEvents source has a length limit; key names are the operator's and usually short.
+        var source = $"/nba/api/{sender}";
+        var e = new OutgoingCloudEvent<ConsentChangedData>(id, source[..Math.Min(source.Length, FieldLimits.EnvelopeAttribute)], EventTypes.ConsentChanged, at, customerId, data);
+        await producer.ProduceAsync(topic, new Message<string, byte[]>
+        {
+            Key = customerId,
+            Value = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, ContractsJsonContext.Default.OutgoingCloudEventConsentChangedData),
+        }, cancellationToken);
+        return new ConsentAccepted(id, at);
+    }
+}
