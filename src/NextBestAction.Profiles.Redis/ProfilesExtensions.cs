@@ -40,7 +40,7 @@ public static class ProfilesExtensions
             .Validate(r => r.SeasonalMonths.All(m => m is >= 1 and <= 12), "Profiles:SeasonalMonths must hold month numbers from 1 to 12.")
             .Validate(r => r.LifeStageHorizonDays.Values.All(d => d > 0), "Profiles:LifeStageHorizonDays must give every category a horizon of at least 1 day.")
             .Validate(r => r.MaxProfileBytes >= r.UntrimmableBytes,
-                "Profiles:MaxProfileBytes must leave room for the duplicate window: at least Profiles:DuplicateWindowMaxEvents x 48 + 16384 bytes.")
+                "Profiles:MaxProfileBytes must leave room for the duplicate window and the consent history: at least Profiles:DuplicateWindowMaxEvents x 48 + 40384 bytes.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp => new ProfileUpdater(sp.GetRequiredService<IOptions<ProfileRules>>().Value));
         builder.Services.AddSingleton<RedisKpiStore>();

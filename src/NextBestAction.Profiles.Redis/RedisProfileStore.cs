@@ -11,7 +11,8 @@ public sealed record VersionedProfile(CustomerProfile Profile, long Version);
 public sealed record EncodedProfile(string CustomerId, long ExpectedVersion, byte[] DecisionPart, byte[] Bookkeeping, byte[]? Temporary, DateTimeOffset? TemporaryExpiresAt);
 
 /// <summary>
-/// The profile in four keys under the customer's hash tag (<see cref="ProfileKeys"/>), so they share a Redis Cluster
+/// The profile in four keys under the customer's hash tag (the parts and the version expire after
+/// <see cref="ProfileRules.InactiveRetentionDays"/> without a write) (<see cref="ProfileKeys"/>), so they share a Redis Cluster
 /// slot: <c>profile</c> (the decision part), <c>book</c> (the bookkeeping part), <c>temp</c> (temporary data, with a
 /// Redis expiry at its latest expiresAt) and <c>ver</c> (a version counter); values in <see cref="ProfileFormat"/>. A
 /// decision reads profile and temp with one MGET and decodes only the decision part. A write is one compare-and-set
@@ -24,12 +25,15 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
 {
     private readonly int maxProfileBytes = (rules?.Value ?? ProfileRules.Default).MaxProfileBytes;
 
+    private readonly string retentionMs = ((long)TimeSpan.FromDays((rules?.Value ?? ProfileRules.Default).InactiveRetentionDays).TotalMilliseconds)
+        .ToString(CultureInfo.InvariantCulture);
+
     private static readonly LuaScript CompareAndSet = LuaScript.Prepare(
         """
         local current = redis.call('GET', @ver)
         if (current == false and @expected == '0') or current == @expected then
-          redis.call('SET', @profile, @decision)
-          redis.call('SET', @book, @bookkeeping)
+          redis.call('SET', @profile, @decision, 'PX', @retentionMs)
+          redis.call('SET', @book, @bookkeeping, 'PX', @retentionMs)
           if @tempDoc == '' then
             redis.call('DEL', @temp)
           else
@@ -37,6 +41,7 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
             redis.call('PEXPIREAT', @temp, @tempExpiresAtMs)
           end
           redis.call('INCR', @ver)
+          redis.call('PEXPIRE', @ver, @retentionMs)
           return 1
         end
         return 0
@@ -163,6 +168,7 @@ public sealed class RedisProfileStore(IConnectionMultiplexer redis, IOptions<Red
                 bookkeeping = e.Bookkeeping,
                 tempDoc = e.Temporary is null ? RedisValue.EmptyString : (RedisValue)e.Temporary,
                 tempExpiresAtMs = (e.TemporaryExpiresAt ?? DateTimeOffset.UnixEpoch).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                retentionMs,
             });
         }
 

@@ -143,5 +143,5 @@ public static class ProfileLimits
     public const int RecentViews = 20;
     public const int RecentSearches = 10;
     public const int OfferOutcomes = 50;
-    public const int ConsentHistory = 100;
+    public const int ConsentHistory = 50;
 }

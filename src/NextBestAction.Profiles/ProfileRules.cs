@@ -62,6 +62,13 @@ public sealed class ProfileRules
     [Range(32, 10_000, ErrorMessage = "Profiles:DuplicateWindowMaxEvents must be between 32 and 10000.")]
     public int DuplicateWindowMaxEvents { get; set; } = 500;
 
+    /// <summary>
+    /// Storage limitation (GDPR Art. 5(1)(e)): a profile without a write for this long expires from Redis with its
+    /// version; every write starts the period again.
+    /// </summary>
+    [Range(1, 3650, ErrorMessage = "Profiles:InactiveRetentionDays must be between 1 and 3650.")]
+    public int InactiveRetentionDays { get; set; } = 730;
+
     /// <summary>Largest stored profile (both encoded parts together); a bigger one is trimmed by its bounded lists, least useful first.</summary>
     [Range(MinProfileBytes, 16 * 1024 * 1024, ErrorMessage = "Profiles:MaxProfileBytes must be between 65536 and 16777216.")]
     public int MaxProfileBytes { get; set; } = 256 * 1024;
@@ -69,10 +76,11 @@ public sealed class ProfileRules
     public const int MinProfileBytes = 64 * 1024;
 
     /// <summary>
-    /// Room a profile needs that trimming never takes: the duplicate window at its cap (about 45 bytes an entry) and
-    /// the scalar fields, consent, preferences and applied offsets (well under 16 KiB).
+    /// Room a profile needs that trimming never takes: the duplicate window at its cap (about 45 bytes an entry), the
+    /// consent history at its cap (proof of consent; at most about 470 bytes a statement with every string at its
+    /// limit) and the scalar fields, consent, preferences and applied offsets (well under 16 KiB).
     /// </summary>
-    public int UntrimmableBytes => (DuplicateWindowMaxEvents * 48) + (16 * 1024);
+    public int UntrimmableBytes => (DuplicateWindowMaxEvents * 48) + (ProfileLimits.ConsentHistory * 480) + (16 * 1024);
 
     public TimeSpan DuplicateWindow => TimeSpan.FromHours(DuplicateWindowHours);
 

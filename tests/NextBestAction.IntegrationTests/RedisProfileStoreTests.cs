@@ -43,6 +43,27 @@ public sealed class RedisProfileStoreTests(RedisServerFixture redis, GarnetFixtu
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task Write_SetsTheInactiveRetentionOnThePartsAndTheVersion_AndTheNextWriteStartsItAgain(string backend)
+    {
+        var connection = backend == "garnet" ? garnet.Connection : redis.Connection;
+        var options = Options.Create(new RedisOptions { Configuration = "unused", KeyPrefix = $"r{Guid.NewGuid():N}"[..12] });
+        var store = new RedisProfileStore(connection, options, Options.Create(new ProfileRules { InactiveRetentionDays = 2 }));
+        var db = connection.GetDatabase();
+        var twoDays = TimeSpan.FromDays(2);
+
+        await store.TryWriteAsync([new VersionedProfile(Profile("cust-1"), 0)], Now);
+        await db.KeyExpireAsync(store.Keys.Profile("cust-1"), TimeSpan.FromHours(1));
+        Assert.True(Assert.Single(await store.TryWriteAsync([new VersionedProfile(Profile("cust-1"), 1)], Now)));
+
+        foreach (var key in new[] { store.Keys.Profile("cust-1"), store.Keys.Bookkeeping("cust-1"), store.Keys.Version("cust-1") })
+        {
+            var left = await db.KeyTimeToLiveAsync(key);
+            Assert.True(left > twoDays - TimeSpan.FromMinutes(1) && left <= twoDays, $"{key}: {left}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task Load_UnknownCustomer_IsEmptyAtVersionZero(string backend)
     {
         var (store, _) = Store(backend);

@@ -98,5 +98,6 @@ internal static class IngestionHost
         Notifications = $"{runId}.notifications",
         Decisions = $"{runId}.decisions",
         DeadLetter = $"{runId}.deadletter",
+        Privacy = $"{runId}.privacy",
     };
 }

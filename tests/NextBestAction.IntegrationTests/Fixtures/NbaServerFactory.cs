@@ -34,6 +34,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
         Notifications = $"nba.notifications.{Suffix}",
         Decisions = $"nba.decisions.{Suffix}",
         DeadLetter = $"nba.deadletter.{Suffix}",
+        Privacy = $"nba.privacy.{Suffix}",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

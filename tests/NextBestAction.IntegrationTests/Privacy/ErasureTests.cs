@@ -152,7 +152,10 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         Assert.Null(await Factory.ProfileStore.GetAsync(customer, DateTimeOffset.UtcNow));
         Assert.Empty(await KeysAndValuesHoldingAsync(customer));
         using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
-        var receipt = await desk.GetFromJsonAsync($"/v1/privacy/requests/{announcement.Data.GetProperty("requestId").GetString()}", PrivacyJsonContext.Default.PrivacyReceipt);
+        var requestId = announcement.Data.GetProperty("requestId").GetString();
+        using var kept = await desk.GetAsync($"/v1/privacy/requests/{requestId}");
+        Assert.True(kept.IsSuccessStatusCode, $"receipt {requestId}: {(int)kept.StatusCode} {await kept.Content.ReadAsStringAsync()}");
+        var receipt = await kept.Content.ReadFromJsonAsync(PrivacyJsonContext.Default.PrivacyReceipt);
         Assert.Equal(PrivacyReceipt.Erased, receipt!.Outcome);
         Assert.Contains(receipt.Removed, f => f.Family == "product-wishlists");
     }

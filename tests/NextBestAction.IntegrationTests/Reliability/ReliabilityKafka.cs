@@ -36,6 +36,7 @@ internal sealed class ReliabilityKafka(string bootstrapServers) : IDisposable
         Notifications = $"rel.notifications.{suffix}",
         Decisions = $"rel.decisions.{suffix}",
         DeadLetter = $"rel.deadletter.{suffix}",
+        Privacy = $"rel.privacy.{suffix}",
     };
 
     /// <summary>Settings that point a host at these topics (every one, so no default topic is touched).</summary>
