@@ -122,13 +122,16 @@ public sealed partial class RequestProblemTests(KafkaFixture kafka, RedisServerF
     {
         var routes = JsonBodyRoutes();
 
-        Assert.Contains("/v1/decisions", routes);
-        Assert.Contains("/v1/decisions/d-1/outcome", routes);
-        foreach (var route in routes)
+        Assert.Contains(("/v1/decisions", "POST"), routes);
+        Assert.Contains(("/v1/decisions/d-1/outcome", "POST"), routes);
+        Assert.Contains(("/v1/customers/d-1/consent", "PUT"), routes);
+        using var client = factory.CreateClientWithKey(NbaServerFactory.AllScopesKey);
+        foreach (var (route, method) in routes)
         {
             foreach (var (body, expected) in new[] { ("[1, 2]", "must be a JSON object"), ("{\"customerId\": ", "not well-formed JSON"), ("", "not well-formed JSON") })
             {
-                using var response = await PostJsonAsync(route, body);
+                using var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                using var response = await client.SendAsync(request);
 
                 Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
                 var text = await response.Content.ReadAsStringAsync();
@@ -158,10 +161,11 @@ public sealed partial class RequestProblemTests(KafkaFixture kafka, RedisServerF
     }
 
     /// <summary>The routes whose endpoint declares a JSON request body, with a placeholder for each route parameter.</summary>
-    private List<string> JsonBodyRoutes() =>
+    /// <summary>Every route that takes a JSON body, with its method, route parameters filled with <c>d-1</c>.</summary>
+    private List<(string Path, string Method)> JsonBodyRoutes() =>
         [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("application/json") == true)
-            .Select(e => RouteParameter().Replace("/" + e.RoutePattern.RawText!.TrimStart('/'), "d-1"))];
+            .Select(e => (RouteParameter().Replace("/" + e.RoutePattern.RawText!.TrimStart('/'), "d-1"), e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single()))];
 
     private static async Task<List<string>> PollMetricsAsync(HttpClient client, Regex series)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NextBestAction.Contracts;
 using NextBestAction.Profiles;
+using NextBestAction.ServiceDefaults.Auth;
 
 namespace NextBestAction.IntegrationTests.Fixtures;
 
@@ -20,6 +21,7 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
     public const string AdminKey = "test-admin-key-0123456789";
     public const string PrivacyKey = "test-privacy-key-0123456789";
     public const string CheckoutKey = "test-checkout-key-0123456789";
+    public const string AllScopesKey = "test-all-scopes-key-0123456789";
 
     public string Suffix { get; } = Guid.NewGuid().ToString("N")[..8];
 
@@ -72,6 +74,13 @@ public class NbaServerFactory(KafkaFixture kafka, RedisServerFixture redis) : We
             ["Auth:ApiKeys:4:Key"] = CheckoutKey,
             ["Auth:ApiKeys:4:Scopes:0"] = "decide",
         };
+        for (var i = 0; i < Scopes.All.Count; i++)
+        {
+            settings[$"Auth:ApiKeys:5:Scopes:{i}"] = Scopes.All[i];
+        }
+
+        settings["Auth:ApiKeys:5:Name"] = "every-scope";
+        settings["Auth:ApiKeys:5:Key"] = AllScopesKey;
         kafka.CreateTopics(topics.All);
         foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))
         {
