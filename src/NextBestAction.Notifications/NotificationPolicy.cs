@@ -118,7 +118,8 @@ public sealed class NotificationPolicy(NotificationOptions options)
 
     /// <summary>
     /// High-value B2B customers go to their account manager; otherwise the customer's stated preference; otherwise
-    /// the channel they open notifications on (push unless they open e-mail more); never a channel they turned off.
+    /// the channel they open notifications on (push unless they open e-mail more), unless they object to profiling
+    /// (GDPR Art. 21), when their engagement history is not used; never a channel they turned off.
     /// </summary>
     public (string? Channel, string Reason) ChooseChannel(CustomerProfile profile)
     {
@@ -139,6 +140,13 @@ public sealed class NotificationPolicy(NotificationOptions options)
                 return (NotificationChannels.Email, "CHANNEL_PREFERRED: the customer prefers e-mail");
             case NotificationChannels.AccountManager when prefs.B2b == true:
                 return (NotificationChannels.AccountManager, "CHANNEL_PREFERRED: the B2B customer prefers the account manager");
+        }
+
+        if (profile.Consent.Profiling == false)
+        {
+            return pushOn
+                ? (NotificationChannels.Push, "CHANNEL_DEFAULT: push; the customer objects to profiling, so engagement history is not used")
+                : emailOn ? (NotificationChannels.Email, "CHANNEL_PUSH_OFF: push is turned off") : (null, "");
         }
 
         var pushOpens = profile.NotificationOpensByChannel.GetValueOrDefault(NotificationChannels.Push);

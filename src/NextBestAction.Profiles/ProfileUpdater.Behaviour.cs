@@ -5,16 +5,31 @@ namespace NextBestAction.Profiles;
 /// <summary>Browsing, interest, temporary context, engagement and consent.</summary>
 public sealed partial class ProfileUpdater
 {
+    /// <summary>
+    /// Whether the customer objects to profiling (GDPR Art. 21: profiling consent withdrawn). Then no interest, life
+    /// stage, seasonal bucket, recent view or search is built; what service, orders and consent need still is.
+    /// </summary>
+    private static bool ObjectsToProfiling(CustomerProfile profile) => profile.Consent.Profiling == false;
+
     private bool View(CustomerProfile profile, ProductViewedData d, DateTimeOffset t)
     {
-        InsertByTime(profile.RecentViews, new ProductView(d.ProductId!, d.Category!, d.ProductLine!, d.Price!.Value, t), v => v.At, ProfileLimits.RecentViews);
-        AddInterest(profile, d.Category!, d.ProductLine!, ViewWeight, t);
+        if (!ObjectsToProfiling(profile))
+        {
+            InsertByTime(profile.RecentViews, new ProductView(d.ProductId!, d.Category!, d.ProductLine!, d.Price!.Value, t), v => v.At, ProfileLimits.RecentViews);
+            AddInterest(profile, d.Category!, d.ProductLine!, ViewWeight, t);
+        }
+
         TouchSession(profile, d.SessionId, channel: null, t);
         return true;
     }
 
     private static bool Search(CustomerProfile profile, SearchPerformedData d, DateTimeOffset t)
     {
+        if (ObjectsToProfiling(profile))
+        {
+            return false;
+        }
+
         InsertByTime(profile.RecentSearches, new SearchEntry(d.Query!, t), s => s.At, ProfileLimits.RecentSearches);
         return true;
     }
@@ -22,6 +37,11 @@ public sealed partial class ProfileUpdater
     /// <summary>Long-term interest, except for life-stage bookkeeping; seasonal purchases go elsewhere (see orders).</summary>
     private void AddInterest(CustomerProfile profile, string category, string productLine, double weight, DateTimeOffset t)
     {
+        if (ObjectsToProfiling(profile))
+        {
+            return;
+        }
+
         AddScore(profile.CategoryInterest, category, weight, t, rules.InterestHalfLife);
         AddScore(profile.ProductLineInterest, productLine, weight, t, rules.InterestHalfLife);
         if (rules.LifeStageHorizonDays.ContainsKey(category))
@@ -182,6 +202,17 @@ public sealed partial class ProfileUpdater
         }
 
         profile.Consent = consent;
+        if (ObjectsToProfiling(profile))
+        {
+            // What profiling built so far goes too, including anything built from events after the objection that came in before it.
+            profile.CategoryInterest.Clear();
+            profile.ProductLineInterest.Clear();
+            profile.SeasonalInterest.Clear();
+            profile.LifeStageSince.Clear();
+            profile.RecentViews.Clear();
+            profile.RecentSearches.Clear();
+        }
+
         return true;
     }
 

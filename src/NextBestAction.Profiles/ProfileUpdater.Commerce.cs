@@ -82,13 +82,13 @@ public sealed partial class ProfileUpdater
             var amount = item.Price!.Value * item.Quantity!.Value;
             weekSpend[item.Category!] = weekSpend.GetValueOrDefault(item.Category!) + amount;
             categorySpend[item.Category!] = categorySpend.GetValueOrDefault(item.Category!) + amount;
-            if (IsSeasonal(profile, item, t))
-            {
-                AddScore(profile.SeasonalInterest, item.Category!, OrderWeight, t, rules.SeasonalHalfLife);
-            }
-            else
+            if (!IsSeasonal(profile, item, t))
             {
                 AddInterest(profile, item.Category!, item.ProductLine!, OrderWeight, t);
+            }
+            else if (!ObjectsToProfiling(profile))
+            {
+                AddScore(profile.SeasonalInterest, item.Category!, OrderWeight, t, rules.SeasonalHalfLife);
             }
         }
 

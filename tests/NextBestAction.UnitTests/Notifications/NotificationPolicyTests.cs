@@ -205,6 +205,22 @@ public sealed class NotificationPolicyTests
     }
 
     [Fact]
+    public void ChooseChannel_ObjectionToProfiling_LeavesEngagementHistoryUnused()
+    {
+        var profile = Consenting();
+        foreach (var id in new[] { "ntf-email-0000000000000001", "ntf-email-0000000000000002" })
+        {
+            Apply(profile, EventTypes.NotificationOpened, new JsonObject { ["notificationId"] = id }, Now.AddHours(-1));
+        }
+
+        Apply(profile, EventTypes.ConsentChanged, new JsonObject { ["profiling"] = false }, Now.AddMinutes(-30));
+        var (channel, reason) = Policy().ChooseChannel(profile);
+
+        Assert.Equal(NotificationChannels.Push, channel);
+        Assert.Contains("objects to profiling", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ChooseChannel_PreferredChannelTurnedOff_NotUsed()
     {
         var profile = Consenting();

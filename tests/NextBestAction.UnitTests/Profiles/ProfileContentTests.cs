@@ -299,6 +299,34 @@ public sealed class ProfileContentTests
     }
 
     [Fact]
+    public void ProfilingObjection_ClearsWhatProfilingBuilt_AndStopsBuildingIt_WhileOrdersStay_UntilLifted()
+    {
+        var profile = Apply(
+            (EventTypes.ProductViewed, Product("p-1", "baby", "strollers"), T0),
+            (EventTypes.SearchPerformed, new JsonObject { ["query"] = "stroller" }, T0.AddMinutes(1)));
+        Assert.NotEmpty(profile.CategoryInterest);
+        Assert.NotEmpty(profile.LifeStageSince);
+
+        ApplyTo(profile,
+            (EventTypes.ConsentChanged, new JsonObject { ["profiling"] = false }, T0.AddMinutes(2)),
+            (EventTypes.ProductViewed, Product("p-2", "phones"), T0.AddMinutes(3)),
+            (EventTypes.SearchPerformed, new JsonObject { ["query"] = "phone" }, T0.AddMinutes(4)),
+            (EventTypes.OrderPlaced, Order("o-1", T0.AddDays(2), Product("p-3", "audio", "airpods", 50m)), T0.AddMinutes(5)));
+
+        Assert.Equal((0, 0, 0, 0, 0, 0), (profile.CategoryInterest.Count, profile.ProductLineInterest.Count, profile.SeasonalInterest.Count,
+            profile.LifeStageSince.Count, profile.RecentViews.Count, profile.RecentSearches.Count));
+        Assert.Equal(1, profile.OrderCount);
+        Assert.Single(profile.OpenOrders);
+
+        ApplyTo(profile,
+            (EventTypes.ConsentChanged, new JsonObject { ["profiling"] = true }, T0.AddMinutes(6)),
+            (EventTypes.ProductViewed, Product("p-2", "phones"), T0.AddMinutes(7)));
+
+        Assert.True(profile.CategoryInterest.ContainsKey("phones"));
+        Assert.Single(profile.RecentViews);
+    }
+
+    [Fact]
     public void Consent_LateOlderChange_DoesNotOverrideNewerOne()
     {
         var profile = Apply(
