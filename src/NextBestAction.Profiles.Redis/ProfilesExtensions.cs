@@ -52,6 +52,7 @@ public static class ProfilesExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<SubjectHasher>();
         builder.Services.AddSingleton<ErasureList>();
+        builder.Services.AddSingleton<DecisionLogKeys>();
         builder.Services.AddSingleton<CustomerEraser>();
         builder.Services.AddSingleton<PrivacyReceipts>();
         builder.Services.AddSingleton<PrivacyRequests>();

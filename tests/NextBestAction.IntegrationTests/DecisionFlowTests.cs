@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.IntegrationTests.Reliability;
+using NextBestAction.Profiles.Privacy;
 
 namespace NextBestAction.IntegrationTests;
 
@@ -61,7 +63,7 @@ public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture red
     }
 
     [Fact]
-    public async Task Decision_IsLoggedToKafkaWithInputsCandidatesChoiceAndVersions()
+    public async Task Decision_IsLoggedToKafkaSealedWithTheCustomersKey_WithInputsCandidatesChoiceAndVersions()
     {
         using var client = Factory.CreateWebshopClient();
         var decision = await DecideAsync(client, Request(Customer("log")));
@@ -69,22 +71,30 @@ public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture red
         var records = kafka.Consume(Factory.Topics.Decisions, 1, MaxWait);
 
         var record = Assert.Single(records);
-        Assert.Equal(decision.CustomerId, record.Message.Key);
+        var subject = await Factory.Services.GetRequiredService<SubjectHasher>().HashAsync(decision.CustomerId);
+        Assert.Equal(subject, record.Message.Key);
+        Assert.DoesNotContain(decision.CustomerId, Encoding.UTF8.GetString(record.Message.Value), StringComparison.Ordinal);
         using var json = JsonDocument.Parse(record.Message.Value);
         var root = json.RootElement;
         Assert.Equal("decision.logged", root.GetProperty("type").GetString());
         Assert.Equal(decision.DecisionId, root.GetProperty("id").GetString());
-        var data = root.GetProperty("data");
-        Assert.Equal(decision.CatalogVersion, data.GetProperty("catalogVersion").GetString());
-        Assert.Equal(decision.ModelVersion, data.GetProperty("modelVersion").GetString());
-        Assert.Equal(899.0, data.GetProperty("features").GetProperty("cart.value").GetDouble());
-        var candidates = data.GetProperty("candidates").EnumerateArray().ToList();
-        Assert.Contains(candidates, c => c.GetProperty("actionId").GetString() == decision.Actions[0].ActionId
-            && Math.Abs(c.GetProperty("score").GetDouble() - decision.Actions[0].Score) < 1e-4);
-        var chosen = Assert.Single(data.GetProperty("chosen").EnumerateArray());
-        Assert.Equal(decision.Actions[0].ActionId, chosen.GetProperty("actionId").GetString());
-        Assert.Equal(1.0, chosen.GetProperty("probability").GetDouble());
-        Assert.Equal("checkout", data.GetProperty("touchpoint").GetString());
+        Assert.Equal(subject, root.GetProperty("subject").GetString());
+        var envelope = root.GetProperty("data");
+        Assert.Equal(decision.CatalogVersion, envelope.GetProperty("catalogVersion").GetString());
+        Assert.False(envelope.TryGetProperty("features", out _));
+
+        var sealedRecord = envelope.Deserialize(DecisionLogJsonContext.Default.SealedDecisionLogRecord)!;
+        var key = Assert.Single(await Factory.Services.GetRequiredService<DecisionLogKeys>().GetAsync([subject]));
+        var data = DecisionLogSealing.Open(sealedRecord, key);
+        Assert.NotNull(data);
+        Assert.Equal(decision.CustomerId, data.CustomerId);
+        Assert.Equal(decision.ModelVersion, data.ModelVersion);
+        Assert.Equal(899.0, data.Features["cart.value"]);
+        Assert.Contains(data.Candidates, c => c.ActionId == decision.Actions[0].ActionId && Math.Abs(c.Score - decision.Actions[0].Score) < 1e-4);
+        var chosen = Assert.Single(data.Chosen);
+        Assert.Equal(decision.Actions[0].ActionId, chosen.ActionId);
+        Assert.Equal(1.0, chosen.Probability);
+        Assert.Equal("checkout", data.Touchpoint);
     }
 
     [Fact]

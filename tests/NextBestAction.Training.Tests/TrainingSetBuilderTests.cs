@@ -3,6 +3,7 @@ using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Models;
+using NextBestAction.Training.History;
 using NextBestAction.Training.Propensity;
 
 namespace NextBestAction.Training.Tests;
@@ -11,12 +12,14 @@ public sealed class TrainingSetBuilderTests
 {
     private static readonly string[] Features = ["cart.value", "action.affinity", ModelFeatures.ActionKindBundle, "orders.count"];
 
-    private static DecisionLogRecord Decision(string id, int minute, params string[] chosen)
+    private static DecisionLogRecord Decision(string id, int minute, params string[] chosen) => Decision(id, "c-1", minute, chosen);
+
+    private static DecisionLogRecord Decision(string id, string customer, int minute, params string[] chosen)
     {
         LoggedCandidate Candidate(string actionId, string kind, double affinity) =>
             new(actionId, kind, 0.2, 1, 10, 1, 2, new Dictionary<string, double> { ["action.affinity"] = affinity });
 
-        return new DecisionLogRecord(id, "c-1", SyntheticHistory.Start.AddMinutes(minute), "checkout", "web", false, "prior-v2", "test-1", "greedy", [],
+        return new DecisionLogRecord(id, customer, SyntheticHistory.Start.AddMinutes(minute), "checkout", "web", false, "prior-v2", "test-1", "greedy", [],
             new Dictionary<string, double> { ["cart.value"] = 120.5, ["orders.count"] = 3 },
             new Arbitration(null, 0, 0, "none"),
             [Candidate("bundle-a", ActionKinds.Bundle, 0.7), Candidate("service-b", ActionKinds.Service, 0)],
@@ -122,5 +125,43 @@ public sealed class TrainingSetBuilderTests
     public void ModelFeatures_All_CoversEveryLoggedAttribute()
     {
         Assert.Subset(ModelFeatures.All.ToHashSet(), DecisionAttributes.Numeric.Select(a => a.Name).ToHashSet());
+    }
+
+    [Fact]
+    public void SealedRecords_OpenWithTheirCustomersKeys_AndThoseOfErasedCustomersAreSkippedAsShredded()
+    {
+        var keys = new Dictionary<string, byte[]> { ["subject-kept"] = Key(1) };
+        var builder = new TrainingSetBuilder(Features, new DictionaryKeyring(keys));
+        Outcome(builder, "d1", "bundle-a", EventTypes.OfferAccepted);
+
+        builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d1", "kept", 0, "bundle-a"), "subject-kept", Key(1)), "test");
+        builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d2", "erased", 1, "bundle-a"), "subject-erased", Key(2)), "test");
+        builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d3", "kept", 2, "service-b"), "subject-kept", Key(1)), "test");
+
+        var set = builder.Build(holdoutFraction: 0.34);
+
+        Assert.Equal(["d1", "d3"], set.Training.Concat(set.Validation).Select(e => e.DecisionId));
+        Assert.Equal([120.5f, 0.7f, 1f, 3f], set.Training[0].Features);
+        Assert.True(set.Training[0].Accepted);
+        Assert.Equal((2, 1L, 0L), (set.Counts.Decisions, set.Counts.ShreddedDecisions, set.Counts.UnreadableEvents));
+    }
+
+    [Fact]
+    public void SealedRecord_WithoutAKeySource_IsUnreadable_AndSaysWhatToPass()
+    {
+        var builder = new TrainingSetBuilder(Features);
+
+        builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d1", "c-1", 0, "bundle-a"), "subject-1", Key(1)), "decisions.jsonl:1");
+
+        var set = builder.Build(holdoutFraction: 0);
+        Assert.Equal(1, set.Counts.UnreadableEvents);
+        Assert.Contains("--redis", Assert.Single(set.Counts.Problems), StringComparison.Ordinal);
+    }
+
+    private static byte[] Key(byte seed) => [.. Enumerable.Repeat(seed, DecisionLogSealing.KeyBytes)];
+
+    private sealed class DictionaryKeyring(Dictionary<string, byte[]> keys) : IDecisionLogKeyring
+    {
+        public byte[]? KeyOf(string subject) => keys.GetValueOrDefault(subject);
     }
 }

@@ -14,10 +14,23 @@ public static class DecisionLogEvents
     public const string EventType = "decision.logged";
     public const string EventSource = "/nba/decision-api";
 
+    /// <summary>The event with the record in plain text: for synthetic histories (the training simulation), never for the topic.</summary>
     public static byte[] Serialize(DecisionLogRecord record) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new OutgoingCloudEvent<DecisionLogRecord>(record.DecisionId, EventSource, EventType, record.At, record.CustomerId, record),
             DecisionLogJsonContext.Default.OutgoingCloudEventDecisionLogRecord);
+
+    /// <summary>
+    /// The event as it goes to <c>nba.decisions</c>: the record sealed with the customer's key, and the customer named
+    /// only by <paramref name="subject"/> (also the event's subject), so no personal field is in plain text.
+    /// </summary>
+    public static byte[] SerializeSealed(DecisionLogRecord record, string subject, ReadOnlySpan<byte> key)
+    {
+        var sealedRecord = DecisionLogSealing.Seal(record, subject, key);
+        return JsonSerializer.SerializeToUtf8Bytes(
+            new OutgoingCloudEvent<SealedDecisionLogRecord>(record.DecisionId, EventSource, EventType, record.At, subject, sealedRecord),
+            DecisionLogJsonContext.Default.OutgoingCloudEventSealedDecisionLogRecord);
+    }
 
     /// <summary>The record of one served decision: its request's touch point, channel and cart and what the engine decided.</summary>
     public static DecisionLogRecord ToRecord(
@@ -67,5 +80,8 @@ public static class DecisionLogEvents
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OutgoingCloudEvent<DecisionLogRecord>))]
+[JsonSerializable(typeof(OutgoingCloudEvent<SealedDecisionLogRecord>))]
+[JsonSerializable(typeof(DecisionLogRecord))]
+[JsonSerializable(typeof(SealedDecisionLogRecord))]
 [JsonSerializable(typeof(OutgoingCloudEvent<OfferOutcomeData>))]
 public sealed partial class DecisionLogJsonContext : JsonSerializerContext;

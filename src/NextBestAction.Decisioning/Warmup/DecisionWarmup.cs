@@ -41,6 +41,10 @@ public sealed partial class DecisionWarmup(
     public const int SteadyReads = 20;
 
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
+
+    // The decision log's sealing is warmed with a throwaway key; no warm-up record is produced.
+    private const string WarmupSubject = "warmup";
+    private static readonly byte[] WarmupLogKey = new byte[32];
     private readonly CancellationTokenSource stopping = new();
     private Task redisStep = Task.CompletedTask;
     private volatile bool warm;
@@ -182,7 +186,7 @@ public sealed partial class DecisionWarmup(
         };
         _ = JsonSerializer.SerializeToUtf8Bytes(response, DecisionJsonContext.Default.DecisionResponse);
         _ = DecisionLogPublisher.Serialize(new ServedDecision(customer.DecisionId, request.CustomerId!, request.Touchpoint, request.Channel, cart, decision, false,
-            decision.ModelVersion, catalog.Version, engine.PolicyName, customer.Now));
+            decision.ModelVersion, catalog.Version, engine.PolicyName, customer.Now), WarmupSubject, WarmupLogKey);
         return decision.Actions.Count > 0 ? 1 : 0;
     }
 

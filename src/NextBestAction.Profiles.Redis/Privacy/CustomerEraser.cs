@@ -18,10 +18,11 @@ public sealed record ErasureOutcome(string SubjectHash, DateTimeOffset ErasedAt,
 /// <summary>
 /// Erases one customer from Redis, family by family as <see cref="CustomerKeyFamilies"/> lists them. First the
 /// customer joins the <see cref="ErasureList"/>, so ingestion stops applying their older events while the keys go.
-/// Then: the decision-owner keys of the decisions in the customer's decisions hash; every key under the customer's
-/// hash tag (profile parts, temporary data, version, contacts, decisions, notification claims and caps); the
-/// customer's memberships of the product indexes and the notification schedule; and release 1's decision records that
-/// name the customer. Keys under the hash tag and index memberships are found with SCAN on every primary, so an erasure
+/// Then: the customer's decision-log key (their records on <c>nba.decisions</c> can no longer be read); the
+/// decision-owner keys of the decisions in the customer's decisions hash; every key under the customer's hash tag
+/// (profile parts, temporary data, version, contacts, decisions, notification claims and caps); the customer's
+/// memberships of the product indexes and the notification schedule; and release 1's decision records that name the
+/// customer. Keys under the hash tag and index memberships are found with SCAN on every primary, so an erasure
 /// reads the key names of the whole keyspace once: a cost paid per request, not per event. Running it again is harmless.
 /// </summary>
 public sealed class CustomerEraser(
@@ -41,6 +42,9 @@ public sealed class CustomerEraser(
         var previous = await erasures.MarkAsync(subject, now);
         var db = redis.GetDatabase();
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        // Crypto-shredding: without this key the customer's records on nba.decisions can no longer be opened.
+        Add(removed, "decision-log-key", await db.KeyDeleteAsync(DecisionLogKeys.KeyName(prefix, subject)) ? 1 : 0);
 
         // Before the decisions hash goes: it is the only list of the customer's decision-owner keys.
         var decisionIds = (await db.HashKeysAsync(keys.Decisions(customerId)))

@@ -21,6 +21,13 @@ public sealed class PrivacyOptions
     [Range(1, 3650, ErrorMessage = "Privacy:ReceiptRetentionDays must be between 1 and 3650.")]
     public int ReceiptRetentionDays { get; set; } = 1095;
 
+    /// <summary>
+    /// How long a customer's decision-log key lives after their last decision. Keep it at least the retention of
+    /// <c>nba.decisions</c> (365 days in docker-compose and k8s): records older than their key can no longer be read.
+    /// </summary>
+    [Range(1, 3650, ErrorMessage = "Privacy:DecisionLogKeyDays must be between 1 and 3650.")]
+    public int DecisionLogKeyDays { get; set; } = 400;
+
     /// <summary>Keys asked for per SCAN call while erasure looks for a customer's keys and index memberships.</summary>
     [Range(10, 100_000, ErrorMessage = "Privacy:ScanPageSize must be between 10 and 100000.")]
     public int ScanPageSize { get; set; } = 1000;

@@ -42,6 +42,7 @@ internal static class TrainingCli
         var decisions = Source("--decisions", "decision.logged CloudEvents: a JSON-lines file (one event per line) or kafka:<topic>, e.g. kafka:nba.decisions.");
         var outcomes = Source("--outcomes", "Feedback CloudEvents (offer.accepted, offer.declined, offer.ignored): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.feedback.");
         var (bootstrap, kafkaSettings) = KafkaOptions();
+        var (redis, redisPrefix) = RedisOptions();
         var output = new Option<string>("--out") { Description = "The models directory; the model is written to <out>/<version>/.", Required = true };
         var version = new Option<string?>("--version") { Description = "The model's version (a new directory name); default propensity-<yyyyMMddHHmmss>-<seed> (UTC)." };
         var seed = new Option<int>("--seed") { Description = "Seed of ML.NET and FastTree: same data, settings and seed give the same model.json.", DefaultValueFactory = _ => 42 };
@@ -74,7 +75,7 @@ internal static class TrainingCli
             "Join logged decisions with their outcomes (one example per chosen action: accepted or not), hold out the latest decisions, "
             + "train a FastTree propensity model and write model.json (served by the decision API), model.zip (ML.NET), report.json and report.md; "
             + "with --orders also a churn classifier (churn.json) and a value regression (value.json) on the customers' orders after each decision.");
-        foreach (var option in new Option[] { decisions, outcomes, orders, horizon, bootstrap, kafkaSettings, output, version, seed, trees, leaves, holdout, learningRate, minLeaf })
+        foreach (var option in new Option[] { decisions, outcomes, orders, horizon, bootstrap, kafkaSettings, redis, redisPrefix, output, version, seed, trees, leaves, holdout, learningRate, minLeaf })
         {
             command.Options.Add(option);
         }
@@ -91,7 +92,8 @@ internal static class TrainingCli
                 parsed.GetValue(holdout),
                 clock.GetUtcNow(),
                 parsed.GetValue(orders) is { } ordersSpec ? HistorySource.TryParse(ordersSpec, out _) : null,
-                TimeSpan.FromDays(parsed.GetValue(horizon)));
+                TimeSpan.FromDays(parsed.GetValue(horizon)),
+                Keys(parsed, redis, redisPrefix));
             var stdout = parsed.InvocationConfiguration.Output;
             var stderr = parsed.InvocationConfiguration.Error;
             try
@@ -113,6 +115,7 @@ internal static class TrainingCli
         var decisions = Source("--decisions", "decision.logged CloudEvents: a JSON-lines file (one event per line) or kafka:<topic>, e.g. kafka:nba.decisions.");
         var outcomes = Source("--outcomes", "Feedback CloudEvents (offer.accepted gives the reward): a JSON-lines file or kafka:<topic>, e.g. kafka:nba.feedback.");
         var (bootstrap, kafkaSettings) = KafkaOptions();
+        var (redis, redisPrefix) = RedisOptions();
         var model = new Option<string>("--model")
         {
             Description = $"The candidate model: a directory with {PropensityTraining.ModelFile} (e.g. models/<version>), the file itself, or "
@@ -130,7 +133,7 @@ internal static class TrainingCli
             "Off-policy evaluation of a candidate policy on logged decisions: the candidate model re-ranks each decision's logged candidates "
             + "(propensity x context weight x value x lever, arbitrated family first) and IPS, self-normalised IPS, doubly robust and the direct "
             + "method estimate its value per decision, with 95% intervals, beside the logging policy's observed mean reward.");
-        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, model, epsilon, resamples, seed, output })
+        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, redis, redisPrefix, model, epsilon, resamples, seed, output })
         {
             command.Options.Add(option);
         }
@@ -146,7 +149,8 @@ internal static class TrainingCli
                 parsed.GetValue(resamples),
                 parsed.GetValue(seed),
                 parsed.GetValue(output),
-                clock.GetUtcNow());
+                clock.GetUtcNow(),
+                Keys(parsed, redis, redisPrefix));
             try
             {
                 await PolicyEvaluation.RunAsync(settings, parsed.InvocationConfiguration.Output, cancellationToken);
@@ -181,6 +185,20 @@ internal static class TrainingCli
         });
         return (bootstrap, kafkaSettings);
     }
+
+    private static (Option<string?> Redis, Option<string> Prefix) RedisOptions()
+    {
+        var redis = new Option<string?>("--redis")
+        {
+            Description = "The service's Redis (StackExchange.Redis configuration, e.g. localhost:6379,user=training,password=...): the decision log "
+                + "is sealed per customer and the keys are there. Records of erased customers no longer open and are skipped.",
+        };
+        var prefix = new Option<string>("--redis-prefix") { Description = "The service's Redis:KeyPrefix.", DefaultValueFactory = _ => "nba" };
+        return (redis, prefix);
+    }
+
+    private static KeySource? Keys(ParseResult parsed, Option<string?> redis, Option<string> prefix) =>
+        parsed.GetValue(redis) is { Length: > 0 } configuration ? new KeySource(configuration, parsed.GetValue(prefix)!) : null;
 
     private static Option<string> Source(string name, string description)
     {

@@ -21,7 +21,11 @@ public sealed record SampleCounts(
     long UnreadableEvents,
     long OtherEvents,
     int NotLoggedByModel,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>Sealed decisions whose customer's key is gone (erased): skipped, as erasure intends.</summary>
+    public long ShreddedDecisions { get; init; }
+}
 
 /// <summary>
 /// Turns the decision log and the feedback topic into off-policy samples: one per decision's first slot, its candidates
@@ -31,10 +35,11 @@ public sealed record SampleCounts(
 /// arbitration's family first (it reads only features, not the model), then propensity x context weight x value x
 /// lever, then the action id. Events may come in any order; decisions logged twice count once.
 /// </summary>
-public sealed class LoggedDecisionSamples
+/// <param name="keyring">Opens sealed decision-log records; null reads plain records only.</param>
+public sealed class LoggedDecisionSamples(IDecisionLogKeyring? keyring = null)
 {
     private readonly HashSet<(string DecisionId, string ActionId)> accepted = [];
-    private readonly LoggedEventReader reader = new();
+    private readonly LoggedEventReader reader = new(keyring);
     private readonly List<DecisionLogRecord> records = [];
 
     /// <summary>The decisions read so far, once each, in the order read.</summary>
@@ -109,7 +114,10 @@ public sealed class LoggedDecisionSamples
         }
 
         var counts = new SampleCounts(reader.DecisionEvents, records.Count, reader.DuplicateDecisions, withoutChoice, withoutCandidate, reader.OutcomeEvents,
-            accepted.Count, reader.Unreadable, reader.Other, notLoggedByModel, [.. reader.Problems]);
+            accepted.Count, reader.Unreadable, reader.Other, notLoggedByModel, [.. reader.Problems])
+        {
+            ShreddedDecisions = reader.Shredded,
+        };
         return (samples, counts);
     }
 

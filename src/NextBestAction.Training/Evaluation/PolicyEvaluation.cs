@@ -18,6 +18,7 @@ namespace NextBestAction.Training.Evaluation;
 /// <param name="Seed">Seed of the bootstrap.</param>
 /// <param name="OutputDirectory">Where evaluation.json and evaluation.md go; null to only print.</param>
 /// <param name="Now">The report's time.</param>
+/// <param name="Keys">Where the keys of sealed decision-log records are; null reads plain records only.</param>
 internal sealed record EvaluateSettings(
     HistorySource Decisions,
     HistorySource Outcomes,
@@ -27,7 +28,8 @@ internal sealed record EvaluateSettings(
     int BootstrapResamples,
     int Seed,
     string? OutputDirectory,
-    DateTimeOffset Now);
+    DateTimeOffset Now,
+    KeySource? Keys = null);
 
 /// <summary>The candidate model cannot be loaded, or the log gives nothing to evaluate.</summary>
 internal sealed class EvaluationException : Exception
@@ -66,7 +68,8 @@ internal static class PolicyEvaluation
     public static async Task<EvaluationReport> RunAsync(EvaluateSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         var model = LoadModel(settings.Model);
-        var samples = new LoggedDecisionSamples();
+        using var keyring = settings.Keys is { } keys ? RedisDecisionLogKeyring.Connect(keys.Configuration, keys.KeyPrefix) : null;
+        var samples = new LoggedDecisionSamples(keyring);
         await HistoryReader.ReadAsync(settings.Outcomes, settings.Kafka, "reading outcomes", samples.AddOutcome, output, cancellationToken);
         await HistoryReader.ReadAsync(settings.Decisions, settings.Kafka, "reading decisions", samples.AddDecision, output, cancellationToken);
         var (logged, counts) = samples.Build(model, model is LoggedPriorPropensity ? LoggedPriorPropensity.LoggedBy : null);
@@ -188,7 +191,7 @@ internal static class PolicyEvaluation
         Line(md, $"# Off-policy evaluation of {report.Policy} on {report.Model}");
         Line(md);
         Line(md, $"Decisions from `{report.Sources.Decisions}`, outcomes from `{report.Sources.Outcomes}`. Reward: the action's value (EUR) when accepted, else 0.");
-        Line(md, $"{report.Samples} decisions evaluated (first slot) of {d.Decisions} logged; skipped {d.DecisionsWithoutChoice} without a choice, {d.ChosenWithoutCandidate} whose choice is not a candidate, {d.DuplicateDecisions} duplicates, {d.UnreadableEvents} unreadable and {d.OtherEvents} other events; {d.Accepted} acceptances read.");
+        Line(md, $"{report.Samples} decisions evaluated (first slot) of {d.Decisions} logged; skipped {d.DecisionsWithoutChoice} without a choice, {d.ChosenWithoutCandidate} whose choice is not a candidate, {d.DuplicateDecisions} duplicates, {d.ShreddedDecisions} of erased customers, {d.UnreadableEvents} unreadable and {d.OtherEvents} other events; {d.Accepted} acceptances read.");
         Line(md);
         Line(md, $"| Estimator | Value per decision | 95% interval | Std. error | Effective sample size | Matched |");
         Line(md, $"|---|---:|---:|---:|---:|---:|");

@@ -8,7 +8,7 @@ namespace NextBestAction.Training.History;
 /// Reads the decision log's and the feedback topic's CloudEvents for training and evaluation alike: parses and checks
 /// each event, counts what it read, skipped and found twice, and keeps the first few problems with where they were read.
 /// </summary>
-internal sealed class LoggedEventReader
+internal sealed class LoggedEventReader(IDecisionLogKeyring? keyring = null)
 {
     private const int MaxProblems = 5;
 
@@ -24,6 +24,9 @@ internal sealed class LoggedEventReader
 
     /// <summary>Events of other types, skipped.</summary>
     public long Other { get; private set; }
+
+    /// <summary>Sealed records whose customer's key is gone (erased, or past its retention): they can no longer be read.</summary>
+    public long Shredded { get; private set; }
 
     /// <summary>Decisions logged more than once (Kafka redelivery); only the first counts.</summary>
     public int DuplicateDecisions { get; private set; }
@@ -51,9 +54,26 @@ internal sealed class LoggedEventReader
         DecisionLogRecord? record;
         try
         {
-            record = envelope.Data.ValueKind == JsonValueKind.Object ? envelope.Data.Deserialize(DecisionLogJsonContext.Default.DecisionLogRecord) : null;
+            if (envelope.Data.ValueKind != JsonValueKind.Object)
+            {
+                record = null;
+            }
+            else if (envelope.Data.TryGetProperty("sealed", out _))
+            {
+                if (Open(envelope.Data.Deserialize(DecisionLogJsonContext.Default.SealedDecisionLogRecord), where) is not { } opened)
+                {
+                    return null;
+                }
+
+                record = opened;
+            }
+            else
+            {
+                // Plain records: synthetic histories from the simulation, and logs written before records were sealed.
+                record = envelope.Data.Deserialize(DecisionLogJsonContext.Default.DecisionLogRecord);
+            }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException)
         {
             Problem(where, $"data is not a decision-log record: {ex.Message}");
             return null;
@@ -113,6 +133,36 @@ internal sealed class LoggedEventReader
         }
 
         return (envelope.Type, data!.DecisionId!, data.ActionId!);
+    }
+
+    /// <summary>The sealed record opened with its customer's key; null (counted) when it cannot be.</summary>
+    private DecisionLogRecord? Open(SealedDecisionLogRecord? sealedRecord, string where)
+    {
+        if (sealedRecord?.Subject is null || sealedRecord.Sealed is null || sealedRecord.DecisionId is null)
+        {
+            Problem(where, "a sealed decision-log record needs decisionId, subject and sealed");
+            return null;
+        }
+
+        if (keyring is null)
+        {
+            Problem(where, "the record is sealed; give --redis so its customer's key can be read");
+            return null;
+        }
+
+        if (keyring.KeyOf(sealedRecord.Subject) is not { } key)
+        {
+            Shredded++;
+            return null;
+        }
+
+        if (DecisionLogSealing.Open(sealedRecord, key) is not { } record)
+        {
+            Problem(where, "the sealed record does not open with its customer's key (altered, or sealed with an older key)");
+            return null;
+        }
+
+        return record;
     }
 
     private CloudEvent? Envelope(byte[] json, string where)

@@ -20,6 +20,7 @@ namespace NextBestAction.Training.Propensity;
 /// <param name="Now">The run's time: model.json's createdAt and the default version (the only wall-clock inputs).</param>
 /// <param name="Orders">Where the order events are, for the churn and value models; null trains the propensity model only.</param>
 /// <param name="Horizon">How far after a decision its customer's orders count for the churn and value labels.</param>
+/// <param name="Keys">Where the keys of sealed decision-log records are; null reads plain records only.</param>
 internal sealed record TrainSettings(
     HistorySource Decisions,
     HistorySource Outcomes,
@@ -30,7 +31,8 @@ internal sealed record TrainSettings(
     double HoldoutFraction,
     DateTimeOffset Now,
     HistorySource? Orders = null,
-    TimeSpan Horizon = default);
+    TimeSpan Horizon = default,
+    KeySource? Keys = null);
 
 /// <summary>What a run wrote: the model's directory, its artifact and report.</summary>
 internal sealed record TrainingResult(string Directory, TreeEnsembleArtifact Artifact, TrainingReport Report);
@@ -86,7 +88,8 @@ internal static partial class PropensityTraining
             throw new TrainingException($"{target} already exists; a model version is never overwritten, pass another --version");
         }
 
-        var builder = new TrainingSetBuilder(ModelFeatures.All);
+        using var keyring = settings.Keys is { } keys ? RedisDecisionLogKeyring.Connect(keys.Configuration, keys.KeyPrefix) : null;
+        var builder = new TrainingSetBuilder(ModelFeatures.All, keyring);
         await HistoryReader.ReadAsync(settings.Outcomes, settings.Kafka, "reading outcomes", builder.AddOutcome, output, cancellationToken);
         await HistoryReader.ReadAsync(settings.Decisions, settings.Kafka, "reading decisions", builder.AddDecision, output, cancellationToken);
         var set = builder.Build(settings.HoldoutFraction);

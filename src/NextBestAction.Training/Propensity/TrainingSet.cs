@@ -43,6 +43,9 @@ internal sealed record HistoryCounts
 
     public long UnreadableEvents { get; init; }
 
+    /// <summary>Sealed decisions whose customer's key is gone (erased): skipped, as erasure intends.</summary>
+    public long ShreddedDecisions { get; init; }
+
     /// <summary>Events of other types in the sources, skipped.</summary>
     public long OtherEvents { get; init; }
 

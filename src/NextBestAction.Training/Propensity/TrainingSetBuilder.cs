@@ -19,13 +19,15 @@ internal sealed class TrainingSetBuilder
     private readonly int[] missing;
     private readonly HashSet<(string DecisionId, string ActionId)> accepted = [];
     private readonly HashSet<(string DecisionId, string ActionId)> notAccepted = [];
-    private readonly LoggedEventReader reader = new();
+    private readonly LoggedEventReader reader;
     private readonly List<TrainingExample> examples = [];
     private readonly List<CustomerSnapshot> snapshots = [];
     private int withoutChoice, chosenWithoutCandidate, declined, ignored;
 
-    public TrainingSetBuilder(IReadOnlyList<string> features)
+    /// <param name="keyring">Opens sealed decision-log records; null reads plain records only.</param>
+    public TrainingSetBuilder(IReadOnlyList<string> features, IDecisionLogKeyring? keyring = null)
     {
+        reader = new LoggedEventReader(keyring);
         this.features = features;
         actionLevel = [.. features.Select(ModelFeatures.IsActionLevel)];
         missing = new int[features.Count];
@@ -129,6 +131,7 @@ internal sealed class TrainingSetBuilder
             ConflictingOutcomes = accepted.Count(notAccepted.Contains),
             AcceptedWithoutDecision = accepted.Count(a => !joined.Contains(a)),
             UnreadableEvents = reader.Unreadable,
+            ShreddedDecisions = reader.Shredded,
             OtherEvents = reader.Other,
             Rows = labelled.Count,
             Positives = labelled.Count(e => e.Accepted),

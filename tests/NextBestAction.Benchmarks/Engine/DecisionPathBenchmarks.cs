@@ -62,9 +62,9 @@ public class DecisionPathBenchmarks
         return RedisProfileStore.FromRead(workload.CustomerIds[i], workload.StoredProfilesJson[i], workload.Inputs[i].Now);
     }
 
-    /// <summary>What the decision-log publisher does per decision on its background thread: record and CloudEvent JSON.</summary>
+    /// <summary>What the decision-log publisher does per decision on its background thread: record, JSON, seal and CloudEvent JSON.</summary>
     [Benchmark]
-    public byte[] LogRecord() => DecisionLogPublisher.Serialize(workload.Served[Next()]);
+    public byte[] LogRecord() => DecisionLogPublisher.Serialize(workload.Served[Next()], EngineWorkload.LogSubject, EngineWorkload.LogKey);
 
     /// <summary>
     /// The API's JSON per decision: read and validate the request body, write the response body (into a reused

@@ -220,7 +220,7 @@ internal sealed class EngineBenchmark : IBenchmark
         await output.WriteLineAsync(
             $"{Name}: DecisionEngine.Decide on the {BenchmarkCatalog.Version} catalog (PriorPropensityModel, GreedyPolicy, maxActions "
             + $"{EngineSettings.MaxActions}, explanations for the returned actions, debug off), DecisionLogPublisher.Serialize of the served "
-            + "decision, and the API's request/response JSON; BenchmarkDotNet in process with its memory diagnoser");
+            + "decision (record, JSON, AES-GCM seal), and the API's request/response JSON; BenchmarkDotNet in process with its memory diagnoser");
         await output.WriteLineAsync(
             $"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, "
             + $"{CollectorConditions.Describe()}; "

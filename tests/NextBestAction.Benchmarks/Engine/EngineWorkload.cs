@@ -19,6 +19,11 @@ namespace NextBestAction.Benchmarks.Engine;
 /// </summary>
 internal sealed class EngineWorkload
 {
+    /// <summary>A subject hash and key to seal decision-log records with, as the publisher does with each customer's own.</summary>
+    public const string LogSubject = "0123456789abcdef0123456789abcdef";
+
+    public static readonly byte[] LogKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
     /// <summary>Share of customers with impressions or declines in their contact history.</summary>
     private const double WithContactHistory = 0.6;
 
@@ -191,6 +196,6 @@ internal sealed record WorkloadFacts(
             storedProfiles.Average(v => v.Sum(value => value.IsNull ? 0 : (double)value.Length())),
             requestBodies.Average(b => b.Length),
             responses.Average(r => JsonSerializer.SerializeToUtf8Bytes(r, DecisionJsonContext.Default.DecisionResponse).Length),
-            served.Average(s => DecisionLogPublisher.Serialize(s).Length));
+            served.Average(s => DecisionLogPublisher.Serialize(s, EngineWorkload.LogSubject, EngineWorkload.LogKey).Length));
     }
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.IntegrationTests.Notifications;
 using NextBestAction.IntegrationTests.Reliability;
@@ -34,6 +37,12 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         await SeedEverywhereAsync(customer);
         await Produce(Factory.Topics.Clickstream, bystander, "cart.item_added", new { productId = "p-by-1", category = "phones", productLine = "galaxy-s", price = 10.0, quantity = 1 });
         await ProfileWhenAsync(bystander, p => p.Cart.Count == 1);
+        var subject = await Factory.Services.GetRequiredService<SubjectHasher>().HashAsync(customer);
+        var logKeys = Factory.Services.GetRequiredService<DecisionLogKeys>();
+        var logged = LoggedDecision(subject);
+        Assert.DoesNotContain(customer, Encoding.UTF8.GetString(logged.Raw), StringComparison.Ordinal);
+        var sealedRecord = logged.Data.Deserialize(DecisionLogJsonContext.Default.SealedDecisionLogRecord)!;
+        Assert.Equal(customer, DecisionLogSealing.Open(sealedRecord, (await logKeys.GetAsync([subject]))[0]!)?.CustomerId);
 
         using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
         using var erased = await desk.DeleteAsync($"/v1/customers/{customer}");
@@ -45,9 +54,11 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         var families = receipt.Removed.Select(f => f.Family).ToHashSet(StringComparer.Ordinal);
         Assert.Superset(new HashSet<string>(
             ["profile", "bookkeeping", "temporary", "version", "contacts", "decisions", "decision-owner", "notification-claims",
-             "product-wishlists", "product-buyers", "notification-schedule"], StringComparer.Ordinal), families);
+             "product-wishlists", "product-buyers", "notification-schedule", "decision-log-key"], StringComparer.Ordinal), families);
 
         Assert.Empty(await KeysAndValuesHoldingAsync(customer));
+        // Crypto-shredding: the record is still on the topic, but nothing opens it any more.
+        Assert.Null((await logKeys.GetAsync([subject]))[0]);
         Assert.NotNull(await Factory.ProfileStore.GetAsync(bystander, DateTimeOffset.UtcNow));
 
         using var kept = await desk.GetAsync($"/v1/privacy/requests/{receipt.RequestId}");
@@ -63,6 +74,15 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         var second = (await again.Content.ReadFromJsonAsync<PrivacyReceipt>(PrivacyJsonContext.Default.PrivacyReceipt))!;
         Assert.Equal((PrivacyReceipt.AlreadyErased, receipt.CompletedAt), (second.Outcome, second.PreviousErasureAt));
         Assert.Empty(second.Removed);
+    }
+
+    /// <summary>The customer's first record on the decision log, found by the subject hash that stands for them there.</summary>
+    private ReceivedNotification LoggedDecision(string subject)
+    {
+        using var decisionLog = new NotificationReader(kafka.BootstrapServers, Factory.Topics.Decisions);
+        var records = decisionLog.ReadUntil(subject, records => records.Count > 0, MaxWait);
+        Assert.NotEmpty(records);
+        return records[0];
     }
 
     [Fact]
