@@ -14,8 +14,9 @@ using Polly.Timeout;
 namespace NextBestAction.Notifications;
 
 /// <summary>
-/// Optional delivery of every notification to an app backend's webhook (<c>Notifications:Webhook:Url</c>). A consumer
-/// group of its own reads <c>nba.notifications</c>, so delivery is as durable as the topic and independent of
+/// Optional delivery of every notification to an app backend's webhook (<c>Notifications:Webhook:Url</c>), and of every
+/// <c>customer.erased</c> announcement from <c>nba.privacy</c>, so the backend purges its copies of an erased customer.
+/// A consumer group of its own reads both topics, so delivery is as durable as the topics and independent of
 /// ingestion. Each notification is POSTed as its CloudEvent JSON (<c>application/cloudevents+json</c>) with an
 /// HMAC-SHA256 signature over timestamp and body. 5xx, 408, 429, timeouts and network errors are retried with
 /// exponential backoff and jitter by the client's resilience handler (<see cref="WebhookResilience"/>); after the last
@@ -55,7 +56,7 @@ public sealed partial class WebhookDeliveryService(
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetErrorHandler((_, e) => LogKafkaError(logger, e.Code, e.Reason))
             .Build();
-        consumer.Subscribe(kafka.Value.Topics.Notifications);
+        consumer.Subscribe([kafka.Value.Topics.Notifications, kafka.Value.Topics.Privacy]);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -94,6 +95,12 @@ public sealed partial class WebhookDeliveryService(
     {
         var body = record.Message.Value ?? [];
         var (notificationId, type, malformed) = ReadEnvelope(body);
+        if (record.Topic == kafka.Value.Topics.Privacy && type != EventTypes.CustomerErased)
+        {
+            // Erasure requests and anything else on the privacy topic are ingestion's; only announcements go out.
+            return;
+        }
+
         if (malformed is not null)
         {
             Count("malformed");

@@ -25,6 +25,7 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
 
     private readonly ConcurrentQueue<(string Subject, int Attempt, bool SignatureValid, int Status)> requests = new();
     private readonly ConcurrentQueue<(bool ValidForPrevious, bool ValidForOther, string Signature)> signatures = new();
+    private readonly ConcurrentQueue<(string Subject, string Type, bool SignatureValid)> eventTypes = new();
     private int redirectTargetHits;
     private WebApplication? endpoint;
     private NotificationServerFactory? factory;
@@ -47,7 +48,9 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
             var valid = WebhookSignature.Verify(Secret, timestamp, body, signature);
             signatures.Enqueue((WebhookSignature.Verify(PreviousSecret, timestamp, body, signature),
                 WebhookSignature.Verify("some-other-secret-0123456789", timestamp, body, signature), signature));
-            var subject = JsonDocument.Parse(body).RootElement.GetProperty("subject").GetString()!;
+            using var cloudEvent = JsonDocument.Parse(body);
+            var subject = cloudEvent.RootElement.GetProperty("subject").GetString()!;
+            eventTypes.Enqueue((subject, cloudEvent.RootElement.GetProperty("type").GetString()!, valid));
             var attempt = int.Parse(request.Headers[WebhookSignature.AttemptHeader].ToString(), System.Globalization.CultureInfo.InvariantCulture);
             var status = valid ? answer(subject, attempt) : 401;
             requests.Enqueue((subject, attempt, valid, status));
@@ -109,6 +112,29 @@ public sealed class NotificationWebhookTests(KafkaFixture kafka, RedisServerFixt
 
     private List<(string Subject, int Attempt, bool SignatureValid, int Status)> RequestsFor(string customer) =>
         [.. requests.Where(r => r.Subject == customer)];
+
+    [Fact]
+    public async Task Erasure_IsAnnouncedToTheWebhook_Signed_SoTheBackendCanPurgeItsCopies()
+    {
+        var customer = $"cust-{factory!.Suffix}-erased";
+        var askedOnKafka = $"cust-{factory.Suffix}-erased-by-event";
+        await LateDeliveryAsync(customer);
+        Assert.True(await Wait.UntilAsync(() => Task.FromResult(eventTypes.Any(e => e.Subject == customer)), MaxWait, TimeSpan.FromMilliseconds(50)),
+            "the late-delivery notification never reached the webhook");
+
+        using var desk = factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+        using var erased = await desk.DeleteAsync($"/v1/customers/{customer}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, erased.StatusCode);
+        await kafka.ProduceAsync(factory.Topics.Privacy, askedOnKafka, CloudEvents.Create("customer.erasure_requested", askedOnKafka, new { }));
+
+        Assert.True(await Wait.UntilAsync(
+            () => Task.FromResult(new[] { customer, askedOnKafka }.All(c => eventTypes.Any(e => e.Subject == c && e.Type == "customer.erased"))),
+            MaxWait, TimeSpan.FromMilliseconds(50)), "customer.erased did not reach the webhook for both erasures");
+        Assert.All(eventTypes.Where(e => e.Subject == customer || e.Subject == askedOnKafka), e => Assert.True(e.SignatureValid));
+        Assert.Equal(["customer.erased"], eventTypes.Where(e => e.Subject == askedOnKafka).Select(e => e.Type));
+        // The request on the privacy topic is ingestion's business; only the announcement goes out.
+        Assert.DoesNotContain(eventTypes, e => e.Type == "customer.erasure_requested");
+    }
 
     [Fact]
     public async Task Webhook_EndpointFailsTwice_RetriedWithBackoffAndDeliveredSigned()
