@@ -28,7 +28,12 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
 
     private static Task RecordImpressionsAsync(RedisProfileStore profiles, IDatabase db, string customerId, IReadOnlyList<(string ActionId, bool Marketing)> shown, DateTimeOffset at) =>
         new ServedDecisionWrites(profiles).QueueAsync(
-            db, new DecisionRecord(Guid.CreateVersion7().ToString("N"), customerId, [.. shown.Select(s => s.ActionId)], at, "checkout"), shown, OutcomeWindow);
+            db, new DecisionRecord(Guid.CreateVersion7().ToString("N"), customerId, [.. shown.Select(s => s.ActionId)], at, "checkout"), shown,
+            Explanation.ToJson(), OutcomeWindow);
+
+    private static readonly DecisionExplanation Explanation = new("web", false, "prior-v2", "cat-1", "greedy", "treatment",
+        new Arbitration("bundle", 0.1, 0.7, "bundle signal stronger"),
+        [new ChosenAction("bundle-a", "bundle", "Bundle A", 3.2, 0.4, 8, 1, ["in_cart_line"], [new FeatureContribution("action.affinity", 1.5)])]);
 
     private static async Task<ContactHistory> ReadAsync(ContactHistoryStore store, IDatabase db, string customerId) =>
         ContactHistory.FromEntries(await store.QueueRead(db, customerId), Now);
@@ -97,11 +102,12 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
             [
                 new HashEntry(DecisionRecordStore.RecordField(id), DecisionRecordStore.RecordValue(new DecisionRecord(id, "cust-4", ["bundle-a"], Now.AddDays(-8), "checkout"))),
                 new HashEntry($"o:{id}:bundle-a", "declined"),
+                new HashEntry(DecisionRecordStore.ExplanationField(id), Explanation.ToJson()),
             ]);
         }
 
         var recent = new DecisionRecord("recent01", "cust-4", ["bundle-a", "service-b"], Now, "checkout");
-        await new ServedDecisionWrites(profiles).QueueAsync(db, recent, [("bundle-a", true), ("service-b", false)], OutcomeWindow);
+        await new ServedDecisionWrites(profiles).QueueAsync(db, recent, [("bundle-a", true), ("service-b", false)], Explanation.ToJson(), OutcomeWindow);
         Assert.Equal(OutcomeWrite.Recorded, await records.TryRecordOutcomeAsync((await records.GetAsync("recent01"))!, "service-b", "accepted"));
 
         var found = await records.GetAsync("recent01");
@@ -110,7 +116,13 @@ public sealed class ContactHistoryStoreTests(RedisServerFixture redis, GarnetFix
         Assert.Equal(["bundle-a", "service-b"], found.ActionIds);
         Assert.Equal(Now.ToUnixTimeMilliseconds(), found.At.ToUnixTimeMilliseconds());
         var fields = (await db.HashKeysAsync(profiles.Keys.Decisions("cust-4"))).Select(f => (string)f!).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["o:recent01:service-b", "r:recent01"], fields);
+        Assert.Equal(["o:recent01:service-b", "r:recent01", "x:recent01"], fields);
+        var audited = await records.GetAuditedAsync("recent01");
+        Assert.NotNull(audited?.Explanation);
+        Assert.Equal(["in_cart_line"], Assert.Single(audited.Explanation.Actions).Reasons);
+        Assert.Equal(("bundle", "greedy"), (audited.Explanation.Arbitration.Family, audited.Explanation.Policy));
+        Assert.Equal("accepted", audited.Outcomes["service-b"]);
+        Assert.False(audited.Outcomes.ContainsKey("bundle-a"));
         var ttl = await db.KeyTimeToLiveAsync(profiles.Keys.Decisions("cust-4"));
         Assert.NotNull(ttl);
         Assert.True(ttl <= OutcomeWindow);

@@ -98,6 +98,37 @@ public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture red
     }
 
     [Fact]
+    public async Task DecisionAudit_ShowsTheServedDecisionWithItsReasonsAndOutcome_ToAKeyThatMayReadProfiles()
+    {
+        using var client = Factory.CreateWebshopClient();
+        var decision = await DecideAsync(client, Request(Customer("audit")));
+        using var outcome = await FirstOutcomeAsync(client, decision.DecisionId, decision.Actions[0].ActionId, "accepted");
+
+        using var response = await client.GetAsync($"/v1/decisions/{decision.DecisionId}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var audit = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(decision.CustomerId, audit.GetProperty("customerId").GetString());
+        Assert.Equal("checkout", audit.GetProperty("touchpoint").GetString());
+        var explanation = audit.GetProperty("explanation");
+        Assert.Equal(decision.ModelVersion, explanation.GetProperty("modelVersion").GetString());
+        Assert.False(string.IsNullOrEmpty(explanation.GetProperty("arbitration").GetProperty("reason").GetString()));
+        var shown = Assert.Single(explanation.GetProperty("actions").EnumerateArray());
+        Assert.Equal(decision.Actions[0].ActionId, shown.GetProperty("actionId").GetString());
+        Assert.Equal(decision.Actions[0].Reasons, shown.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!));
+        Assert.NotEmpty(shown.GetProperty("explanation").EnumerateArray());
+        Assert.Equal("accepted", audit.GetProperty("outcomes").GetProperty(decision.Actions[0].ActionId).GetString());
+
+        using var unknown = await client.GetAsync("/v1/decisions/never-served");
+        using var invalid = await client.GetAsync("/v1/decisions/bad%0Did");
+        using var checkout = Factory.CreateClientWithKey(NbaServerFactory.CheckoutKey);
+        using var forbidden = await checkout.GetAsync($"/v1/decisions/{decision.DecisionId}");
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.BadRequest, HttpStatusCode.Forbidden), (unknown.StatusCode, invalid.StatusCode, forbidden.StatusCode));
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task DryRun_IsNotLoggedAndCannotGetAnOutcome()
     {
         using var client = Factory.CreateWebshopClient();

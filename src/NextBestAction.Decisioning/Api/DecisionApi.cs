@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using NextBestAction.Contracts;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Privacy;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults.Auth;
@@ -39,6 +40,14 @@ public static class DecisionApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireScope(Scopes.Feedback);
 
+        v1.MapGet("/decisions/{decisionId}", GetDecisionAsync)
+            .WithName("GetDecision")
+            .WithSummary("A served decision with its explanation and outcomes (GDPR Art. 22), for the service desk; kept for the outcome window")
+            .Produces<DecisionAuditResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireScope(Scopes.ProfileRead);
+
         v1.MapGet("/customers/{customerId}/profile", GetProfileAsync)
             .WithName("GetProfile")
             .WithSummary("The stored profile of a customer, as decisions see it: permanent data and unexpired temporary data")
@@ -49,7 +58,7 @@ public static class DecisionApi
 
     /// <summary>The body is read by hand so a malformed request gets a problem response that says what is wrong.</summary>
     private static async Task<Results<Ok<DecisionResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        HttpRequest httpRequest, DecisionService decisions, CatalogProvider catalogs, CancellationToken cancellationToken)
+        HttpRequest httpRequest, DecisionService decisions, CatalogProvider catalogs, PersonalDataAudit audit, CancellationToken cancellationToken)
     {
         var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.DecisionRequest, "decision request", cancellationToken);
         if (!body.IsRead)
@@ -69,6 +78,11 @@ public static class DecisionApi
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "Invalid decision request");
+        }
+
+        if (request.Debug == true)
+        {
+            await audit.RecordAsync(httpRequest.HttpContext, request.CustomerId!, PersonalDataAudit.DebugDecision);
         }
 
         return TypedResults.Ok(await decisions.DecideAsync(request, cancellationToken));
@@ -130,19 +144,54 @@ public static class DecisionApi
         };
     }
 
-    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfileAsync(string customerId, RedisProfileStore profiles, TimeProvider clock)
+    private static async Task<Results<Ok<DecisionAuditResponse>, ProblemHttpResult>> GetDecisionAsync(
+        string decisionId, HttpContext context, DecisionRecordStore records, PersonalDataAudit audit)
+    {
+        if (!Identifiers.IsValid(decisionId))
+        {
+            return TypedResults.Problem(title: "Invalid decision id", detail: $"decisionId must be {Identifiers.Rule}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (await records.GetAuditedAsync(decisionId) is not { } audited)
+        {
+            return TypedResults.Problem(title: "Unknown decision",
+                detail: "No decision with this id was served within the outcome window (Decisions:OutcomeWindowHours).", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var record = audited.Record;
+        await audit.RecordAsync(context, record.CustomerId, PersonalDataAudit.DecisionAudit);
+        return TypedResults.Ok(new DecisionAuditResponse(record.DecisionId, record.CustomerId, record.At, record.Touchpoint, record.ActionIds,
+            audited.Explanation, audited.Outcomes));
+    }
+
+    private static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfileAsync(
+        string customerId, HttpContext context, RedisProfileStore profiles, PersonalDataAudit audit, TimeProvider clock)
     {
         if (!Identifiers.IsValid(customerId))
         {
             return CustomerProblems.InvalidCustomerId();
         }
 
+        await audit.RecordAsync(context, customerId, PersonalDataAudit.Profile);
         var profile = await profiles.GetAsync(customerId, clock.GetUtcNow());
         return profile is null
             ? CustomerProblems.UnknownCustomer()
             : TypedResults.Ok(new ProfileResponse(profile, profile.Temporary));
     }
 }
+
+/// <summary>
+/// A served decision for the service desk: whose, when, where, the actions shown, why (<paramref name="Explanation"/>:
+/// reasons, feature contributions, arbitration, versions; null for decisions made by release 1) and what the customer did.
+/// </summary>
+public sealed record DecisionAuditResponse(
+    string DecisionId,
+    string CustomerId,
+    DateTimeOffset At,
+    string Touchpoint,
+    IReadOnlyList<string> ActionIds,
+    DecisionExplanation? Explanation,
+    IReadOnlyDictionary<string, string> Outcomes);
 
 /// <summary>The profile as decisions see it, with the temporary data (which expires) shown apart.</summary>
 public sealed record ProfileResponse(CustomerProfile Profile, TemporaryData Temporary);

@@ -14,6 +14,7 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(CatalogStatus))]
 [JsonSerializable(typeof(ModelStatus))]
 [JsonSerializable(typeof(ProfileResponse))]
+[JsonSerializable(typeof(DecisionAuditResponse))]
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
 [JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.CustomerExportDocument))]
 [JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.ConsentRequest))]

@@ -109,13 +109,15 @@ public static class PrivacyApi
     }
 
     /// <summary>200 with <c>holdsAnything: false</c> for a customer of whom nothing is held: that is the answer the person asked for.</summary>
-    private static async Task<Results<Ok<CustomerExportDocument>, ProblemHttpResult>> ExportAsync(string customerId, CustomerExport export, TimeProvider clock)
+    private static async Task<Results<Ok<CustomerExportDocument>, ProblemHttpResult>> ExportAsync(
+        string customerId, HttpContext context, CustomerExport export, PersonalDataAudit audit, TimeProvider clock)
     {
         if (!Identifiers.IsValid(customerId))
         {
             return CustomerProblems.InvalidCustomerId();
         }
 
+        await audit.RecordAsync(context, customerId, PersonalDataAudit.Export);
         return TypedResults.Ok(await export.ReadAsync(customerId, clock.GetUtcNow()));
     }
 

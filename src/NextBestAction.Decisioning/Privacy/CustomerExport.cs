@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using StackExchange.Redis;
 
@@ -11,7 +12,11 @@ public sealed record ExportedImpressions(DateOnly Day, string ActionId, long Cou
 public sealed record ExportedDecline(string ActionId, DateTimeOffset At);
 
 /// <summary>A decision shown to the customer, with the outcome reported for each of its actions.</summary>
-public sealed record ExportedDecision(string DecisionId, DateTimeOffset At, string Touchpoint, IReadOnlyList<string> ActionIds, IReadOnlyDictionary<string, string> Outcomes);
+public sealed record ExportedDecision(string DecisionId, DateTimeOffset At, string Touchpoint, IReadOnlyList<string> ActionIds, IReadOnlyDictionary<string, string> Outcomes)
+{
+    /// <summary>Why the decision came out as it did: the actions' reasons and feature contributions, the arbitration, versions.</summary>
+    public DecisionExplanation? Explanation { get; init; }
+}
 
 /// <param name="State"><c>pending</c>, <c>deferred</c>, <c>sent</c> or <c>withdrawn</c>.</param>
 /// <param name="Notification">The notification as it will be sent (pending, deferred); null once sent or withdrawn, when only its state is kept (what was sent went to <c>nba.notifications</c>).</param>
@@ -73,13 +78,15 @@ public sealed class CustomerExport(RedisProfileStore profiles, IConnectionMultip
             : null;
     }
 
-    /// <summary>Records (<c>r:{decisionId}</c> = <c>{unix ms}|{touchpoint}|{action ids}</c>) with their outcomes (<c>o:{decisionId}:{actionId}</c>).</summary>
+    /// <summary>Records (<c>r:{decisionId}</c> = <c>{unix ms}|{touchpoint}|{action ids}</c>) with their explanations (<c>x:{decisionId}</c>) and outcomes (<c>o:{decisionId}:{actionId}</c>).</summary>
     private static List<ExportedDecision> Decisions(HashEntry[] entries)
     {
         var outcomes = entries.Select(e => (Field: (string)e.Name!, Value: (string)e.Value!))
             .Where(e => e.Field.StartsWith("o:", StringComparison.Ordinal) && e.Field.IndexOf(':', 2) > 2)
             .GroupBy(e => e.Field[2..e.Field.IndexOf(':', 2)], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToDictionary(e => e.Field[(e.Field.IndexOf(':', 2) + 1)..], e => e.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        var explanations = entries.Where(e => ((string)e.Name!).StartsWith("x:", StringComparison.Ordinal))
+            .ToDictionary(e => (string)e.Name!, e => (string?)e.Value, StringComparer.Ordinal);
         var decisions = new List<ExportedDecision>();
         foreach (var entry in entries)
         {
@@ -89,7 +96,10 @@ public sealed class CustomerExport(RedisProfileStore profiles, IConnectionMultip
             {
                 var id = field[2..];
                 decisions.Add(new ExportedDecision(id, DateTimeOffset.FromUnixTimeMilliseconds(ms), touchpoint,
-                    actions.Length == 0 ? [] : actions.Split(','), outcomes.GetValueOrDefault(id) ?? []));
+                    actions.Length == 0 ? [] : actions.Split(','), outcomes.GetValueOrDefault(id) ?? [])
+                {
+                    Explanation = DecisionExplanation.FromJson(explanations.GetValueOrDefault(DecisionRecordStore.ExplanationField(id))),
+                });
             }
         }
 

@@ -11,6 +11,9 @@ public sealed record DecisionRecord(string DecisionId, string CustomerId, IReadO
     public bool StoredByRelease1 { get; init; }
 }
 
+/// <summary>A decision as the audit route shows it: whose, what was shown and why, and what the customer did.</summary>
+public sealed record AuditedDecision(DecisionRecord Record, DecisionExplanation? Explanation, IReadOnlyDictionary<string, string> Outcomes);
+
 /// <summary>The outcome already stored for a decision's action, if any.</summary>
 public enum OutcomeWrite
 {
@@ -22,8 +25,8 @@ public enum OutcomeWrite
 /// <summary>
 /// Decisions kept for the outcome window, so an outcome can be checked against what was shown and recorded once. Each
 /// customer's decisions live in one hash under the customer's hash tag (<see cref="ProfileKeys.Decisions"/>): field
-/// <c>r:{decisionId}</c> holds <c>{unix ms}|{touchpoint}|{action ids}</c>, and <c>o:{decisionId}:{actionId}</c> the
-/// outcome once reported. A small key per decision (<see cref="ProfileKeys.DecisionOwner"/>, expiring with the window)
+/// <c>r:{decisionId}</c> holds <c>{unix ms}|{touchpoint}|{action ids}</c>, <c>x:{decisionId}</c> its
+/// <see cref="DecisionExplanation"/> as JSON, and <c>o:{decisionId}:{actionId}</c> the outcome once reported. A small key per decision (<see cref="ProfileKeys.DecisionOwner"/>, expiring with the window)
 /// names the customer, so an outcome is found from the decision id alone. Both are written by
 /// <see cref="ServedDecisionWrites"/>.
 /// </summary>
@@ -45,6 +48,35 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
     }
 
     public static string RecordField(string decisionId) => "r:" + decisionId;
+
+    public static string ExplanationField(string decisionId) => "x:" + decisionId;
+
+    /// <summary>
+    /// The decision with its explanation and the outcomes reported for its actions, for the audit route; null when
+    /// unknown or past the window. Release 1 kept no explanation.
+    /// </summary>
+    public async Task<AuditedDecision?> GetAuditedAsync(string decisionId)
+    {
+        if (await GetAsync(decisionId) is not { } record)
+        {
+            return null;
+        }
+
+        var (key, _) = OutcomeLocation(record, "");
+        var fields = record.ActionIds.Select(a => OutcomeLocation(record, a).Field).Prepend(ExplanationField(decisionId)).ToArray();
+        var values = await profiles.Database.HashGetAsync(key, fields);
+        var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < record.ActionIds.Count; i++)
+        {
+            if (!values[i + 1].IsNull)
+            {
+                outcomes[record.ActionIds[i]] = values[i + 1]!;
+            }
+        }
+
+        var explanation = record.StoredByRelease1 ? null : DecisionExplanation.FromJson(values[0]);
+        return new AuditedDecision(record, explanation, outcomes);
+    }
 
     /// <summary>The decision, found by its id alone; null when unknown or past the window.</summary>
     public async Task<DecisionRecord?> GetAsync(string decisionId)

@@ -104,6 +104,7 @@ public sealed partial class DecisionRecorder : BackgroundService
                 db,
                 new DecisionRecord(d.DecisionId, d.CustomerId, [.. picks.Select(p => p.Candidate.Action.Id)], d.At, touchpoint),
                 [.. picks.Select(p => (p.Candidate.Action.Id, p.Candidate.Action.Marketing))],
+                DecisionExplanation.Of(d).ToJson(),
                 keepFor));
             if (shown is not null)
             {

@@ -7,8 +7,8 @@ namespace NextBestAction.Decisioning.Serving;
 
 /// <summary>
 /// What a served decision leaves in Redis, queued on the recorder's batch: one script on the customer's slot counts
-/// its impressions in the contact history (<see cref="ContactHistoryStore"/>) and keeps its record in the customer's
-/// decisions hash (<see cref="DecisionRecordStore"/>), and one <c>SET</c> names the customer under the decision id.
+/// its impressions in the contact history (<see cref="ContactHistoryStore"/>) and keeps its record and explanation in
+/// the customer's decisions hash (<see cref="DecisionRecordStore"/>), and one <c>SET</c> names the customer under the decision id.
 /// Two operations per decision. Each hash is pruned only once it has grown (impression days older than a week,
 /// decisions older than the outcome window), so most writes touch a handful of fields.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class ServedDecisionWrites(RedisProfileStore profiles)
           end
           redis.call('PEXPIRE', @contacts, @contactsLifetimeMs)
         end
-        redis.call('HSET', @decisions, @recordField, @record)
+        redis.call('HSET', @decisions, @recordField, @record, @explanationField, @explanation)
         if redis.call('HLEN', @decisions) > tonumber(@decisionsPruneAbove) then
           local cutoff = tonumber(@cutoffMs)
           local fields = redis.call('HGETALL', @decisions)
@@ -52,7 +52,7 @@ public sealed class ServedDecisionWrites(RedisProfileStore profiles)
             end
           end
           for i = 1, #fields, 2 do
-            local id = string.match(fields[i], '^o:([^:]+):')
+            local id = string.match(fields[i], '^o:([^:]+):') or string.match(fields[i], '^x:(.+)$')
             if id ~= nil and gone[id] then
               redis.call('HDEL', @decisions, fields[i])
             end
@@ -63,7 +63,8 @@ public sealed class ServedDecisionWrites(RedisProfileStore profiles)
         """);
 
     /// <summary>Queues the writes of one served decision on <paramref name="db"/>; <paramref name="shown"/> may be empty.</summary>
-    public Task QueueAsync(IDatabaseAsync db, DecisionRecord record, IReadOnlyList<(string ActionId, bool Marketing)> shown, TimeSpan keepFor)
+    /// <param name="explanation">The decision's <see cref="DecisionExplanation"/> as JSON, kept beside its record.</param>
+    public Task QueueAsync(IDatabaseAsync db, DecisionRecord record, IReadOnlyList<(string ActionId, bool Marketing)> shown, string explanation, TimeSpan keepFor)
     {
         ArgumentNullException.ThrowIfNull(record);
         var keys = profiles.Keys;
@@ -78,6 +79,8 @@ public sealed class ServedDecisionWrites(RedisProfileStore profiles)
             decisions = (RedisKey)keys.Decisions(record.CustomerId),
             recordField = DecisionRecordStore.RecordField(record.DecisionId),
             record = DecisionRecordStore.RecordValue(record),
+            explanationField = DecisionRecordStore.ExplanationField(record.DecisionId),
+            explanation,
             decisionsPruneAbove = DecisionsPruneAbove.ToString(CultureInfo.InvariantCulture),
             cutoffMs = (record.At - keepFor).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             decisionsLifetimeMs = ((long)keepFor.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),

@@ -108,6 +108,9 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         Assert.NotEmpty(export.GetProperty("impressions").EnumerateArray());
         var decision = Assert.Single(export.GetProperty("decisions").EnumerateArray());
         Assert.Equal("checkout", decision.GetProperty("touchpoint").GetString());
+        var explained = decision.GetProperty("explanation").GetProperty("actions")[0];
+        Assert.Equal(decision.GetProperty("actionIds")[0].GetString(), explained.GetProperty("actionId").GetString());
+        Assert.NotEmpty(explained.GetProperty("reasons").EnumerateArray());
         Assert.Contains(export.GetProperty("notifications").EnumerateArray(), n => n.GetProperty("state").GetString() == "sent");
     }
 

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.Decisioning.Privacy;
 using NextBestAction.IntegrationTests.Reliability;
+using NextBestAction.Profiles.Privacy;
 using OpenTelemetry.Trace;
 
 namespace NextBestAction.IntegrationTests.Privacy;
@@ -53,7 +55,11 @@ public sealed class PersonalDataInTelemetryTests(KafkaFixture kafka, RedisServer
             await webshop.GetAsync($"/v1/customers/{customer}/profile"),
             await webshop.GetAsync($"/v1/customers/{customer}/kpis"),
         };
+        Assert.True(await Wait.UntilAsync(async () => (await webshop.GetAsync($"/v1/decisions/{decision.DecisionId}")).IsSuccessStatusCode,
+            MaxWait, TimeSpan.FromMilliseconds(100)), "the decision was not recorded for the audit route");
         using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+        routes.Add(await desk.PutAsJsonAsync($"/v1/customers/{customer}/consent", new { marketing = false, collectedVia = "app-settings", textVersion = "v3" }));
+        routes.Add(await desk.GetAsync($"/v1/customers/{customer}/export"));
         routes.Add(await desk.DeleteAsync($"/v1/customers/{customer}"));
         Assert.All(routes, r => Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage!.RequestUri!.AbsolutePath}: {(int)r.StatusCode}"));
         routes.ForEach(r => r.Dispose());
@@ -74,5 +80,13 @@ public sealed class PersonalDataInTelemetryTests(KafkaFixture kafka, RedisServer
             .Select(e => $"{e.Category}: {e.Message}")
             .ToList();
         Assert.True(leakingLines.Count == 0, string.Join('\n', leakingLines));
+
+        // Every personal-data read is in the audit log: what, by which key, the customer as subject hash only.
+        var subject = await Factory.Services.GetRequiredService<SubjectHasher>().HashAsync(customer);
+        var audited = Factory.Logs.Entries.Where(e => e.Category == PersonalDataAudit.Category && e.Message.Contains(subject, StringComparison.Ordinal)).ToList();
+        Assert.Contains(audited, e => e.Message.Contains("debug-decision", StringComparison.Ordinal) && e.Message.Contains("by API key webshop", StringComparison.Ordinal));
+        Assert.Contains(audited, e => e.Message.Contains("profile of", StringComparison.Ordinal) && e.Message.Contains("/v1/customers/{customerId}/profile", StringComparison.Ordinal));
+        Assert.Contains(audited, e => e.Message.Contains("decision of", StringComparison.Ordinal) && e.Message.Contains("/v1/decisions/{decisionId}", StringComparison.Ordinal));
+        Assert.Contains(audited, e => e.Message.Contains("export of", StringComparison.Ordinal) && e.Message.Contains("by API key privacy-desk", StringComparison.Ordinal));
     }
 }
