@@ -198,8 +198,18 @@ public sealed record OfferOutcomeData(string? DecisionId, string? ActionId) : Ev
 /// <param name="TextVersion">The version of the consent text the customer was shown.</param>
 public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? Location, string? CollectedVia = null, string? TextVersion = null) : EventData
 {
+    /// <summary>
+    /// Restriction of processing (GDPR Art. 18), set and lifted by the privacy desk: while true the data is kept but
+    /// used for nothing (no profiling, personalised decisions, notifications or training).
+    /// </summary>
+    public bool? Restricted { get; init; }
+
+    /// <summary>Why the statement was made, where the privacy desk records one (e.g. a request's ticket number).</summary>
+    public string? Reason { get; init; }
+
     public override string? Validate() => FirstError(
-        Marketing is null && Profiling is null && Location is null ? "data must set at least one of marketing, profiling, location" : null,
+        Optional(Reason, "reason", FieldLimits.Name),
+        Marketing is null && Profiling is null && Location is null && Restricted is null ? "data must set at least one of marketing, profiling, location, restricted" : null,
         Optional(CollectedVia, "collectedVia", FieldLimits.Name),
         Optional(TextVersion, "textVersion", FieldLimits.Name));
 }

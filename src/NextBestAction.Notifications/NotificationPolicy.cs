@@ -26,6 +26,7 @@ public sealed record PolicyDecision(PolicyOutcome Outcome, string Reason, Notifi
         public const string Expired = "expired";
         public const string NoMarketingConsent = "no_consent";
         public const string Objected = "objected";
+        public const string Restricted = "restricted";
         public const string ServiceOptedOut = "service_opted_out";
         public const string NoChannel = "no_channel";
         public const string QuietHours = "quiet_hours";
@@ -98,11 +99,17 @@ public sealed class NotificationPolicy(NotificationOptions options)
     }
 
     /// <summary>
-    /// Why the customer must not get a notification of <paramref name="type"/> now (consent, objection, their service
-    /// setting), or null when they may. Checked again when a deferred notification is finally sent.
+    /// Why the customer must not get a notification of <paramref name="type"/> now (restriction, consent, objection,
+    /// their service setting), or null when they may. Checked again when a deferred notification is finally sent.
     /// </summary>
     public string? Block(string type, CustomerProfile profile)
     {
+        // A restriction (GDPR Art. 18) stops every use of the stored data, service notifications included.
+        if (profile.Consent.Restricted == true)
+        {
+            return PolicyDecision.Reasons.Restricted;
+        }
+
         if (NotificationTypes.IsService(type))
         {
             return profile.Preferences.ServiceNotifications == false ? PolicyDecision.Reasons.ServiceOptedOut : null;

@@ -70,6 +70,14 @@ public sealed partial record ConsentState
     public DateTimeOffset? ProfilingAt { get; init; }
     public bool? Location { get; init; }
     public DateTimeOffset? LocationAt { get; init; }
+
+    /// <summary>Processing restricted (GDPR Art. 18): the data is kept but used for nothing until lifted.</summary>
+    public bool? Restricted { get; init; }
+    public DateTimeOffset? RestrictedAt { get; init; }
+
+    /// <summary>Nothing may be built from the customer's behaviour: they objected to profiling, or processing is restricted.</summary>
+    [MemoryPackIgnore]
+    public bool ProfilingStopped => Profiling == false || Restricted == true;
 }
 
 /// <summary>
@@ -77,7 +85,14 @@ public sealed partial record ConsentState
 /// stated), which system sent it (the CloudEvents source), where it was collected and which consent text was shown.
 /// </summary>
 [MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
-public sealed partial record ConsentRecord(DateTimeOffset At, bool? Marketing, bool? Profiling, bool? Location, string Sender, string? CollectedVia, string? TextVersion);
+public sealed partial record ConsentRecord(DateTimeOffset At, bool? Marketing, bool? Profiling, bool? Location, string Sender, string? CollectedVia, string? TextVersion)
+{
+    /// <summary>Restriction of processing set (true) or lifted (false) by this statement; null = not stated.</summary>
+    public bool? Restricted { get; init; }
+
+    /// <summary>Why the statement was made, where one was given (a privacy request's ticket).</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>Notification preferences, each field with the event time of its last change (the latest change wins).</summary>
 [MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]

@@ -6,14 +6,15 @@ namespace NextBestAction.Profiles;
 public sealed partial class ProfileUpdater
 {
     /// <summary>
-    /// Whether the customer objects to profiling (GDPR Art. 21: profiling consent withdrawn). Then no interest, life
-    /// stage, seasonal bucket, recent view or search is built; what service, orders and consent need still is.
+    /// Whether the customer objects to profiling (GDPR Art. 21: profiling consent withdrawn) or processing is restricted
+    /// (Art. 18). Then no interest, life stage, seasonal bucket, recent view or search is built; what service, orders
+    /// and consent need is still stored.
     /// </summary>
-    private static bool ObjectsToProfiling(CustomerProfile profile) => profile.Consent.Profiling == false;
+    private static bool ProfilingStopped(CustomerProfile profile) => profile.Consent.ProfilingStopped;
 
     private bool View(CustomerProfile profile, ProductViewedData d, DateTimeOffset t)
     {
-        if (!ObjectsToProfiling(profile))
+        if (!ProfilingStopped(profile))
         {
             InsertByTime(profile.RecentViews, new ProductView(d.ProductId!, d.Category!, d.ProductLine!, d.Price!.Value, t), v => v.At, ProfileLimits.RecentViews);
             AddInterest(profile, d.Category!, d.ProductLine!, ViewWeight, t);
@@ -25,7 +26,7 @@ public sealed partial class ProfileUpdater
 
     private static bool Search(CustomerProfile profile, SearchPerformedData d, DateTimeOffset t)
     {
-        if (ObjectsToProfiling(profile))
+        if (ProfilingStopped(profile))
         {
             return false;
         }
@@ -37,7 +38,7 @@ public sealed partial class ProfileUpdater
     /// <summary>Long-term interest, except for life-stage bookkeeping; seasonal purchases go elsewhere (see orders).</summary>
     private void AddInterest(CustomerProfile profile, string category, string productLine, double weight, DateTimeOffset t)
     {
-        if (ObjectsToProfiling(profile))
+        if (ProfilingStopped(profile))
         {
             return;
         }
@@ -179,8 +180,11 @@ public sealed partial class ProfileUpdater
     /// </summary>
     private static bool ChangeConsent(CustomerProfile profile, ConsentChangedData d, DateTimeOffset t, string sender)
     {
-        InsertByTime(profile.ConsentHistory, new ConsentRecord(t, d.Marketing, d.Profiling, d.Location, sender, d.CollectedVia, d.TextVersion),
-            r => r.At, ProfileLimits.ConsentHistory);
+        InsertByTime(profile.ConsentHistory, new ConsentRecord(t, d.Marketing, d.Profiling, d.Location, sender, d.CollectedVia, d.TextVersion)
+        {
+            Restricted = d.Restricted,
+            Reason = d.Reason,
+        }, r => r.At, ProfileLimits.ConsentHistory);
         var consent = profile.Consent;
         if (d.Marketing is { } marketing && !(consent.MarketingAt > t))
         {
@@ -190,6 +194,11 @@ public sealed partial class ProfileUpdater
         if (d.Profiling is { } profiling && !(consent.ProfilingAt > t))
         {
             consent = consent with { Profiling = profiling, ProfilingAt = t };
+        }
+
+        if (d.Restricted is { } restricted && !(consent.RestrictedAt > t))
+        {
+            consent = consent with { Restricted = restricted, RestrictedAt = t };
         }
 
         if (d.Location is { } location && !(consent.LocationAt > t))
@@ -202,7 +211,7 @@ public sealed partial class ProfileUpdater
         }
 
         profile.Consent = consent;
-        if (ObjectsToProfiling(profile))
+        if (ProfilingStopped(profile))
         {
             // What profiling built so far goes too, including anything built from events after the objection that came in before it.
             profile.CategoryInterest.Clear();

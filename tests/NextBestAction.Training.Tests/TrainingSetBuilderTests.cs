@@ -131,7 +131,7 @@ public sealed class TrainingSetBuilderTests
     public void SealedRecords_OpenWithTheirCustomersKeys_AndThoseOfErasedCustomersAreSkippedAsShredded()
     {
         var keys = new Dictionary<string, byte[]> { ["subject-kept"] = Key(1) };
-        var builder = new TrainingSetBuilder(Features, new DictionaryKeyring(keys));
+        var builder = new TrainingSetBuilder(Features, new DictionaryAccess(keys));
         Outcome(builder, "d1", "bundle-a", EventTypes.OfferAccepted);
 
         builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d1", "kept", 0, "bundle-a"), "subject-kept", Key(1)), "test");
@@ -144,6 +144,20 @@ public sealed class TrainingSetBuilderTests
         Assert.Equal([120.5f, 0.7f, 1f, 3f], set.Training[0].Features);
         Assert.True(set.Training[0].Accepted);
         Assert.Equal((2, 1L, 0L), (set.Counts.Decisions, set.Counts.ShreddedDecisions, set.Counts.UnreadableEvents));
+    }
+
+    [Fact]
+    public void DecisionsOfObjectingCustomers_AreWithheld()
+    {
+        var keys = new Dictionary<string, byte[]> { ["s-1"] = Key(1), ["s-2"] = Key(2) };
+        var builder = new TrainingSetBuilder(Features, new DictionaryAccess(keys, "objects"));
+
+        builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d1", "objects", 0, "bundle-a"), "s-1", Key(1)), "test");
+        builder.AddDecision(DecisionLogEvents.SerializeSealed(Decision("d2", "agrees", 1, "bundle-a"), "s-2", Key(2)), "test");
+
+        var set = builder.Build(holdoutFraction: 0);
+        Assert.Equal(["d2"], set.Training.Select(e => e.DecisionId));
+        Assert.Equal((1L, 0L), (set.Counts.WithheldDecisions, set.Counts.ShreddedDecisions));
     }
 
     [Fact]
@@ -160,8 +174,10 @@ public sealed class TrainingSetBuilderTests
 
     private static byte[] Key(byte seed) => [.. Enumerable.Repeat(seed, DecisionLogSealing.KeyBytes)];
 
-    private sealed class DictionaryKeyring(Dictionary<string, byte[]> keys) : IDecisionLogKeyring
+    private sealed class DictionaryAccess(Dictionary<string, byte[]> keys, params string[] objecting) : IDecisionLogAccess
     {
         public byte[]? KeyOf(string subject) => keys.GetValueOrDefault(subject);
+
+        public string? Withheld(string customerId) => objecting.Contains(customerId) ? "objection" : null;
     }
 }

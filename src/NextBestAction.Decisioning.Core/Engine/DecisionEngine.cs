@@ -198,7 +198,9 @@ public sealed class DecisionEngine(
 
         if (action.Marketing && f.MarketingObjected)
         {
-            filtered?.Add(new(action.Id, FilterStages.Consent, "marketing: the customer objected to marketing"));
+            filtered?.Add(new(action.Id, FilterStages.Consent, f.ProcessingRestricted
+                ? "marketing: processing of the customer's data is restricted"
+                : "marketing: the customer objected to marketing"));
             return true;
         }
 
@@ -297,6 +299,10 @@ public sealed class DecisionEngine(
         if (input.ProfileUnavailable)
         {
             reasons.Add("CONTEXT_ONLY: the profile could not be read in time; decided on the request alone");
+        }
+        else if (scope.Features.ProcessingRestricted)
+        {
+            reasons.Add("CONTEXT_ONLY: processing of the customer's data is restricted; decided on the request alone");
         }
         else if (scope.Features.ProfilingObjected)
         {

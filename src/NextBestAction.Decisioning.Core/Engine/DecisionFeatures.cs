@@ -47,6 +47,9 @@ public sealed class DecisionFeatures
     /// <summary>The customer objected to profiling: only the request context, consent and contact history are used.</summary>
     public bool ProfilingObjected { get; private set; }
 
+    /// <summary>Processing of the customer's data is restricted (GDPR Art. 18): only the request context is used, and no marketing is shown.</summary>
+    public bool ProcessingRestricted { get; private set; }
+
     public double CartValue { get; private set; }
     public double CartItems { get; private set; }
     public double CartLines { get; private set; }
@@ -132,16 +135,20 @@ public sealed class DecisionFeatures
         ProfileRules rules)
     {
         var consent = profile?.Consent;
+        var restricted = consent?.Restricted == true;
         var profilingObjected = consent?.Profiling == false;
         // An objection to profiling leaves the decision to the request alone; consent itself must still be honoured.
-        var usable = profilingObjected ? null : profile;
+        // A restriction uses nothing stored at all, contact history and consent included: the customer is treated as
+        // unknown, and marketing (which would rest on their consent) is not shown.
+        var usable = profilingObjected || restricted ? null : profile;
         var features = new DecisionFeatures(touchpoint, channel, now)
         {
-            ProfilingObjected = profilingObjected,
-            MarketingConsent = consent?.Marketing == true,
-            MarketingObjected = consent?.Marketing == false,
-            ProfilingConsent = consent?.Profiling == true,
-            Contacts = contacts,
+            ProfilingObjected = profilingObjected && !restricted,
+            ProcessingRestricted = restricted,
+            MarketingConsent = !restricted && consent?.Marketing == true,
+            MarketingObjected = restricted || consent?.Marketing == false,
+            ProfilingConsent = !restricted && consent?.Profiling == true,
+            Contacts = restricted ? ContactHistory.Empty : contacts,
         };
         features.ApplyCart(MergeCart(usable, requestCart, now));
         if (usable is not null)

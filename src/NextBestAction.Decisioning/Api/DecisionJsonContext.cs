@@ -18,5 +18,6 @@ namespace NextBestAction.Decisioning.Api;
 [JsonSerializable(typeof(NextBestAction.Profiles.Kpis.KpiReport))]
 [JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.CustomerExportDocument))]
 [JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.ConsentRequest))]
+[JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.RestrictionRequest))]
 [JsonSerializable(typeof(NextBestAction.Decisioning.Privacy.ConsentAccepted))]
 public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -41,6 +41,15 @@ public static class PrivacyApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireScope(Scopes.Consent);
 
+        v1.MapPut("/customers/{customerId}/restriction", RestrictAsync)
+            .WithName("RestrictProcessing")
+            .WithSummary("Restrict processing of a customer's data, or lift the restriction (GDPR Art. 18): the data is kept but used for nothing")
+            .Accepts<RestrictionRequest>("application/json")
+            .Produces<ConsentAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireScope(Scopes.Privacy);
+
         v1.MapGet("/privacy/requests/{requestId}", GetReceiptAsync)
             .WithName("GetPrivacyReceipt")
             .WithSummary("The receipt of a privacy request: what was done, per store, without the customer id")
@@ -104,6 +113,38 @@ public static class PrivacyApi
         catch (Confluent.Kafka.KafkaException)
         {
             return TypedResults.Problem(title: "Consent change not recorded",
+                detail: "Kafka could not take the change right now; nothing was recorded. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> RestrictAsync(
+        string customerId, HttpRequest httpRequest, ConsentService consent, CancellationToken cancellationToken)
+    {
+        if (!Identifiers.IsValid(customerId))
+        {
+            return CustomerProblems.InvalidCustomerId();
+        }
+
+        var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.RestrictionRequest, "restriction", cancellationToken);
+        if (!body.IsRead)
+        {
+            return body.Problem;
+        }
+
+        var errors = ConsentService.Validate(body.Value);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "Invalid restriction");
+        }
+
+        try
+        {
+            var sender = httpRequest.HttpContext.User.Identity?.Name ?? "unknown";
+            return TypedResults.Accepted((string?)null, await consent.RestrictAsync(customerId, body.Value, sender, cancellationToken));
+        }
+        catch (Confluent.Kafka.KafkaException)
+        {
+            return TypedResults.Problem(title: "Restriction not recorded",
                 detail: "Kafka could not take the change right now; nothing was recorded. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

@@ -25,6 +25,9 @@ public sealed record SampleCounts(
 {
     /// <summary>Sealed decisions whose customer's key is gone (erased): skipped, as erasure intends.</summary>
     public long ShreddedDecisions { get; init; }
+
+    /// <summary>Decisions of customers who object to profiling or whose processing is restricted: skipped.</summary>
+    public long WithheldDecisions { get; init; }
 }
 
 /// <summary>
@@ -35,11 +38,11 @@ public sealed record SampleCounts(
 /// arbitration's family first (it reads only features, not the model), then propensity x context weight x value x
 /// lever, then the action id. Events may come in any order; decisions logged twice count once.
 /// </summary>
-/// <param name="keyring">Opens sealed decision-log records; null reads plain records only.</param>
-public sealed class LoggedDecisionSamples(IDecisionLogKeyring? keyring = null)
+/// <param name="access">Opens sealed decision-log records; null reads plain records only.</param>
+public sealed class LoggedDecisionSamples(IDecisionLogAccess? access = null)
 {
     private readonly HashSet<(string DecisionId, string ActionId)> accepted = [];
-    private readonly LoggedEventReader reader = new(keyring);
+    private readonly LoggedEventReader reader = new(access);
     private readonly List<DecisionLogRecord> records = [];
 
     /// <summary>The decisions read so far, once each, in the order read.</summary>
@@ -117,6 +120,7 @@ public sealed class LoggedDecisionSamples(IDecisionLogKeyring? keyring = null)
             accepted.Count, reader.Unreadable, reader.Other, notLoggedByModel, [.. reader.Problems])
         {
             ShreddedDecisions = reader.Shredded,
+            WithheldDecisions = reader.Withheld,
         };
         return (samples, counts);
     }

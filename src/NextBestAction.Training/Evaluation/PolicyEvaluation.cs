@@ -68,8 +68,8 @@ internal static class PolicyEvaluation
     public static async Task<EvaluationReport> RunAsync(EvaluateSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         var model = LoadModel(settings.Model);
-        using var keyring = settings.Keys is { } keys ? RedisDecisionLogKeyring.Connect(keys.Configuration, keys.KeyPrefix) : null;
-        var samples = new LoggedDecisionSamples(keyring);
+        using var access = settings.Keys is { } keys ? RedisDecisionLogAccess.Connect(keys.Configuration, keys.KeyPrefix, settings.Now) : null;
+        var samples = new LoggedDecisionSamples(access);
         await HistoryReader.ReadAsync(settings.Outcomes, settings.Kafka, "reading outcomes", samples.AddOutcome, output, cancellationToken);
         await HistoryReader.ReadAsync(settings.Decisions, settings.Kafka, "reading decisions", samples.AddDecision, output, cancellationToken);
         var (logged, counts) = samples.Build(model, model is LoggedPriorPropensity ? LoggedPriorPropensity.LoggedBy : null);
@@ -191,7 +191,7 @@ internal static class PolicyEvaluation
         Line(md, $"# Off-policy evaluation of {report.Policy} on {report.Model}");
         Line(md);
         Line(md, $"Decisions from `{report.Sources.Decisions}`, outcomes from `{report.Sources.Outcomes}`. Reward: the action's value (EUR) when accepted, else 0.");
-        Line(md, $"{report.Samples} decisions evaluated (first slot) of {d.Decisions} logged; skipped {d.DecisionsWithoutChoice} without a choice, {d.ChosenWithoutCandidate} whose choice is not a candidate, {d.DuplicateDecisions} duplicates, {d.ShreddedDecisions} of erased customers, {d.UnreadableEvents} unreadable and {d.OtherEvents} other events; {d.Accepted} acceptances read.");
+        Line(md, $"{report.Samples} decisions evaluated (first slot) of {d.Decisions} logged; skipped {d.DecisionsWithoutChoice} without a choice, {d.ChosenWithoutCandidate} whose choice is not a candidate, {d.DuplicateDecisions} duplicates, {d.ShreddedDecisions} of erased customers, {d.WithheldDecisions} of objecting or restricted customers, {d.UnreadableEvents} unreadable and {d.OtherEvents} other events; {d.Accepted} acceptances read.");
         Line(md);
         Line(md, $"| Estimator | Value per decision | 95% interval | Std. error | Effective sample size | Matched |");
         Line(md, $"|---|---:|---:|---:|---:|---:|");

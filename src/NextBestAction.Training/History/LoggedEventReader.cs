@@ -8,7 +8,7 @@ namespace NextBestAction.Training.History;
 /// Reads the decision log's and the feedback topic's CloudEvents for training and evaluation alike: parses and checks
 /// each event, counts what it read, skipped and found twice, and keeps the first few problems with where they were read.
 /// </summary>
-internal sealed class LoggedEventReader(IDecisionLogKeyring? keyring = null)
+internal sealed class LoggedEventReader(IDecisionLogAccess? access = null)
 {
     private const int MaxProblems = 5;
 
@@ -27,6 +27,9 @@ internal sealed class LoggedEventReader(IDecisionLogKeyring? keyring = null)
 
     /// <summary>Sealed records whose customer's key is gone (erased, or past its retention): they can no longer be read.</summary>
     public long Shredded { get; private set; }
+
+    /// <summary>Decisions of customers who object to profiling or whose processing is restricted: left out while that holds.</summary>
+    public long Withheld { get; private set; }
 
     /// <summary>Decisions logged more than once (Kafka redelivery); only the first counts.</summary>
     public int DuplicateDecisions { get; private set; }
@@ -92,6 +95,12 @@ internal sealed class LoggedEventReader(IDecisionLogKeyring? keyring = null)
             return null;
         }
 
+        if (record.CustomerId is not null && access?.Withheld(record.CustomerId) is not null)
+        {
+            Withheld++;
+            return null;
+        }
+
         return record;
     }
 
@@ -144,13 +153,13 @@ internal sealed class LoggedEventReader(IDecisionLogKeyring? keyring = null)
             return null;
         }
 
-        if (keyring is null)
+        if (access is null)
         {
             Problem(where, "the record is sealed; give --redis so its customer's key can be read");
             return null;
         }
 
-        if (keyring.KeyOf(sealedRecord.Subject) is not { } key)
+        if (access.KeyOf(sealedRecord.Subject) is not { } key)
         {
             Shredded++;
             return null;

@@ -88,8 +88,8 @@ internal static partial class PropensityTraining
             throw new TrainingException($"{target} already exists; a model version is never overwritten, pass another --version");
         }
 
-        using var keyring = settings.Keys is { } keys ? RedisDecisionLogKeyring.Connect(keys.Configuration, keys.KeyPrefix) : null;
-        var builder = new TrainingSetBuilder(ModelFeatures.All, keyring);
+        using var access = settings.Keys is { } keys ? RedisDecisionLogAccess.Connect(keys.Configuration, keys.KeyPrefix, settings.Now) : null;
+        var builder = new TrainingSetBuilder(ModelFeatures.All, access);
         await HistoryReader.ReadAsync(settings.Outcomes, settings.Kafka, "reading outcomes", builder.AddOutcome, output, cancellationToken);
         await HistoryReader.ReadAsync(settings.Decisions, settings.Kafka, "reading decisions", builder.AddDecision, output, cancellationToken);
         var set = builder.Build(settings.HoldoutFraction);

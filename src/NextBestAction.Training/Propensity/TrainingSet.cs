@@ -46,6 +46,9 @@ internal sealed record HistoryCounts
     /// <summary>Sealed decisions whose customer's key is gone (erased): skipped, as erasure intends.</summary>
     public long ShreddedDecisions { get; init; }
 
+    /// <summary>Decisions of customers who object to profiling or whose processing is restricted: skipped.</summary>
+    public long WithheldDecisions { get; init; }
+
     /// <summary>Events of other types in the sources, skipped.</summary>
     public long OtherEvents { get; init; }
 

@@ -24,10 +24,10 @@ internal sealed class TrainingSetBuilder
     private readonly List<CustomerSnapshot> snapshots = [];
     private int withoutChoice, chosenWithoutCandidate, declined, ignored;
 
-    /// <param name="keyring">Opens sealed decision-log records; null reads plain records only.</param>
-    public TrainingSetBuilder(IReadOnlyList<string> features, IDecisionLogKeyring? keyring = null)
+    /// <param name="access">Opens sealed decision-log records; null reads plain records only.</param>
+    public TrainingSetBuilder(IReadOnlyList<string> features, IDecisionLogAccess? access = null)
     {
-        reader = new LoggedEventReader(keyring);
+        reader = new LoggedEventReader(access);
         this.features = features;
         actionLevel = [.. features.Select(ModelFeatures.IsActionLevel)];
         missing = new int[features.Count];
@@ -132,6 +132,7 @@ internal sealed class TrainingSetBuilder
             AcceptedWithoutDecision = accepted.Count(a => !joined.Contains(a)),
             UnreadableEvents = reader.Unreadable,
             ShreddedDecisions = reader.Shredded,
+            WithheldDecisions = reader.Withheld,
             OtherEvents = reader.Other,
             Rows = labelled.Count,
             Positives = labelled.Count(e => e.Accepted),

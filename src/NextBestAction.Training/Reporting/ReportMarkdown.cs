@@ -31,7 +31,7 @@ internal static class ReportMarkdown
         Line(md, $"| Outcome events | {h.OutcomeEvents}: {h.Accepted} accepted, {h.Declined} declined, {h.Ignored} ignored |");
         var skipped = string.Create(CultureInfo.InvariantCulture,
             $"{h.DuplicateDecisions} duplicate decisions, {h.DecisionsWithoutChoice} without a choice, {h.ChosenWithoutCandidate} choices without their candidate");
-        Line(md, $"| Skipped | {skipped}, {h.ShreddedDecisions} of erased customers, {h.UnreadableEvents} unreadable and {h.OtherEvents} other events, {h.AcceptedWithoutDecision} acceptances without a logged decision |");
+        Line(md, $"| Skipped | {skipped}, {h.ShreddedDecisions} of erased customers, {h.WithheldDecisions} of objecting or restricted customers, {h.UnreadableEvents} unreadable and {h.OtherEvents} other events, {h.AcceptedWithoutDecision} acceptances without a logged decision |");
         Line(md, $"| Logged by | {string.Join(", ", h.LoggedModelVersions.Select(v => $"{v.Key} ({v.Value} rows)"))} |");
         Line(md);
         Text(md, "## Quality on the validation rows");

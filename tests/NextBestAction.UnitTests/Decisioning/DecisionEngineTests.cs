@@ -242,6 +242,24 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Decide_WhileProcessingIsRestricted_UsesNothingStored_AndShowsNoMarketing()
+    {
+        var profile = Profile();
+        profile.Consent = new ConsentState { Marketing = true, Restricted = true, RestrictedAt = Now.AddDays(-1) };
+        profile.ProductLineInterest["galaxy-s"] = new DecayingScore(12, Now.AddDays(-1));
+        profile.OpenOrders.Add(new OpenOrder("o-2", Now.AddDays(-3), Now.AddHours(-5), 100m, ["iphone"]));
+
+        var decision = Decide(profile, [Item("galaxy-s")], maxActions: 3);
+
+        Assert.False(decision.Features.Known);
+        Assert.True(decision.Features.ProcessingRestricted);
+        Assert.DoesNotContain(decision.Actions, a => a.Kind == ActionKinds.Bundle);
+        Assert.Contains(decision.Debug!.Filtered, f => f.ActionId == "bundle-galaxy-s" && f.Reason.Contains("restricted", StringComparison.Ordinal));
+        Assert.NotEmpty(decision.Actions);
+        Assert.All(decision.Actions, a => Assert.Contains(a.Reasons, r => r.StartsWith("CONTEXT_ONLY: processing", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Decide_ProfileUnavailable_CartRulesStillChooseAndSayContextOnly()
     {
         var decision = Decide(null, [Item("iphone")], profileUnavailable: true);

@@ -97,6 +97,20 @@ public sealed class NotificationPolicyTests
     }
 
     [Fact]
+    public void Decide_WhileProcessingIsRestricted_NothingIsSent_NotEvenService()
+    {
+        var profile = Consenting();
+        Apply(profile, EventTypes.ConsentChanged, new JsonObject { ["restricted"] = true, ["reason"] = "ticket-1" }, Now.AddHours(-1));
+        var policy = Policy();
+
+        var service = policy.Decide(Candidate(NotificationTypes.DeliveryDelay), profile, Now);
+        var marketing = policy.Decide(Candidate(NotificationTypes.WishlistPriceDrop), profile, Now);
+
+        Assert.Equal((PolicyOutcome.Suppress, PolicyDecision.Reasons.Restricted), (service.Outcome, service.Reason));
+        Assert.Equal((PolicyOutcome.Suppress, PolicyDecision.Reasons.Restricted), (marketing.Outcome, marketing.Reason));
+    }
+
+    [Fact]
     public void Decide_Expired_Suppressed()
     {
         var decision = Policy().Decide(Candidate(expiresAt: Now), Consenting(), Now);

@@ -327,6 +327,31 @@ public sealed class ProfileContentTests
     }
 
     [Fact]
+    public void Restriction_StopsProfilingButKeepsTheData_AndIsKeptInTheHistoryWithItsReason_UntilLifted()
+    {
+        var profile = Apply((EventTypes.ProductViewed, Product("p-1", "phones"), T0));
+
+        ApplyTo(profile,
+            (EventTypes.ConsentChanged, new JsonObject { ["restricted"] = true, ["reason"] = "ticket-77", ["collectedVia"] = "privacy-request" }, T0.AddMinutes(1)),
+            (EventTypes.ProductViewed, Product("p-2", "audio"), T0.AddMinutes(2)),
+            (EventTypes.OrderPlaced, Order("o-1", T0.AddDays(2), Product("p-3", "audio", "airpods", 50m)), T0.AddMinutes(3)));
+
+        Assert.True(profile.Consent.Restricted);
+        Assert.True(profile.Consent.ProfilingStopped);
+        Assert.False(profile.CategoryInterest.ContainsKey("audio"));
+        Assert.Single(profile.OpenOrders);
+        var statement = profile.ConsentHistory[^1];
+        Assert.Equal((true, "ticket-77", "privacy-request"), (statement.Restricted, statement.Reason, statement.CollectedVia));
+
+        ApplyTo(profile,
+            (EventTypes.ConsentChanged, new JsonObject { ["restricted"] = false, ["reason"] = "ticket-78" }, T0.AddMinutes(4)),
+            (EventTypes.ProductViewed, Product("p-2", "audio"), T0.AddMinutes(5)));
+
+        Assert.False(profile.Consent.ProfilingStopped);
+        Assert.True(profile.CategoryInterest.ContainsKey("audio"));
+    }
+
+    [Fact]
     public void Consent_LateOlderChange_DoesNotOverrideNewerOne()
     {
         var profile = Apply(
