@@ -76,16 +76,17 @@ public sealed partial class RedisAclServer : IAsyncLifetime
     public static string PasswordVariable(string user) => $"NBA_REDIS_{user["nba-".Length..].ToUpperInvariant().Replace('-', '_')}_PASSWORD";
 
     /// <summary>
-    /// The profile store and everything <c>AddProfileStore</c> registers, connected as <paramref name="user"/> the way the
-    /// services connect (the same registration, a compose-style configuration string).
+    /// The profile store and everything <c>AddProfileStore</c> registers, connected as <paramref name="user"/> with the
+    /// configuration string docker-compose.yml gives that user's service, pointed at this server.
     /// </summary>
-    public IHost HostAs(string user, string? password = null)
+    public IHost HostAs(string user)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = user });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Redis:Configuration"] = $"127.0.0.1:{Port},user={user},password={password ?? passwords[user]},$CONFIG=",
-        });
+        var service = ComposeFile.BuiltServices().Single(s => ComposeFile.Environment(s)["Redis__Configuration"].Contains($",user={user},", StringComparison.Ordinal));
+        var configuration = ComposeFile.Interpolate(ComposeFile.Environment(service)["Redis__Configuration"],
+                variable => passwords.Single(p => PasswordVariable(p.Key) == variable).Value)
+            .Replace("redis:6379", $"127.0.0.1:{Port}", StringComparison.Ordinal);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = service });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Redis:Configuration"] = configuration });
         builder.AddProfileStore();
         return builder.Build();
     }

@@ -139,6 +139,19 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
     }
 
     [Fact]
+    public async Task Render_RefusesAPasswordThatCouldBreakAConnectionString()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"nba-acl-{Guid.NewGuid():N}");
+        var passwords = RedisAclServer.ServiceUsers.Append("nba-admin")
+            .ToDictionary(u => u, u => u == Api ? "short,password=x" : Guid.NewGuid().ToString("N"), StringComparer.Ordinal);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RedisAclServer.RenderAsync(passwords, output));
+
+        Assert.Contains("NBA_REDIS_API_PASSWORD", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public async Task ServiceUser_WithAnotherUsersPassword_CannotLogIn()
     {
         var connect = ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{server.Port},user={Api},password={server.Password(Ingestion)},connectTimeout=2000");
