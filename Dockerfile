@@ -5,9 +5,11 @@
 #   NextBestAction.Server           all-in-one server (API, ingestion, simulator; switchable by Server__/Simulator__)
 # Build from the repository root, for example:
 #   docker build --build-arg HOST=NextBestAction.DecisionApi -t ghcr.io/nextbestaction/decision-api:latest .
+# Base images are pinned to exact patch versions (the SDK and runtime this repository is built and tested with); to
+# update, take the newest 10.0 patch from the .NET release notes and change both tags together.
 ARG HOST=NextBestAction.Server
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM mcr.microsoft.com/dotnet/sdk:10.0.401 AS build
 ARG HOST
 WORKDIR /source
 # Solution-wide build settings first, then the sources (tests are not part of the image).
@@ -17,7 +19,7 @@ COPY src/ src/
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet publish "src/${HOST}/${HOST}.csproj" -c Release -o /app --no-self-contained
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM mcr.microsoft.com/dotnet/aspnet:10.0.12 AS runtime
 ARG HOST
 ENV NBA_HOST_ASSEMBLY=${HOST}.dll \
     ASPNETCORE_HTTP_PORTS=8080
