@@ -16,7 +16,7 @@ namespace NextBestAction.IntegrationTests.Security;
 /// </summary>
 public sealed partial class RedisAclServer : IAsyncLifetime
 {
-    public static readonly string[] ServiceUsers = ["nba-api", "nba-ingestion", "nba-simulator"];
+    public static readonly string[] ServiceUsers = ["nba-api", "nba-ingestion", "nba-simulator", "nba-training"];
 
     private readonly Dictionary<string, string> passwords = new(StringComparer.Ordinal);
     private readonly string folder = Directory.CreateTempSubdirectory("nba-acl-").FullName;

@@ -26,6 +26,7 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
     private const string Api = "nba-api";
     private const string Ingestion = "nba-ingestion";
     private const string Simulator = "nba-simulator";
+    private const string Training = "nba-training";
     private const string Sha = "0123456789abcdef0123456789abcdef01234567";
 
     private static readonly ProfileKeys Keys = new("nba");
@@ -75,6 +76,13 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Ingestion, $"UNLINK {Keys.Contacts("c1")} {Keys.DecisionOwner("d1")} {Keys.Release1Decision("d1")}" },
         { Ingestion, $"DEL {Keys.Temporary("c1")}" },
         { Ingestion, "SCAN 0 MATCH nba:decision:* COUNT 1000" },
+        { Api, "EVALSHA " + Sha + " 1 nba:privacy:logkey:0123abcd" },
+        { Api, "SET nba:privacy:logkey:0123abcd k PX 1000" },
+        { Api, "PTTL nba:privacy:logkey:0123abcd" },
+        { Api, "UNLINK nba:privacy:logkey:0123abcd" },
+        { Ingestion, "UNLINK nba:privacy:logkey:0123abcd" },
+        { Training, "GET nba:privacy:logkey:0123abcd" },
+        { Training, $"GET {Keys.Profile("c1")}" },
         { Simulator, "PING" },
         { Simulator, "CLIENT SETNAME nba-simulator" },
     };
@@ -105,6 +113,11 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Ingestion, "DEL nba:adaptive" },
         { Ingestion, "UNLINK nba:{kpi}:partitions" },
         { Ingestion, "SET nba:privacy:subject-key k" },
+        { Ingestion, "SET nba:privacy:logkey:0123abcd k" },
+        { Training, "SET nba:privacy:logkey:0123abcd k" },
+        { Training, $"GET {Keys.Bookkeeping("c1")}" },
+        { Training, "UNLINK nba:privacy:logkey:0123abcd" },
+        { Training, "SCAN 0" },
         { Simulator, $"GET {Keys.Profile("c1")}" },
         { Simulator, "SCAN 0" },
         { Simulator, "SET nba:x y" },
@@ -179,8 +192,16 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         for (var i = 0; i < decisionIds.Length; i++)
         {
             var at = i < 35 ? Now.AddDays(-10) : Now;
-            await writes.QueueAsync(db, new DecisionRecord(decisionIds[i], customer, [$"a{i}"], at, "checkout"), [($"a{i}", true)], TimeSpan.FromDays(1));
+            await writes.QueueAsync(db, new DecisionRecord(decisionIds[i], customer, [$"a{i}"], at, "checkout"), [($"a{i}", true)], "{}", TimeSpan.FromDays(1));
         }
+
+        // The decision log's publisher: the erasure list, then the customer's sealing key, made and then renewed.
+        var subject = await sp.GetRequiredService<SubjectHasher>().HashAsync(customer);
+        await sp.GetRequiredService<ErasureList>().LookUpAsync(db, [subject]);
+        var logKeys = sp.GetRequiredService<DecisionLogKeys>();
+        var made = await logKeys.GetOrCreateAsync([subject]);
+        await server.Admin.GetDatabase().KeyExpireAsync(DecisionLogKeys.KeyName("nba", subject), TimeSpan.FromHours(1));
+        Assert.Equal(made, await logKeys.GetOrCreateAsync([subject]));
 
         var records = new DecisionRecordStore(profiles);
         var decision = await records.GetAsync(decisionIds[^1]);
@@ -318,6 +339,14 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         await db.SetAddAsync("nba:{p-erase#03}:wishlist", customer);
         await db.SetAddAsync("nba:{p-erase#03}:buyers", customer);
         await db.SortedSetAddAsync("nba:notify:schedule", $"o|{customer}|o1", 1);
+        await db.StringSetAsync(DecisionLogKeys.KeyName("nba", await SubjectAsync(customer)), new byte[32]);
+    }
+
+    /// <summary>The customer's subject hash, from the key the services share in Redis (made by the first of them).</summary>
+    private async Task<string> SubjectAsync(string customer)
+    {
+        using var host = server.HostAs(Api);
+        return await host.Services.GetRequiredService<SubjectHasher>().HashAsync(customer);
     }
 
     private async Task AssertErasedAsync(string customer)
@@ -327,6 +356,7 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
             Keys.Release1Decision($"old-{customer}"), $"nba:{{{customer}}}:ntfweek:2026-W48"]));
         Assert.False(await db.SetContainsAsync("nba:{p-erase#03}:buyers", customer));
         Assert.Null(await db.SortedSetScoreAsync("nba:notify:schedule", $"o|{customer}|o1"));
+        Assert.False(await db.KeyExistsAsync(DecisionLogKeys.KeyName("nba", await SubjectAsync(customer))));
     }
 
     /// <summary>
