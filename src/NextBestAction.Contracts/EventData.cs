@@ -204,12 +204,19 @@ public sealed record ConsentChangedData(bool? Marketing, bool? Profiling, bool? 
     /// </summary>
     public bool? Restricted { get; init; }
 
+    /// <summary>
+    /// Explicit consent to inferences about special categories of data (GDPR Art. 9(2)(a)), such as a pregnancy from
+    /// what the customer looks at; without it they are not made.
+    /// </summary>
+    public bool? SpecialCategories { get; init; }
+
     /// <summary>Why the statement was made, where the privacy desk records one (e.g. a request's ticket number).</summary>
     public string? Reason { get; init; }
 
     public override string? Validate() => FirstError(
         Optional(Reason, "reason", FieldLimits.Name),
-        Marketing is null && Profiling is null && Location is null && Restricted is null ? "data must set at least one of marketing, profiling, location, restricted" : null,
+        Marketing is null && Profiling is null && Location is null && Restricted is null && SpecialCategories is null
+            ? "data must set at least one of marketing, profiling, location, specialCategories, restricted" : null,
         Optional(CollectedVia, "collectedVia", FieldLimits.Name),
         Optional(TextVersion, "textVersion", FieldLimits.Name));
 }

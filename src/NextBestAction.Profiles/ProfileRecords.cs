@@ -71,6 +71,10 @@ public sealed partial record ConsentState
     public bool? Location { get; init; }
     public DateTimeOffset? LocationAt { get; init; }
 
+    /// <summary>Explicit consent to special-category inferences (GDPR Art. 9), such as a pregnancy life stage.</summary>
+    public bool? SpecialCategories { get; init; }
+    public DateTimeOffset? SpecialCategoriesAt { get; init; }
+
     /// <summary>Processing restricted (GDPR Art. 18): the data is kept but used for nothing until lifted.</summary>
     public bool? Restricted { get; init; }
     public DateTimeOffset? RestrictedAt { get; init; }
@@ -87,6 +91,9 @@ public sealed partial record ConsentState
 [MemoryPackable(GenerateType.VersionTolerant, SerializeLayout.Sequential)]
 public sealed partial record ConsentRecord(DateTimeOffset At, bool? Marketing, bool? Profiling, bool? Location, string Sender, string? CollectedVia, string? TextVersion)
 {
+    /// <summary>Explicit consent to special-category inferences given (true) or withdrawn (false); null = not stated.</summary>
+    public bool? SpecialCategories { get; init; }
+
     /// <summary>Restriction of processing set (true) or lifted (false) by this statement; null = not stated.</summary>
     public bool? Restricted { get; init; }
 

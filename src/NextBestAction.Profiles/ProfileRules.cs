@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 
 namespace NextBestAction.Profiles;
@@ -37,6 +38,31 @@ public sealed class ProfileRules
         ["baby"] = 270,
         ["pregnancy"] = 270,
     };
+
+    /// <summary>
+    /// Categories whose inference is special-category data (GDPR Art. 9: a pregnancy is health data), comma-separated:
+    /// built only with the customer's explicit consent (<c>specialCategories</c>), and removed once their life-stage
+    /// horizon has passed.
+    /// </summary>
+    public string SpecialCategories { get; set; } = "pregnancy";
+
+    private ParsedCategories? specialCategories;
+
+    /// <summary>Whether <paramref name="category"/> is one of <see cref="SpecialCategories"/> (parsed once per value: ingestion asks per event).</summary>
+    public bool IsSpecialCategory(string category)
+    {
+        var parsed = specialCategories;
+        if (parsed is null || !ReferenceEquals(parsed.Source, SpecialCategories))
+        {
+            parsed = new ParsedCategories(SpecialCategories,
+                SpecialCategories.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.Ordinal));
+            specialCategories = parsed;
+        }
+
+        return parsed.Set.Contains(category);
+    }
+
+    private sealed record ParsedCategories(string Source, FrozenSet<string> Set);
 
     /// <summary>How far back a late delivery counts as a broken promise.</summary>
     [Range(1, 3650, ErrorMessage = "Profiles:BrokenPromiseWindowDays must be between 1 and 3650.")]

@@ -38,7 +38,13 @@ public sealed partial class ProfileUpdater
     /// <summary>Long-term interest, except for life-stage bookkeeping; seasonal purchases go elsewhere (see orders).</summary>
     private void AddInterest(CustomerProfile profile, string category, string productLine, double weight, DateTimeOffset t)
     {
-        if (ProfilingStopped(profile))
+        // Special-category inferences live only for their horizon: past it they are removed, not just hidden.
+        if (profile.LifeStageSince.Count > 0)
+        {
+            ForgetSpecialCategories(profile, special => PastHorizon(profile, special, t));
+        }
+
+        if (ProfilingStopped(profile) || !MayInfer(profile, category))
         {
             return;
         }
@@ -48,6 +54,27 @@ public sealed partial class ProfileUpdater
         if (rules.LifeStageHorizonDays.ContainsKey(category))
         {
             profile.LifeStageSince[category] = Min(profile.LifeStageSince.TryGetValue(category, out var since) ? since : null, t);
+        }
+    }
+
+    /// <summary>A special category (GDPR Art. 9) is inferred only with the customer's explicit consent to it.</summary>
+    private bool MayInfer(CustomerProfile profile, string category) =>
+        profile.Consent.SpecialCategories == true || !rules.IsSpecialCategory(category);
+
+    private bool PastHorizon(CustomerProfile profile, string category, DateTimeOffset t) =>
+        rules.LifeStageHorizonDays.TryGetValue(category, out var days)
+        && profile.LifeStageSince.TryGetValue(category, out var since)
+        && t - since > TimeSpan.FromDays(days);
+
+    /// <summary>Removes what was inferred about each special category for which <paramref name="forget"/> holds.</summary>
+    private void ForgetSpecialCategories(CustomerProfile profile, Func<string, bool> forget)
+    {
+        foreach (var category in profile.CategoryInterest.Keys.Concat(profile.LifeStageSince.Keys).Concat(profile.SeasonalInterest.Keys)
+                     .Where(rules.IsSpecialCategory).Distinct(StringComparer.Ordinal).Where(forget).ToList())
+        {
+            profile.CategoryInterest.Remove(category);
+            profile.SeasonalInterest.Remove(category);
+            profile.LifeStageSince.Remove(category);
         }
     }
 
@@ -178,11 +205,12 @@ public sealed partial class ProfileUpdater
     /// Each purpose keeps its latest change by event time; withdrawing location consent drops the location. Every
     /// statement, late ones too, joins the consent history in time order.
     /// </summary>
-    private static bool ChangeConsent(CustomerProfile profile, ConsentChangedData d, DateTimeOffset t, string sender)
+    private bool ChangeConsent(CustomerProfile profile, ConsentChangedData d, DateTimeOffset t, string sender)
     {
         InsertByTime(profile.ConsentHistory, new ConsentRecord(t, d.Marketing, d.Profiling, d.Location, sender, d.CollectedVia, d.TextVersion)
         {
             Restricted = d.Restricted,
+            SpecialCategories = d.SpecialCategories,
             Reason = d.Reason,
         }, r => r.At, ProfileLimits.ConsentHistory);
         var consent = profile.Consent;
@@ -194,6 +222,11 @@ public sealed partial class ProfileUpdater
         if (d.Profiling is { } profiling && !(consent.ProfilingAt > t))
         {
             consent = consent with { Profiling = profiling, ProfilingAt = t };
+        }
+
+        if (d.SpecialCategories is { } special && !(consent.SpecialCategoriesAt > t))
+        {
+            consent = consent with { SpecialCategories = special, SpecialCategoriesAt = t };
         }
 
         if (d.Restricted is { } restricted && !(consent.RestrictedAt > t))
@@ -220,6 +253,10 @@ public sealed partial class ProfileUpdater
             profile.LifeStageSince.Clear();
             profile.RecentViews.Clear();
             profile.RecentSearches.Clear();
+        }
+        else if (profile.Consent.SpecialCategories != true)
+        {
+            ForgetSpecialCategories(profile, _ => true);
         }
 
         return true;

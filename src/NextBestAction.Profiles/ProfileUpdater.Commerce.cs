@@ -86,7 +86,7 @@ public sealed partial class ProfileUpdater
             {
                 AddInterest(profile, item.Category!, item.ProductLine!, OrderWeight, t);
             }
-            else if (!ProfilingStopped(profile))
+            else if (!ProfilingStopped(profile) && MayInfer(profile, item.Category!))
             {
                 AddScore(profile.SeasonalInterest, item.Category!, OrderWeight, t, rules.SeasonalHalfLife);
             }

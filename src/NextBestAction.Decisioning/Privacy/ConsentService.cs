@@ -6,7 +6,11 @@ namespace NextBestAction.Decisioning.Privacy;
 
 /// <param name="CollectedVia">Where the customer gave or withdrew consent: <c>app-settings</c>, <c>checkout</c>, ...</param>
 /// <param name="TextVersion">The version of the consent text the customer was shown.</param>
-public sealed record ConsentRequest(bool? Marketing, bool? Profiling, bool? Location, string? CollectedVia, string? TextVersion);
+public sealed record ConsentRequest(bool? Marketing, bool? Profiling, bool? Location, string? CollectedVia, string? TextVersion)
+{
+    /// <summary>Explicit consent to special-category inferences (GDPR Art. 9), such as a pregnancy life stage.</summary>
+    public bool? SpecialCategories { get; init; }
+}
 
 /// <param name="Restricted">True restricts processing of the customer's data (GDPR Art. 18); false lifts the restriction.</param>
 /// <param name="Reason">Why, as the privacy desk records it (e.g. the ticket number); kept in the consent history.</param>
@@ -29,7 +33,7 @@ public sealed class ConsentService(IProducer<string, byte[]> producer, IOptions<
     public static Dictionary<string, string[]> Validate(ConsentRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var data = new ConsentChangedData(request.Marketing, request.Profiling, request.Location, request.CollectedVia, request.TextVersion);
+        var data = ToData(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(request.CollectedVia))
         {
@@ -71,7 +75,7 @@ public sealed class ConsentService(IProducer<string, byte[]> producer, IOptions<
     public Task<ConsentAccepted> ChangeAsync(string customerId, ConsentRequest request, string sender, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ProduceAsync(customerId, new ConsentChangedData(request.Marketing, request.Profiling, request.Location, request.CollectedVia, request.TextVersion),
+        return ProduceAsync(customerId, ToData(request),
             sender, cancellationToken);
     }
 
@@ -82,6 +86,9 @@ public sealed class ConsentService(IProducer<string, byte[]> producer, IOptions<
         return ProduceAsync(customerId, new ConsentChangedData(null, null, null, RestrictionCollectedVia) { Restricted = request.Restricted, Reason = request.Reason },
             sender, cancellationToken);
     }
+
+    private static ConsentChangedData ToData(ConsentRequest request) =>
+        new(request.Marketing, request.Profiling, request.Location, request.CollectedVia, request.TextVersion) { SpecialCategories = request.SpecialCategories };
 
     /// <summary>Where a restriction statement was "collected": a request to the privacy desk.</summary>
     public const string RestrictionCollectedVia = "privacy-request";

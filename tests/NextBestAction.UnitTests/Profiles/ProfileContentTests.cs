@@ -352,6 +352,39 @@ public sealed class ProfileContentTests
     }
 
     [Fact]
+    public void PregnancyInference_NeedsExplicitConsent_LastsOnlyItsHorizon_AndGoesWhenConsentIsWithdrawn()
+    {
+        var pregnancy = Product("p-v", "pregnancy", "prenatal-vitamins", 15m);
+
+        var withoutConsent = Apply((EventTypes.ProductViewed, pregnancy, T0), (EventTypes.ProductViewed, pregnancy, T0.AddMinutes(1)));
+        Assert.False(withoutConsent.CategoryInterest.ContainsKey("pregnancy"));
+        Assert.False(withoutConsent.LifeStageSince.ContainsKey("pregnancy"));
+        Assert.False(withoutConsent.ProductLineInterest.ContainsKey("prenatal-vitamins"));
+
+        var consenting = Apply(
+            (EventTypes.ConsentChanged, new JsonObject { ["specialCategories"] = true, ["collectedVia"] = "app-settings", ["textVersion"] = "v7" }, T0),
+            (EventTypes.ProductViewed, pregnancy, T0.AddMinutes(1)));
+        Assert.True(consenting.CategoryInterest.ContainsKey("pregnancy"));
+        Assert.Equal(T0.AddMinutes(1), consenting.LifeStageSince["pregnancy"]);
+        Assert.True(consenting.ConsentHistory[^1].SpecialCategories);
+
+        // Past the horizon the next event removes the inference instead of leaving it hidden.
+        ApplyTo(consenting, (EventTypes.ProductViewed, Product("p-2", "phones"), T0.AddDays(Rules.LifeStageHorizonDays["pregnancy"] + 1)));
+        Assert.False(consenting.CategoryInterest.ContainsKey("pregnancy"));
+        Assert.False(consenting.LifeStageSince.ContainsKey("pregnancy"));
+        Assert.True(consenting.CategoryInterest.ContainsKey("phones"));
+
+        var withdrawing = Apply(
+            (EventTypes.ConsentChanged, new JsonObject { ["specialCategories"] = true }, T0),
+            (EventTypes.ProductViewed, pregnancy, T0.AddMinutes(1)),
+            (EventTypes.ProductViewed, Product("p-b", "baby", "baby-care", 20m), T0.AddMinutes(2)),
+            (EventTypes.ConsentChanged, new JsonObject { ["specialCategories"] = false }, T0.AddMinutes(3)));
+        Assert.False(withdrawing.CategoryInterest.ContainsKey("pregnancy"));
+        Assert.False(withdrawing.LifeStageSince.ContainsKey("pregnancy"));
+        Assert.True(withdrawing.LifeStageSince.ContainsKey("baby"));
+    }
+
+    [Fact]
     public void Consent_LateOlderChange_DoesNotOverrideNewerOne()
     {
         var profile = Apply(
