@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Confluent.Kafka;
+using NextBestAction.Contracts;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.IntegrationTests.Fixtures;
 using NextBestAction.IntegrationTests.Notifications;
@@ -159,6 +161,55 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         var profile = await ProfileWhenAsync(customer, p => p.Wishlist.Count == 1);
         Assert.Empty(profile.Cart);
         Assert.Equal("p-new-1", profile.Wishlist[0].ProductId);
+    }
+
+    [Fact]
+    public async Task ReplayOfEveryInputTopic_ByAFreshConsumerGroup_DoesNotBringAnErasedCustomerBack()
+    {
+        var customer = Customer("replayed-whole");
+        await Produce(Factory.Topics.Clickstream, customer, "wishlist.item_added", new { productId = "p-replay-1", category = "phones", productLine = "galaxy-s", price = 30.0 });
+        await Produce(Factory.Topics.Orders, customer, "order.placed", new
+        {
+            orderId = "o-replay-1",
+            items = new[] { new { productId = "p-replay-2", category = "phones", productLine = "galaxy-s", price = 499.0, quantity = 1 } },
+            total = 499.0,
+            promisedDeliveryDate = DateTimeOffset.UtcNow.AddDays(3).ToString("O"),
+        });
+        await ProfileWhenAsync(customer, p => p.Wishlist.Count == 1 && p.OpenOrders.Count == 1);
+        using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+        using var erased = await desk.DeleteAsync($"/v1/customers/{customer}");
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+
+        // A second instance on the same topics and Redis, in a consumer group of its own: it reads every input topic
+        // from the beginning, as a new deployment or a reset of offsets would.
+        var group = $"replay-{Factory.Suffix}";
+        await using var replay = new NotificationServerFactory(kafka, redis) { Extra = { ["Kafka:GroupId"] = group, ["Redis:KeyPrefix"] = $"t{Factory.Suffix}" } };
+        foreach (var property in typeof(TopicNames).GetProperties().Where(p => p.PropertyType == typeof(string)))
+        {
+            replay.Extra[$"Kafka:Topics:{property.Name}"] = (string)property.GetValue(Factory.Topics)!;
+        }
+
+        replay.CreateClient().Dispose();
+        Assert.True(await Wait.UntilAsync(() => Task.FromResult(UnreadPartitions(group, Factory.Topics.Inputs).Count == 0), MaxWait, TimeSpan.FromMilliseconds(200)),
+            $"the replaying consumer group did not reach the end of: {string.Join(", ", UnreadPartitions(group, Factory.Topics.Inputs))}");
+
+        Assert.Null(await Factory.ProfileStore.GetAsync(customer, DateTimeOffset.UtcNow));
+        Assert.Empty(await KeysAndValuesHoldingAsync(customer));
+    }
+
+    /// <summary>The partitions of <paramref name="topics"/> with records that <paramref name="group"/> has not committed yet.</summary>
+    private List<string> UnreadPartitions(string group, IEnumerable<string> topics)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = $"probe-{group}" }).Build();
+        var partitions = topics.SelectMany(t => admin.GetMetadata(t, TimeSpan.FromSeconds(5)).Topics.Single().Partitions
+            .Select(p => new TopicPartition(t, p.PartitionId))).ToList();
+        var committed = admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(group, partitions)]).GetAwaiter().GetResult()
+            .Single().Partitions.ToDictionary(p => p.TopicPartition, p => p.Offset.Value);
+        return [.. partitions
+            .Select(p => (Partition: p, End: probe.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(5)).High.Value, Committed: committed.GetValueOrDefault(p, -1)))
+            .Where(p => p.End > 0 && p.Committed < p.End)
+            .Select(p => $"{p.Partition} at {p.Committed} of {p.End}")];
     }
 
     [Fact]
