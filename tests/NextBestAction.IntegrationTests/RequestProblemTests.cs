@@ -162,6 +162,58 @@ public sealed partial class RequestProblemTests(KafkaFixture kafka, RedisServerF
 
     /// <summary>The routes whose endpoint declares a JSON request body, with a placeholder for each route parameter.</summary>
     /// <summary>Every route that takes a JSON body, with its method, route parameters filled with <c>d-1</c>.</summary>
+    /// <summary>
+    /// Every route that names a customer, with ids a client may send by mistake or on purpose: control characters,
+    /// a path escape, glob characters, oversize. Each gets a 400 problem and changes nothing. A NUL is refused by
+    /// Kestrel itself before any application code runs (a bare 400, no body): nothing reaches the route.
+    /// </summary>
+    [Theory]
+    [InlineData("bad%0D%0Aid")]
+    [InlineData("..%2F..%2Fprofile")]
+    [InlineData("cust*")]
+    [InlineData("%20")]
+    [InlineData("tab%09id")]
+    public async Task EveryCustomerRoute_OddId_Is400Problem(string escapedId)
+    {
+        var routes = CustomerRoutes();
+        Assert.Contains(("/v1/customers/{customerId}", "DELETE"), routes);
+        Assert.Contains(("/v1/customers/{customerId}/restriction", "PUT"), routes);
+        using var client = factory.CreateClientWithKey(NbaServerFactory.AllScopesKey);
+        foreach (var (route, method) in routes.Select(r => (r.Route.Replace("{customerId}", escapedId, StringComparison.Ordinal), r.Method)))
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+            using var response = await client.SendAsync(request);
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {route}: {(int)response.StatusCode}");
+            Assert.Contains("customerId", (await ProblemOf(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task EveryCustomerRoute_OversizeOrNulId_IsRefused()
+    {
+        using var client = factory.CreateClientWithKey(NbaServerFactory.AllScopesKey);
+        foreach (var (route, method) in CustomerRoutes())
+        {
+            using var oversize = new HttpRequestMessage(new HttpMethod(method), route.Replace("{customerId}", new string('a', 129), StringComparison.Ordinal))
+            {
+                Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+            };
+            using var tooLong = await client.SendAsync(oversize);
+            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+            await ProblemOf(tooLong);
+
+            using var nul = new HttpRequestMessage(new HttpMethod(method), route.Replace("{customerId}", "a%00b", StringComparison.Ordinal));
+            using var refused = await client.SendAsync(nul);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+    }
+
+    private List<(string Route, string Method)> CustomerRoutes() =>
+        [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.Contains("{customerId}", StringComparison.Ordinal))
+            .Select(e => ("/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single()))];
+
     private List<(string Path, string Method)> JsonBodyRoutes() =>
         [.. factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("application/json") == true)
