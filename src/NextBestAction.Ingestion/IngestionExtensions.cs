@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
 using NextBestAction.Kafka;
+using NextBestAction.Profiles.Privacy;
 
 namespace NextBestAction.Ingestion;
 
@@ -36,6 +37,8 @@ public static partial class IngestionExtensions
         builder.Services.AddSingleton<IIngestionObserver, KpiIngestionObserver>();
         builder.Services.AddSingleton<EventBatchProcessor>();
         builder.Services.AddSingleton<IngestionService>();
+        builder.Services.AddSingleton<RetentionSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestionService>());
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

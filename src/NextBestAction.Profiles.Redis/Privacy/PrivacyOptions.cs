@@ -28,6 +28,14 @@ public sealed class PrivacyOptions
     [Range(1, 3650, ErrorMessage = "Privacy:DecisionLogKeyDays must be between 1 and 3650.")]
     public int DecisionLogKeyDays { get; set; } = 400;
 
+    /// <summary>How often the ingestion worker's retention sweep runs (<see cref="RetentionSweeper"/>).</summary>
+    [Range(1, 720, ErrorMessage = "Privacy:RetentionSweepHours must be between 1 and 720.")]
+    public int RetentionSweepHours { get; set; } = 24;
+
+    /// <summary>How long the sweep waits before it looks again at index members without a profile (a new customer's first write may be behind).</summary>
+    [Range(0, 600, ErrorMessage = "Privacy:RetentionRecheckSeconds must be between 0 and 600.")]
+    public int RetentionRecheckSeconds { get; set; } = 10;
+
     /// <summary>Keys asked for per SCAN call while erasure looks for a customer's keys and index memberships.</summary>
     [Range(10, 100_000, ErrorMessage = "Privacy:ScanPageSize must be between 10 and 100000.")]
     public int ScanPageSize { get; set; } = 1000;

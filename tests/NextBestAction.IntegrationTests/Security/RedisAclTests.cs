@@ -266,6 +266,14 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         await RunNotificationStepsAsync(new NotificationStore(sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<IOptions<RedisOptions>>(), Options.Create(new NotificationOptions())), customer);
 
+        // The retention sweep, with a profile that has no expiry and an index member without a profile.
+        await server.Admin.GetDatabase().StringSetAsync(Keys.Profile($"lasting-{customer}"), "{}");
+        await server.Admin.GetDatabase().SetAddAsync("nba:{p-sweep#01}:wishlist", $"gone-{customer}");
+        var sweep = await new RetentionSweeper(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisOptions>>(),
+            Options.Create(new ProfileRules()), Options.Create(new PrivacyOptions { RetentionRecheckSeconds = 0 }), TimeProvider.System,
+            NullLogger<RetentionSweeper>.Instance).SweepAsync(CancellationToken.None);
+        Assert.True(sweep.ProfilesGivenExpiry >= 1 && sweep.IndexMembershipsRemoved >= 1);
+
         var erased = Customer();
         await SeedEveryFamilyAsync(erased);
         Assert.Equal(PrivacyReceipt.Erased, (await sp.GetRequiredService<PrivacyRequests>().EraseAsync(erased)).Outcome);
