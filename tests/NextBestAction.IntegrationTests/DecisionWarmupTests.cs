@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,7 +78,7 @@ public sealed class DecisionWarmupTests(KafkaFixture kafka, RedisServerFixture r
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Redis:Configuration", $"127.0.0.1:{RedisServerFixture.FreePort()},connectTimeout=200");
+            builder.UseSetting("Redis:Configuration", $"127.0.0.1:{RedisServerLauncher.FreePort()},connectTimeout=200");
             builder.UseSetting("Server:RunIngestion", "false");
             builder.UseSetting("Decisions:WarmupReadyTimeoutMs", "2000");
         }

@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -49,7 +50,7 @@ public sealed class DegradedModeTests(KafkaFixture kafka, RedisServerFixture red
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Redis:Configuration", $"127.0.0.1:{RedisServerFixture.FreePort()},connectTimeout=200");
+            builder.UseSetting("Redis:Configuration", $"127.0.0.1:{RedisServerLauncher.FreePort()},connectTimeout=200");
             builder.UseSetting("Server:RunIngestion", "false");
         }
     }

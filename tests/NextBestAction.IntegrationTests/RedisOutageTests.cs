@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -13,14 +14,14 @@ public sealed class RedisOutageTests(KafkaFixture kafka, RedisServerFixture shar
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(45);
 
-    private readonly int port = RedisServerFixture.FreePort();
+    private readonly int port = RedisServerLauncher.FreePort();
     private Process? redis;
     private OwnRedisFactory? factory;
 
     public async ValueTask InitializeAsync()
     {
         redis = RedisServerFixture.StartProcess(port);
-        (await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{port}")).Dispose();
+        (await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{port}")).Dispose();
         factory = new OwnRedisFactory(kafka, sharedRedis, port);
         factory.CreateClient().Dispose();
     }
@@ -37,13 +38,7 @@ public sealed class RedisOutageTests(KafkaFixture kafka, RedisServerFixture shar
 
     private async Task StopRedisAsync()
     {
-        if (redis is { HasExited: false })
-        {
-            redis.Kill();
-            await redis.WaitForExitAsync();
-        }
-
-        redis?.Dispose();
+        await RedisServerLauncher.StopAsync(redis);
         redis = null;
     }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Profiles;
@@ -21,29 +19,15 @@ public sealed class RedisDecisionLogAccessTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
     private Process? server;
-    private ConnectionMultiplexer? redis;
+    private IConnectionMultiplexer? redis;
     private string configuration = "";
 
     public async ValueTask InitializeAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = RedisServerLauncher.FreePort();
         server = RedisServerLauncher.Start(RedisServerLauncher.WithoutPersistence(port));
-        configuration = $"127.0.0.1:{port},connectRetry=20";
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (redis is null)
-        {
-            try
-            {
-                redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-            }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
+        configuration = $"127.0.0.1:{port}";
+        redis = await RedisServerLauncher.ConnectWhenReadyAsync(configuration);
     }
 
     public async ValueTask DisposeAsync()
@@ -53,13 +37,7 @@ public sealed class RedisDecisionLogAccessTests : IAsyncLifetime
             await redis.DisposeAsync();
         }
 
-        if (server is { HasExited: false })
-        {
-            server.Kill();
-            await server.WaitForExitAsync();
-        }
-
-        server?.Dispose();
+        await RedisServerLauncher.StopAsync(server);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -85,66 +86,55 @@ public static class PrivacyApi
         }
     }
 
-    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> ChangeConsentAsync(
-        string customerId, HttpRequest httpRequest, ConsentService consent, CancellationToken cancellationToken)
+    private static Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> ChangeConsentAsync(
+        string customerId, HttpRequest httpRequest, ConsentService consent, CancellationToken cancellationToken) =>
+        SendConsentStatementAsync(customerId, httpRequest, DecisionJsonContext.Default.ConsentRequest, "consent change", ConsentService.Validate,
+            consent.ChangeAsync, cancellationToken);
+
+    private static Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> RestrictAsync(
+        string customerId, HttpRequest httpRequest, ConsentService consent, CancellationToken cancellationToken) =>
+        SendConsentStatementAsync(customerId, httpRequest, DecisionJsonContext.Default.RestrictionRequest, "restriction", ConsentService.Validate,
+            consent.RestrictAsync, cancellationToken);
+
+    /// <summary>
+    /// Reads and checks a consent statement (a consent change or a restriction), then sends it to the consent topic
+    /// with the API key's name as its sender: 202, or a problem saying what is wrong.
+    /// </summary>
+    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> SendConsentStatementAsync<TRequest>(
+        string customerId,
+        HttpRequest httpRequest,
+        JsonTypeInfo<TRequest> typeInfo,
+        string what,
+        Func<TRequest, Dictionary<string, string[]>> validate,
+        Func<string, TRequest, string, CancellationToken, Task<ConsentAccepted>> send,
+        CancellationToken cancellationToken)
+        where TRequest : class
     {
         if (!Identifiers.IsValid(customerId))
         {
             return CustomerProblems.InvalidCustomerId();
         }
 
-        var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.ConsentRequest, "consent change", cancellationToken);
+        var body = await JsonRequestBody.ReadAsync(httpRequest, typeInfo, what, cancellationToken);
         if (!body.IsRead)
         {
             return body.Problem;
         }
 
-        var errors = ConsentService.Validate(body.Value);
+        var errors = validate(body.Value);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "Invalid consent change");
+            return TypedResults.ValidationProblem(errors, title: $"Invalid {what}");
         }
 
         try
         {
             var sender = httpRequest.HttpContext.User.Identity?.Name ?? "unknown";
-            return TypedResults.Accepted((string?)null, await consent.ChangeAsync(customerId, body.Value, sender, cancellationToken));
+            return TypedResults.Accepted((string?)null, await send(customerId, body.Value, sender, cancellationToken));
         }
         catch (Confluent.Kafka.KafkaException)
         {
-            return TypedResults.Problem(title: "Consent change not recorded",
-                detail: "Kafka could not take the change right now; nothing was recorded. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    private static async Task<Results<Accepted<ConsentAccepted>, ValidationProblem, ProblemHttpResult>> RestrictAsync(
-        string customerId, HttpRequest httpRequest, ConsentService consent, CancellationToken cancellationToken)
-    {
-        if (!Identifiers.IsValid(customerId))
-        {
-            return CustomerProblems.InvalidCustomerId();
-        }
-
-        var body = await JsonRequestBody.ReadAsync(httpRequest, DecisionJsonContext.Default.RestrictionRequest, "restriction", cancellationToken);
-        if (!body.IsRead)
-        {
-            return body.Problem;
-        }
-
-        var errors = ConsentService.Validate(body.Value);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, title: "Invalid restriction");
-        }
-
-        try
-        {
-            var sender = httpRequest.HttpContext.User.Identity?.Name ?? "unknown";
-            return TypedResults.Accepted((string?)null, await consent.RestrictAsync(customerId, body.Value, sender, cancellationToken));
-        }
-        catch (Confluent.Kafka.KafkaException)
-        {
-            return TypedResults.Problem(title: "Restriction not recorded",
+            return TypedResults.Problem(title: $"The {what} was not recorded",
                 detail: "Kafka could not take the change right now; nothing was recorded. Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }

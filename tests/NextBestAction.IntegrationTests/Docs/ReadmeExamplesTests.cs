@@ -24,7 +24,7 @@ public sealed partial class ReadmeExamplesTests
     {
         var blocks = ServerExamples();
         Assert.True(blocks.Count >= 5, $"only {blocks.Count} README examples talk to the server");
-        var port = RedisServerFixture.FreePort();
+        var port = RedisServerLauncher.FreePort();
         await using var server = ServerProcess.Start(port);
         var exports = await server.WaitForLineAsync(ExportsLine(), StartTimeout);
 

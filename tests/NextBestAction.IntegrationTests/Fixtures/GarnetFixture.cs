@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using NextBestAction.Server.Embedded;
 using StackExchange.Redis;
 
@@ -17,7 +18,7 @@ public sealed class GarnetFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         garnet = EmbeddedRedis.Start();
-        Connection = await RedisServerFixture.ConnectWhenReadyAsync(garnet.Endpoint);
+        Connection = await RedisServerLauncher.ConnectWhenReadyAsync(garnet.Endpoint);
     }
 
     public async ValueTask DisposeAsync()

@@ -43,7 +43,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
         foreach (var port in Ports)
         {
-            (await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{port}")).Dispose();
+            (await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{port}")).Dispose();
         }
 
         await CreateClusterAsync();

@@ -23,10 +23,10 @@ public sealed class RedisServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var port = FreePort();
+        var port = RedisServerLauncher.FreePort();
         process = StartProcess(port);
         Configuration = $"127.0.0.1:{port}";
-        Connection = await ConnectWhenReadyAsync(Configuration);
+        Connection = await RedisServerLauncher.ConnectWhenReadyAsync(Configuration);
         var version = (await Connection.GetServer(Configuration).InfoAsync("server"))
             .SelectMany(g => g).First(kv => kv.Key == "redis_version").Value;
         Console.WriteLine($"Integration tests use redis-server {version} at {Configuration}");
@@ -42,37 +42,6 @@ public sealed class RedisServerFixture : IAsyncLifetime
             await Connection.DisposeAsync();
         }
 
-        if (process is { HasExited: false })
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
-    }
-
-    internal static async Task<IConnectionMultiplexer> ConnectWhenReadyAsync(string configuration)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            try
-            {
-                var connection = await ConnectionMultiplexer.ConnectAsync($"{configuration},connectTimeout=500,allowAdmin=true");
-                await connection.GetDatabase().PingAsync();
-                return connection;
-            }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await RedisServerLauncher.StopAsync(process);
     }
 }

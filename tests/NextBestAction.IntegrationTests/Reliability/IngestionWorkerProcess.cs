@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -34,7 +35,7 @@ internal sealed class IngestionWorkerProcess : IAsyncDisposable
     /// <param name="settings">Configuration keys ("Kafka:GroupId"); passed as environment variables ("Kafka__GroupId").</param>
     public static IngestionWorkerProcess Start(IReadOnlyDictionary<string, string> settings)
     {
-        var port = RedisServerFixture.FreePort();
+        var port = RedisServerLauncher.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Production",

@@ -35,13 +35,7 @@ internal sealed class PersistentRedis : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown save, no goodbye to clients.</summary>
     public async Task KillAsync()
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
+        await RedisServerLauncher.StopAsync(process);
         process = null;
     }
 

@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
@@ -19,13 +20,13 @@ public sealed class RedisRestartTests(KafkaFixture kafka, RedisServerFixture sha
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxWaitToCatchUp = TimeSpan.FromSeconds(60);
 
-    private readonly PersistentRedis redis = new(RedisServerFixture.FreePort());
+    private readonly PersistentRedis redis = new(RedisServerLauncher.FreePort());
     private OwnRedisFactory? factory;
 
     public async ValueTask InitializeAsync()
     {
         redis.Start();
-        (await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{redis.Port}")).Dispose();
+        (await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{redis.Port}")).Dispose();
         factory = new OwnRedisFactory(kafka, sharedRedis, redis.Port);
         factory.CreateClient().Dispose();
     }
@@ -69,7 +70,7 @@ public sealed class RedisRestartTests(KafkaFixture kafka, RedisServerFixture sha
         var after = await ProducePacedAsync(reliabilityKafka, topic, messages[4_500..], TimeSpan.FromSeconds(2));
 
         var oracle = ProfileOracle.Replay([.. before, .. during, .. after], DateTimeOffset.UtcNow);
-        using var connection = await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{redis.Port}");
+        using var connection = await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{redis.Port}");
         var store = new RedisProfileStore(connection, Options.Create(new RedisOptions { Configuration = "unused", KeyPrefix = $"t{factory.Suffix}" }));
         var caughtUp = await Wait.UntilAsync(async () => await oracle.CountPendingAsync(store) == 0, MaxWaitToCatchUp, TimeSpan.FromMilliseconds(250));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: caught up: {caughtUp}");

@@ -1,3 +1,4 @@
+using NextBestAction.Testing;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
@@ -28,7 +29,7 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
     private const int Partition = 0;
 
     private readonly string keyPrefix = $"zombie{Guid.NewGuid():N}"[..16];
-    private readonly int port = RedisServerFixture.FreePort();
+    private readonly int port = RedisServerLauncher.FreePort();
     private readonly ServiceProvider metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly IProducer<byte[]?, byte[]?> deadLetterProducer =
         new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).SetLogHandler((_, _) => { }).Build();
@@ -40,8 +41,8 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         redis = RedisServerFixture.StartProcess(port);
-        owner = await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{port}");
-        zombie = await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{port}");
+        owner = await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{port}");
+        zombie = await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{port}");
     }
 
     public async ValueTask DisposeAsync()
@@ -50,13 +51,7 @@ public sealed class ZombieWriterTests(KafkaFixture kafka) : IAsyncLifetime
         await zombie.DisposeAsync();
         deadLetterProducer.Dispose();
         await metrics.DisposeAsync();
-        if (redis is { HasExited: false })
-        {
-            redis.Kill();
-            await redis.WaitForExitAsync();
-        }
-
-        redis?.Dispose();
+        await RedisServerLauncher.StopAsync(redis);
     }
 
     [Fact]

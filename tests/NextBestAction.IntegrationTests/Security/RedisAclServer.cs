@@ -43,9 +43,9 @@ public sealed partial class RedisAclServer : IAsyncLifetime
             await File.WriteAllTextAsync(rendered, (await File.ReadAllTextAsync(rendered)).Replace(" +client|setinfo", "", StringComparison.Ordinal));
         }
 
-        Port = RedisServerFixture.FreePort();
+        Port = RedisServerLauncher.FreePort();
         process = RedisServerLauncher.Start([.. RedisServerLauncher.WithoutPersistence(Port), "--aclfile", rendered]);
-        Admin = await RedisServerFixture.ConnectWhenReadyAsync($"127.0.0.1:{Port},user=nba-admin,password={passwords["nba-admin"]}");
+        Admin = await RedisServerLauncher.ConnectWhenReadyAsync($"127.0.0.1:{Port},user=nba-admin,password={passwords["nba-admin"]}");
     }
 
     /// <summary>Runs deploy/redis/render-acl.sh with <paramref name="passwordsByUser"/> in its environment; throws with its error output when it fails.</summary>
@@ -119,13 +119,7 @@ public sealed partial class RedisAclServer : IAsyncLifetime
             await Admin.DisposeAsync();
         }
 
-        if (process is { HasExited: false })
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
+        await RedisServerLauncher.StopAsync(process);
         Directory.Delete(folder, recursive: true);
     }
 
