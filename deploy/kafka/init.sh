@@ -30,12 +30,14 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
 PROPERTIES
 as_admin="--bootstrap-server $bootstrap --command-config $admin_config"
 
-# Retention (docs/operations.md): input topics 30 days (older events are dead-lettered anyway,
-# Ingestion:MaxEventAgeDays), nba.notifications and nba.privacy 7 days (they carry customer ids in plain text),
-# nba.decisions 365 days (training reads it), nba.deadletter 30 days.
-for spec in nba.clickstream:2592000000 nba.orders:2592000000 nba.service:2592000000 nba.catalog:2592000000 \
-            nba.feedback:2592000000 nba.consent:2592000000 nba.privacy:604800000 nba.notifications:604800000 \
-            nba.decisions:31536000000 nba.deadletter:2592000000; do
+# Retention in days (docs/operations.md), each a setting of the kafka-init service: input topics 30 (older events
+# are dead-lettered anyway, Ingestion:MaxEventAgeDays), nba.notifications and nba.privacy 7 (they carry customer ids
+# in plain text), nba.decisions 365 (training reads it; keep Privacy:DecisionLogKeyDays longer), nba.deadletter 30.
+day_ms=86400000
+inputs=$(( ${NBA_INPUT_RETENTION_DAYS:-30} * day_ms ))
+for spec in nba.clickstream:$inputs nba.orders:$inputs nba.service:$inputs nba.catalog:$inputs nba.feedback:$inputs nba.consent:$inputs \
+            nba.privacy:$(( ${NBA_PRIVACY_RETENTION_DAYS:-7} * day_ms )) nba.notifications:$(( ${NBA_NOTIFICATIONS_RETENTION_DAYS:-7} * day_ms )) \
+            nba.decisions:$(( ${NBA_DECISIONS_RETENTION_DAYS:-365} * day_ms )) nba.deadletter:$(( ${NBA_DEADLETTER_RETENTION_DAYS:-30} * day_ms )); do
   topic="${spec%%:*}"
   retention="${spec##*:}"
   $bin/kafka-topics.sh $as_admin --create --if-not-exists --topic "$topic" --partitions 6 --replication-factor 1 --config "retention.ms=$retention"

@@ -59,14 +59,18 @@ public sealed class PersonalDataInTelemetryTests(KafkaFixture kafka, RedisServer
             MaxWait, TimeSpan.FromMilliseconds(100)), "the decision was not recorded for the audit route");
         using var desk = Factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
         routes.Add(await desk.PutAsJsonAsync($"/v1/customers/{customer}/consent", new { marketing = false, collectedVia = "app-settings", textVersion = "v3" }));
+        routes.Add(await desk.PutAsJsonAsync($"/v1/customers/{customer}/restriction", new { restricted = false, reason = "ticket-1" }));
         routes.Add(await desk.GetAsync($"/v1/customers/{customer}/export"));
-        routes.Add(await desk.DeleteAsync($"/v1/customers/{customer}"));
+        using var erasure = await desk.DeleteAsync($"/v1/customers/{customer}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, erasure.StatusCode);
+        var requestId = (await erasure.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("requestId").GetString();
+        routes.Add(await desk.GetAsync($"/v1/privacy/requests/{requestId}"));
         Assert.All(routes, r => Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage!.RequestUri!.AbsolutePath}: {(int)r.StatusCode}"));
         routes.ForEach(r => r.Dispose());
 
-        // The erasure's server span ends last of the routes above.
+        // The receipt's server span ends last of the routes above.
         Assert.True(await Wait.UntilAsync(() => Task.FromResult(Factory.Spans.Snapshot().Any(s =>
-            s.Kind == ActivityKind.Server && s.GetTagItem("http.request.method") as string == "DELETE")), MaxWait, TimeSpan.FromMilliseconds(50)));
+            s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == "/v1/privacy/requests/{requestId}")), MaxWait, TimeSpan.FromMilliseconds(50)));
         var spans = Factory.Spans.Snapshot();
         Assert.Contains(spans, s => s.GetTagItem("url.path") as string == "/v1/customers/{customerId}/profile");
         var leakingTags = spans.SelectMany(s => s.TagObjects.Select(t => (Span: s.DisplayName, t.Key, Value: t.Value?.ToString())))
