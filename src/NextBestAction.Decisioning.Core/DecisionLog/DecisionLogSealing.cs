@@ -22,9 +22,11 @@ public sealed record SealedDecisionLogRecord(
     SealedContent Sealed);
 
 /// <param name="Alg">The cipher (<see cref="DecisionLogSealing.Algorithm"/>).</param>
-/// <param name="Nonce">Base64 of the 12-byte nonce.</param>
-/// <param name="Data">Base64 of the ciphertext followed by the 16-byte tag.</param>
-public sealed record SealedContent(string Alg, string Nonce, string Data);
+/// <param name="Nonce">The 12-byte nonce (base64 in JSON).</param>
+/// <param name="Data">The ciphertext followed by the 16-byte tag (base64 in JSON).</param>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays",
+    Justification = "A byte array is what the serializer writes as base64 straight from the buffer; a wrapper would copy it.")]
+public sealed record SealedContent(string Alg, byte[] Nonce, byte[] Data);
 
 /// <summary>
 /// Seals and opens decision-log records with AES-256-GCM. The decision id and subject are bound to the ciphertext as
@@ -51,11 +53,11 @@ public static class DecisionLogSealing
         }
 
         return new SealedDecisionLogRecord(record.DecisionId, record.At, subject, record.ModelVersion, record.CatalogVersion, record.Policy, record.Group,
-            new SealedContent(Algorithm, Convert.ToBase64String(nonce), Convert.ToBase64String(sealedBytes)));
+            new SealedContent(Algorithm, nonce, sealedBytes));
     }
 
     /// <summary>The record, or null when <paramref name="key"/> is not the one it was sealed with or the content was altered.</summary>
-    /// <exception cref="FormatException">The sealed part is not base64 of the expected sizes, or names another cipher.</exception>
+    /// <exception cref="FormatException">The sealed part has the wrong sizes, or names another cipher.</exception>
     public static DecisionLogRecord? Open(SealedDecisionLogRecord record, ReadOnlySpan<byte> key)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -64,9 +66,9 @@ public static class DecisionLogSealing
             throw new FormatException($"sealed.alg must be {Algorithm}");
         }
 
-        var nonce = Convert.FromBase64String(record.Sealed.Nonce);
-        var sealedBytes = Convert.FromBase64String(record.Sealed.Data);
-        if (nonce.Length != NonceBytes || sealedBytes.Length < TagBytes)
+        var nonce = record.Sealed.Nonce;
+        var sealedBytes = record.Sealed.Data;
+        if (nonce is not { Length: NonceBytes } || sealedBytes is not { Length: >= TagBytes })
         {
             throw new FormatException("sealed.nonce or sealed.data has the wrong length");
         }
