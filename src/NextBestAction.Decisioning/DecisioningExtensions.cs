@@ -78,6 +78,7 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton<ServedDecisionWrites>();
         builder.Services.AddSingleton<DecisionRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
+        builder.Services.AddSingleton<SealingKeys>();
         builder.Services.AddSingleton<DecisionLogPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionLogPublisher>());
         builder.Services.AddSingleton<IProducer<string, byte[]>>(sp =>

@@ -31,17 +31,11 @@ public sealed partial class DecisionLogPublisher : BackgroundService
     private readonly NbaTelemetry telemetry;
     private readonly ILogger<DecisionLogPublisher> logger;
     private readonly Action<DeliveryReport<string, byte[]>> onDelivered;
-    private readonly IConnectionMultiplexer redis;
-    private readonly SubjectHasher hasher;
-    private readonly ErasureList erasures;
-    private readonly DecisionLogKeys logKeys;
+    private readonly SealingKeys sealingKeys;
 
     public DecisionLogPublisher(
         IProducer<string, byte[]> producer,
-        IConnectionMultiplexer redis,
-        SubjectHasher hasher,
-        ErasureList erasures,
-        DecisionLogKeys logKeys,
+        SealingKeys sealingKeys,
         IOptions<KafkaOptions> kafka,
         IOptions<DecisionOptions> options,
         NbaTelemetry telemetry,
@@ -53,10 +47,7 @@ public sealed partial class DecisionLogPublisher : BackgroundService
             FullMode = BoundedChannelFullMode.Wait,
         });
         this.producer = producer;
-        this.redis = redis;
-        this.hasher = hasher;
-        this.erasures = erasures;
-        this.logKeys = logKeys;
+        this.sealingKeys = sealingKeys;
         topic = kafka.Value.Topics.Decisions;
         this.telemetry = telemetry;
         this.logger = logger;
@@ -129,31 +120,16 @@ public sealed partial class DecisionLogPublisher : BackgroundService
     }
 
     /// <summary>
-    /// Seals each record with its customer's key and produces it. Two Redis round trips for the batch: the erasure
-    /// list (a decision served before its customer's erasure is not logged: its key is gone, and making a new one would
-    /// undo the shredding) and the keys. Without Redis no record is written, rather than one in plain text.
+    /// Seals each record with its customer's key (<see cref="SealingKeys"/>) and produces it. A decision served before
+    /// its customer's erasure is not logged: its key is gone, and making a new one would undo the shredding. Without
+    /// Redis no record is written, rather than one in plain text.
     /// </summary>
     private async Task PublishAsync(List<ServedDecision> batch)
     {
-        var customers = batch.Select(d => d.CustomerId).Distinct(StringComparer.Ordinal).ToArray();
-        var byCustomer = new Dictionary<string, (string Subject, DateTimeOffset? ErasedAt, byte[]? Key)>(customers.Length, StringComparer.Ordinal);
+        Dictionary<string, SealingKey> byCustomer;
         try
         {
-            var subjects = await hasher.HashAllAsync(customers);
-            var erasedAt = await erasures.LookUpAsync(redis.GetDatabase(), subjects);
-            var needKey = Enumerable.Range(0, customers.Length)
-                .Where(i => erasedAt[i] is not { } erased || batch.Exists(d => d.CustomerId == customers[i] && d.At > erased))
-                .ToArray();
-            var keys = await logKeys.GetOrCreateAsync([.. needKey.Select(i => subjects[i])]);
-            for (var i = 0; i < customers.Length; i++)
-            {
-                byCustomer[customers[i]] = (subjects[i], erasedAt[i], null);
-            }
-
-            for (var j = 0; j < needKey.Length; j++)
-            {
-                byCustomer[customers[needKey[j]]] = (subjects[needKey[j]], erasedAt[needKey[j]], keys[j]);
-            }
+            byCustomer = await sealingKeys.ForBatchAsync([.. batch.Select(d => (d.CustomerId, d.At))]);
         }
         catch (Exception ex) when (ex is RedisException or RedisTimeoutException or RedisConnectionException)
         {

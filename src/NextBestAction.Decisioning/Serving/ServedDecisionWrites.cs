@@ -14,8 +14,11 @@ namespace NextBestAction.Decisioning.Serving;
 /// </summary>
 public sealed class ServedDecisionWrites(RedisProfileStore profiles)
 {
-    /// <summary>Fields a customer's decisions hash may hold before the write scans it for decisions past the window.</summary>
-    private const int DecisionsPruneAbove = 64;
+    /// <summary>
+    /// Fields a customer's decisions hash may hold before the write scans it for decisions past the window: about 64
+    /// decisions, each with its record and explanation and an outcome or two.
+    /// </summary>
+    private const int DecisionsPruneAbove = 192;
 
     private static readonly LuaScript Write = LuaScript.Prepare(
         """
@@ -38,23 +41,30 @@ public sealed class ServedDecisionWrites(RedisProfileStore profiles)
         end
         redis.call('HSET', @decisions, @recordField, @record, @explanationField, @explanation)
         if redis.call('HLEN', @decisions) > tonumber(@decisionsPruneAbove) then
+          -- Names first, then only the records' short values: the explanations are far larger and never needed here.
           local cutoff = tonumber(@cutoffMs)
-          local fields = redis.call('HGETALL', @decisions)
-          local gone = {}
-          for i = 1, #fields, 2 do
-            local name = fields[i]
+          local names = redis.call('HKEYS', @decisions)
+          local records = {}
+          for _, name in ipairs(names) do
             if string.sub(name, 1, 2) == 'r:' then
-              local at = tonumber(string.match(fields[i + 1], '^(%d+)'))
+              records[#records + 1] = name
+            end
+          end
+          local gone = {}
+          if #records > 0 then
+            local values = redis.call('HMGET', @decisions, unpack(records))
+            for i, name in ipairs(records) do
+              local at = tonumber(string.match(values[i] or '', '^(%d+)'))
               if at ~= nil and at < cutoff then
                 gone[string.sub(name, 3)] = true
                 redis.call('HDEL', @decisions, name)
               end
             end
           end
-          for i = 1, #fields, 2 do
-            local id = string.match(fields[i], '^o:([^:]+):') or string.match(fields[i], '^x:(.+)$')
+          for _, name in ipairs(names) do
+            local id = string.match(name, '^o:([^:]+):') or string.match(name, '^x:(.+)$')
             if id ~= nil and gone[id] then
-              redis.call('HDEL', @decisions, fields[i])
+              redis.call('HDEL', @decisions, name)
             end
           end
         end

@@ -188,10 +188,10 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         batch.Execute();
         await Task.WhenAll(read, history);
         var writes = new ServedDecisionWrites(profiles);
-        var decisionIds = Enumerable.Range(0, 70).Select(i => $"d{i}-{customer}").ToArray();
+        var decisionIds = Enumerable.Range(0, 100).Select(i => $"d{i}-{customer}").ToArray();
         for (var i = 0; i < decisionIds.Length; i++)
         {
-            var at = i < 35 ? Now.AddDays(-10) : Now;
+            var at = i < 50 ? Now.AddDays(-10) : Now;
             await writes.QueueAsync(db, new DecisionRecord(decisionIds[i], customer, [$"a{i}"], at, "checkout"), [($"a{i}", true)], "{}", TimeSpan.FromDays(1));
         }
 
