@@ -84,7 +84,7 @@ public sealed class DecisionFlowTests(KafkaFixture kafka, RedisServerFixture red
         Assert.False(envelope.TryGetProperty("features", out _));
 
         var sealedRecord = envelope.Deserialize(DecisionLogJsonContext.Default.SealedDecisionLogRecord)!;
-        var key = Assert.Single(await Factory.Services.GetRequiredService<DecisionLogKeys>().GetAsync([subject]));
+        var key = Factory.Services.GetRequiredService<DecisionLogKeys>().Get(subject);
         var data = DecisionLogSealing.Open(sealedRecord, key);
         Assert.NotNull(data);
         Assert.Equal(decision.CustomerId, data.CustomerId);

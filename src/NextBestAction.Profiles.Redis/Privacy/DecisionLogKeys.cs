@@ -54,15 +54,11 @@ public sealed class DecisionLogKeys(IConnectionMultiplexer redis, IOptions<Redis
         return [.. results.Select(r => Checked((byte[]?)r))];
     }
 
-    /// <summary>The key of each subject, null where there is none (never had a decision logged, or erased).</summary>
-    public async Task<byte[]?[]> GetAsync(IReadOnlyList<string> subjectHashes)
+    /// <summary>The subject's key without making one, or null when there is none (never had a decision logged, or erased): what a reader of the log uses.</summary>
+    public byte[]? Get(string subjectHash)
     {
-        ArgumentNullException.ThrowIfNull(subjectHashes);
-        var batch = redis.GetDatabase().CreateBatch();
-        var pending = subjectHashes.Select(subject => batch.StringGetAsync(KeyName(prefix, subject))).ToArray();
-        batch.Execute();
-        var values = await Task.WhenAll(pending);
-        return [.. values.Select(v => v.IsNull ? null : Checked((byte[]?)v))];
+        var value = redis.GetDatabase().StringGet(KeyName(prefix, subjectHash));
+        return value.IsNull ? null : Checked(value);
     }
 
     private static byte[] Checked(byte[]? key) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NextBestAction.Profiles;
 using NextBestAction.Profiles.Privacy;
 using StackExchange.Redis;
@@ -15,6 +16,7 @@ internal sealed class RedisDecisionLogAccess(IConnectionMultiplexer redis, strin
     public const string UnreadableProfile = "unreadable-profile";
 
     private readonly ProfileKeys profileKeys = new(keyPrefix);
+    private readonly DecisionLogKeys logKeys = new(redis, Options.Create(new RedisOptions { KeyPrefix = keyPrefix }), Options.Create(new PrivacyOptions()));
     private readonly Dictionary<string, byte[]?> keys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> withheld = new(StringComparer.Ordinal);
 
@@ -35,7 +37,7 @@ internal sealed class RedisDecisionLogAccess(IConnectionMultiplexer redis, strin
     {
         if (!keys.TryGetValue(subject, out var key))
         {
-            key = redis.GetDatabase().StringGet(DecisionLogKeys.KeyName(keyPrefix, subject));
+            key = logKeys.Get(subject);
             keys[subject] = key;
         }
 
