@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using NextBestAction.Decisioning.Engine;
 
 namespace NextBestAction.Decisioning;
 
@@ -82,6 +83,30 @@ public sealed class DecisionOptions
     /// <summary>The adaptive correction's prior, in expected acceptances: how much evidence it takes to move away from the model.</summary>
     [Range(0.1, 100_000, ErrorMessage = "Decisions:AdaptivePriorStrength must be between 0.1 and 100000.")]
     public double AdaptivePriorStrength { get; set; } = 20;
+
+    /// <summary>
+    /// Hours after which an adaptive count weighs half: the correction follows customers who change instead of averaging
+    /// over all time. 0 keeps every count at full weight.
+    /// </summary>
+    [Range(0.0, 8760.0, ErrorMessage = "Decisions:AdaptiveHalfLifeHours must be between 0 and 8760.")]
+    public double AdaptiveHalfLifeHours { get; set; }
+
+    /// <summary>
+    /// Posterior standard deviations added to the adaptive factor: an uncertainty bonus that tries actions with little
+    /// evidence (a new one first) without random exploration. 0 uses the posterior mean.
+    /// </summary>
+    [Range(0.0, 5.0, ErrorMessage = "Decisions:AdaptiveOptimism must be between 0 and 5.")]
+    public double AdaptiveOptimism { get; set; }
+
+    /// <summary>
+    /// How service and bundle are weighed before ranking: <c>signals</c> (the hand-written service and bundle signals) or
+    /// <c>scores</c> (the family of the best-scoring action, for a trained model; a late order still puts service first).
+    /// </summary>
+    [AllowedValues("signals", "scores", ErrorMessage = "Decisions:Arbitration must be signals or scores.")]
+    public string Arbitration { get; set; } = "signals";
+
+    /// <summary><see cref="Arbitration"/> as the engine takes it.</summary>
+    public ArbitrationMode ArbitrationMode => Arbitration == "scores" ? ArbitrationMode.Scores : ArbitrationMode.Signals;
 
     /// <summary>How often each instance reloads the adaptive counts from Redis.</summary>
     [Range(100, 600_000, ErrorMessage = "Decisions:AdaptiveRefreshMs must be between 100 and 600000.")]

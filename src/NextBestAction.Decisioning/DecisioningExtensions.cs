@@ -71,7 +71,8 @@ public static class DecisioningExtensions
             sp.GetRequiredService<IExplorationPolicy>(),
             sp.GetRequiredService<IOptions<ProfileRules>>().Value,
             sp.GetService<AdaptiveStore>(),
-            sp.GetRequiredService<NbaTelemetry>().ActivitySource));
+            sp.GetRequiredService<NbaTelemetry>().ActivitySource,
+            sp.GetRequiredService<IOptions<DecisionOptions>>().Value.ArbitrationMode));
         builder.Services.AddHostedService<ServingVersionMetrics>();
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();

@@ -46,6 +46,11 @@ public static class SimulatedCatalog
 
     public static IReadOnlyList<SimulatedProduct> Products { get; } = [.. ProductLines.SelectMany(l => l.Products)];
 
+    private static readonly HashSet<string> GiftLineNames = [.. ProductLines.Where(l => l.GiftIdea).Select(l => l.Name)];
+
+    /// <summary><paramref name="productLine"/> is a line people buy as a gift.</summary>
+    public static bool IsGiftLine(string? productLine) => productLine is not null && GiftLineNames.Contains(productLine);
+
     private static SimulatedProductLine Line(
         string name, string category, int popularity, bool giftIdea, string[] searchTerms,
         params (string Model, decimal Price, string? SuccessorModel)[] products) =>

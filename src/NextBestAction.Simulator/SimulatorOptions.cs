@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Simulator;
 
@@ -43,9 +44,24 @@ public sealed class SimulatorOptions
     [Range(1, 60_000, ErrorMessage = "Simulator:DecisionTimeoutMs must be between 1 and 60000.")]
     public int DecisionTimeoutMs { get; set; } = 2000;
 
-    /// <summary>Checks what attributes cannot: the decision address and its key.</summary>
+    /// <summary>
+    /// The world the simulated customers live in (see <see cref="ResponseScenario"/>): <c>default</c>, <c>price-sensitive</c>,
+    /// <c>service-loyal</c>, <c>drift</c> or <c>seasonal</c>. Scenarios that add actions need them in the catalog to show.
+    /// </summary>
+    public string Scenario { get; set; } = ResponseScenario.DefaultName;
+
+    /// <summary>Minutes after the simulator starts at which the <c>drift</c> scenario's change happens.</summary>
+    [Range(0, 525_600, ErrorMessage = "Simulator:DriftAfterMinutes must be between 0 and 525600.")]
+    public int DriftAfterMinutes { get; set; } = 60;
+
+    /// <summary>Checks what attributes cannot: the scenario's name, the decision address and its key.</summary>
     public IEnumerable<string> Problems()
     {
+        if (!ResponseScenario.Names.Contains(Scenario, StringComparer.Ordinal))
+        {
+            yield return $"Simulator:Scenario must be one of {string.Join(", ", ResponseScenario.Names)}, was \"{Scenario}\".";
+        }
+
         if (DecisionsUrl.Length == 0 || DecisionsUrl == SelfUrl)
         {
             if (DecisionsUrl == SelfUrl && string.IsNullOrWhiteSpace(DecisionsApiKey))

@@ -9,6 +9,8 @@ using NextBestAction.Contracts;
 using NextBestAction.Kafka;
 using NextBestAction.Telemetry;
 
+using NextBestAction.Simulator.Responses;
+
 namespace NextBestAction.Simulator;
 
 /// <summary>
@@ -73,9 +75,15 @@ public sealed partial class TrafficSimulator(
         var runId = time.GetUtcNow().ToUnixTimeMilliseconds().ToString("x", CultureInfo.InvariantCulture);
         using var http = await DecisionHttpClientAsync(settings, stoppingToken);
         var decisions = http is null ? null : new WebshopDecisionClient(http, settings.DecisionsApiKey);
+        var scenario = ResponseScenario.Create(settings.Scenario, time.GetUtcNow().AddMinutes(settings.DriftAfterMinutes));
         var model = new WebshopModel(settings.Customers, new Random(settings.Seed), runId, decisions is null
-            ? WebshopModelOptions.Default
-            : new WebshopModelOptions { AnswerOffersRandomly = false, DecisionTimeout = TimeSpan.FromMilliseconds(settings.DecisionTimeoutMs) });
+            ? WebshopModelOptions.Default with { Scenario = scenario }
+            : new WebshopModelOptions
+            {
+                AnswerOffersRandomly = false,
+                DecisionTimeout = TimeSpan.FromMilliseconds(settings.DecisionTimeoutMs),
+                Scenario = scenario,
+            });
         var (firstCustomerId, lastCustomerId) = (SimulatedCustomers.Id(1), SimulatedCustomers.Id(settings.Customers));
         LogStarted(logger, settings.EventsPerSecond, firstCustomerId, lastCustomerId, settings.Seed, runId);
         if (http is not null)

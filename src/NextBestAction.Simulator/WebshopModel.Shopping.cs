@@ -98,7 +98,7 @@ public sealed partial class WebshopModel
     private SimulatedEvent ViewProduct(Customer customer, DateTimeOffset now)
     {
         var session = customer.Session!;
-        var asGift = random.NextDouble() < GiftShare(now);
+        var asGift = random.NextDouble() < options.Scenario.GiftShare(now);
         SimulatedProduct product;
         if (asGift)
         {

@@ -160,14 +160,14 @@ public sealed partial class WebshopModel
     {
         ArgumentNullException.ThrowIfNull(moment);
         ArgumentNullException.ThrowIfNull(offer);
-        return ResponseModel.Probability(TraitsAt(moment), moment.Situation, offer);
+        return ResponseModel.Probability(TraitsAt(moment), moment.Situation, offer, options.Scenario);
     }
 
     /// <summary>What the oracle shows at <paramref name="moment"/>: the offer with the highest true expected value.</summary>
     public OracleChoice BestOffer(DecisionMoment moment, IEnumerable<SimulatedOffer> offers)
     {
         ArgumentNullException.ThrowIfNull(moment);
-        return Oracle.Choose(TraitsAt(moment), moment.Situation, offers);
+        return Oracle.Choose(TraitsAt(moment), moment.Situation, offers, options.Scenario);
     }
 
     /// <summary>
@@ -192,7 +192,7 @@ public sealed partial class WebshopModel
             return new OfferAnswer(moment, null, OfferResponse.NotShown, 0);
         }
 
-        var probability = ResponseModel.Probability(Traits(waiting.Customer), moment.Situation, offer);
+        var probability = ResponseModel.Probability(Traits(waiting.Customer), moment.Situation, offer, options.Scenario);
         return Respond(waiting, decisionId, offer, outcomes.NextDouble() < probability, probability);
     }
 
@@ -211,7 +211,7 @@ public sealed partial class WebshopModel
         var waiting = Waiting(moment, decisionId);
         return waiting is null
             ? new OfferAnswer(moment, offer, OfferResponse.TooLate, 0)
-            : Respond(waiting, decisionId, offer, accepted, ResponseModel.Probability(Traits(waiting.Customer), moment.Situation, offer));
+            : Respond(waiting, decisionId, offer, accepted, ResponseModel.Probability(Traits(waiting.Customer), moment.Situation, offer, options.Scenario));
     }
 
     private SimulatedEvent? Step(DateTimeOffset now)
@@ -229,12 +229,10 @@ public sealed partial class WebshopModel
             < 0.040 => ReportLocation(now),
             < 0.043 => OpenContact(PickCustomer(), ContactTopics[random.Next(ContactTopics.Length)], afterLateDelivery: false, now),
             < 0.0442 => ChangeConsent(now),
+            var roll when roll < 0.0442 + options.Scenario.SegmentQuestionRate => AskQuestion(now),
             _ => Browse(now),
         };
     }
-
-    /// <summary>Share of product views that are for a gift: higher from mid-November through December.</summary>
-    private static double GiftShare(DateTimeOffset now) => GiftSeason.Contains(now) ? 0.25 : 0.05;
 
     /// <summary>UTC, truncated to whole milliseconds: precise enough for compressed time, and short in JSON.</summary>
     private static DateTimeOffset WholeMilliseconds(DateTimeOffset t) =>
@@ -257,6 +255,13 @@ public sealed partial class WebshopModel
             Since(customer.RepeatedContacts, now - CustomerSituation.RecentWindow, now),
             Since(customer.Returns, now - CustomerSituation.ReturnWindow, now),
             customer.ServiceAcceptedAt is { } helped && helped <= now && helped >= now - CustomerSituation.RecoveryWindow);
+    }
+
+    /// <summary>A member of the scenario's segment asks customer service about a product; anyone else browses instead.</summary>
+    private SimulatedEvent? AskQuestion(DateTimeOffset now)
+    {
+        var customer = PickCustomer();
+        return options.Scenario.InSegment(Traits(customer)) ? OpenContact(customer, "product", afterLateDelivery: false, now) : Browse(now);
     }
 
     private CustomerTraits Traits(Customer customer) => customer.Traits ??=

@@ -1,3 +1,5 @@
+using NextBestAction.Simulator.Responses;
+
 namespace NextBestAction.Simulator;
 
 /// <summary>How a <see cref="WebshopModel"/> deals with offers at checkout.</summary>
@@ -20,4 +22,7 @@ public sealed record WebshopModelOptions
     /// never hits it.
     /// </summary>
     public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The world customers live in: how they answer offers and the few habits a scenario changes.</summary>
+    public ResponseScenario Scenario { get; init; } = ResponseScenario.Default;
 }

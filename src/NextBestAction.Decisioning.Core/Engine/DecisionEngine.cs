@@ -50,8 +50,10 @@ public sealed record EngineDecision(
 /// exploration policy. Explanations are built only for the actions returned.
 /// </summary>
 /// <param name="tracing">When given, each stage (eligibility and contact policy, scoring, arbitration) is a span of its own.</param>
+/// <param name="arbitrationMode">How service and bundle are weighed before ranking; the hand-written signals by default.</param>
 public sealed class DecisionEngine(
-    IPropensityModel model, IExplorationPolicy policy, ProfileRules rules, IAdaptiveCorrection? adaptive = null, ActivitySource? tracing = null)
+    IPropensityModel model, IExplorationPolicy policy, ProfileRules rules, IAdaptiveCorrection? adaptive = null, ActivitySource? tracing = null,
+    ArbitrationMode arbitrationMode = ArbitrationMode.Signals)
 {
     private const int MaxReasonsFromContributions = 3;
     private const double AdaptiveMinimum = 0.001;
@@ -122,7 +124,7 @@ public sealed class DecisionEngine(
         }
 
         using var arbitrating = tracing?.StartActivity("arbitration and exploration");
-        var arbitration = FamilyArbitration.Decide(features, candidates, scope);
+        var arbitration = FamilyArbitration.Decide(features, candidates, scope, arbitrationMode);
         arbitrating?.SetTag("nba.decision.family", arbitration.Family ?? "none");
         var ranked = new List<ScoredCandidate>(candidates);
         var picks = new List<(ScoredCandidate Candidate, double Probability)>(input.MaxActions);

@@ -10,6 +10,8 @@ namespace NextBestAction.Decisioning.Engine;
 /// a late order, broken promises, open or not-first-time-right contacts, a recent return, churn risk weighted by the
 /// customer's value (the churn and value models' predictions when deployed). Bundle
 /// signals: the action's line in the cart, intent in this visit, affinity, past bundle acceptance.
+/// With <see cref="ArbitrationMode.Scores"/> the family with the best-scoring candidate goes first instead (a trained
+/// model's scores already weigh these signals, and more), except that a late order still puts service first.
 /// </summary>
 public static class FamilyArbitration
 {
@@ -17,11 +19,12 @@ public static class FamilyArbitration
     [ThreadStatic]
     private static StringBuilder? reasonBuilder;
 
-    public static Arbitration Decide(DecisionFeatures f, IReadOnlyList<ScoredCandidate> candidates, RuleScope scope)
+    public static Arbitration Decide(DecisionFeatures f, IReadOnlyList<ScoredCandidate> candidates, RuleScope scope, ArbitrationMode mode = ArbitrationMode.Signals)
     {
         var hasService = false;
         var bestBundle = 0.0;
         CatalogAction? strongestBundle = null;
+        ScoredCandidate? topService = null, topBundle = null;
         // By index: foreach over the interface would allocate an enumerator.
         for (var i = 0; i < candidates.Count; i++)
         {
@@ -29,9 +32,11 @@ public static class FamilyArbitration
             if (!c.Action.IsBundle)
             {
                 hasService = true;
+                topService = topService is null || c.Score > topService.Score ? c : topService;
                 continue;
             }
 
+            topBundle = topBundle is null || c.Score > topBundle.Score ? c : topBundle;
             scope.Action = c.Action;
             var signal = BundleSignal(scope);
             if (strongestBundle is null || signal > bestBundle)
@@ -68,6 +73,11 @@ public static class FamilyArbitration
             return new Arbitration(ActionKinds.Bundle, 0, Round(bundle), text.ToString());
         }
 
+        if (mode == ArbitrationMode.Scores)
+        {
+            return ByScores(topService!, topBundle!, service, bundle, text);
+        }
+
         if (service > bundle)
         {
             DescribeService(text.Append(CultureInfo.InvariantCulture, $"SERVICE_FIRST: service signals {service:0.00} ("), f);
@@ -78,6 +88,17 @@ public static class FamilyArbitration
         DescribeBundle(text.Append(CultureInfo.InvariantCulture, $"BUNDLE_FIRST: bundle signals {bundle:0.00} ("), scope);
         text.Append(CultureInfo.InvariantCulture, $") outweigh service signals {service:0.00}");
         return new Arbitration(ActionKinds.Bundle, Round(service), Round(bundle), text.ToString());
+    }
+
+    /// <summary>The family of the higher score; a tie goes to service, the cautious side.</summary>
+    private static Arbitration ByScores(ScoredCandidate topService, ScoredCandidate topBundle, double service, double bundle, StringBuilder text)
+    {
+        var serviceFirst = topService.Score >= topBundle.Score;
+        var (first, second) = serviceFirst ? (topService, topBundle) : (topBundle, topService);
+        text.Append(serviceFirst ? "SERVICE_FIRST" : "BUNDLE_FIRST")
+            .Append(CultureInfo.InvariantCulture, $": the learned scores put {first.Action.Id} ({first.Score:0.00}) above {second.Action.Id} ({second.Score:0.00}); ")
+            .Append(CultureInfo.InvariantCulture, $"service signals {service:0.00}, bundle signals {bundle:0.00}");
+        return new Arbitration(serviceFirst ? ActionKinds.Service : ActionKinds.Bundle, Round(service), Round(bundle), text.ToString());
     }
 
     /// <summary>How much the customer needs service now, 0 to 1.</summary>
@@ -181,4 +202,14 @@ public static class FamilyArbitration
     private static StringBuilder Part(StringBuilder text, int start) => text.Length == start ? text : text.Append(", ");
 
     private static double Round(double value) => Math.Round(value, 4);
+}
+
+/// <summary>How the engine decides between service and bundle before it ranks.</summary>
+public enum ArbitrationMode
+{
+    /// <summary>The hand-written service and bundle signals (<see cref="FamilyArbitration"/>): the default.</summary>
+    Signals,
+
+    /// <summary>The family of the best-scoring candidate, a late order still putting service first: for trained models.</summary>
+    Scores,
 }

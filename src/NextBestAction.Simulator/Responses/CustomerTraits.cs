@@ -22,6 +22,12 @@ public sealed record CustomerTraits(
     double Receptiveness,
     IReadOnlyDictionary<string, double> Tastes)
 {
+    /// <summary>
+    /// 0..1, uniform: decides membership of a scenario's segment (<see cref="ResponseScenario.InSegment"/>). Drawn after
+    /// every other trait, so the default world's traits are what they were before scenarios existed.
+    /// </summary>
+    public double SegmentDraw { get; init; }
+
     /// <summary>Taste for a product line the catalog does not know: lukewarm.</summary>
     public const double UnknownLineTaste = 0.1;
 
@@ -82,7 +88,10 @@ public sealed record CustomerTraits(
         var churn = draws.Next();
         var churnHazard = MinChurnHazard + ((MaxChurnHazard - MinChurnHazard) * churn * churn * (1 - (0.5 * responsiveness)));
 
-        return new CustomerTraits(customerId, priceSensitivity, serviceSensitivity, seasonality, churnHazard, receptiveness, tastes);
+        return new CustomerTraits(customerId, priceSensitivity, serviceSensitivity, seasonality, churnHazard, receptiveness, tastes)
+        {
+            SegmentDraw = draws.Next(),
+        };
     }
 
     /// <summary>Mean of two uniforms: most customers in the middle, few at the extremes.</summary>

@@ -22,7 +22,7 @@ public sealed record OracleChoice(SimulatedOffer? Best, double BestProbability, 
 public static class Oracle
 {
     /// <summary>The best of <paramref name="offers"/> by expected value; ties go to the one listed first.</summary>
-    public static OracleChoice Choose(CustomerTraits traits, CustomerSituation situation, IEnumerable<SimulatedOffer> offers)
+    public static OracleChoice Choose(CustomerTraits traits, CustomerSituation situation, IEnumerable<SimulatedOffer> offers, ResponseScenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(traits);
         ArgumentNullException.ThrowIfNull(situation);
@@ -32,7 +32,7 @@ public static class Oracle
         OfferProbability? best = null;
         foreach (var offer in offers)
         {
-            var candidate = new OfferProbability(offer, ResponseModel.Probability(traits, situation, offer));
+            var candidate = new OfferProbability(offer, ResponseModel.Probability(traits, situation, offer, scenario));
             scored.Add(candidate);
             if (best is null || candidate.ExpectedValue > best.ExpectedValue)
             {

@@ -53,16 +53,17 @@ public static class ResponseModel
     private const double Receptiveness = 1.2;
 
     /// <summary>The true probability, <see cref="MinProbability"/>..<see cref="MaxProbability"/>, that the customer accepts <paramref name="offer"/>.</summary>
+    /// <param name="scenario">The world the customer lives in; <see cref="ResponseScenario.Default"/> when null.</param>
     /// <exception cref="ArgumentException">The offer's kind is neither service nor bundle.</exception>
-    public static double Probability(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer)
+    public static double Probability(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer, ResponseScenario? scenario = null)
     {
-        var logit = Logit(traits, situation, offer);
+        var logit = Logit(traits, situation, offer, scenario);
         return MinProbability + ((MaxProbability - MinProbability) / (1 + Math.Exp(-logit)));
     }
 
     /// <summary>Probability x value: what showing <paramref name="offer"/> is worth, EUR.</summary>
-    public static double ExpectedValue(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer) =>
-        Probability(traits, situation, offer) * offer.Value;
+    public static double ExpectedValue(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer, ResponseScenario? scenario = null) =>
+        Probability(traits, situation, offer, scenario) * offer.Value;
 
     /// <summary>
     /// The probability that the customer leaves within <paramref name="horizon"/>: the base hazard raised by service
@@ -84,7 +85,7 @@ public static class ResponseModel
     }
 
     /// <summary>The offer's logit before squeezing into the probability bounds; exposed for analysis and tests.</summary>
-    public static double Logit(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer)
+    public static double Logit(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer, ResponseScenario? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(traits);
         ArgumentNullException.ThrowIfNull(situation);
@@ -97,12 +98,37 @@ public static class ResponseModel
         var churnLean = Math.Clamp(
             (traits.ChurnHazard - CustomerTraits.MinChurnHazard) / (CustomerTraits.MaxChurnHazard - CustomerTraits.MinChurnHazard), 0, 1);
 
-        return offer.Kind switch
+        var logit = offer.Kind switch
         {
             SimulatedOffer.BundleKind => shared + BundleLogit(traits, situation, offer, churnLean),
             SimulatedOffer.ServiceKind => shared + ServiceLogit(traits, situation, churnLean),
             _ => throw new ArgumentException($"Offer kind must be '{SimulatedOffer.ServiceKind}' or '{SimulatedOffer.BundleKind}', not '{offer.Kind}'.", nameof(offer)),
         };
+        return scenario is null ? logit : logit + scenario.Adjust(traits, situation, offer);
+    }
+
+    /// <summary>What a bundle's line in the cart adds to its logit: more with taste for the line and a bigger basket; 0 when the line is not in the cart.</summary>
+    public static double InCartLift(CustomerTraits traits, CustomerSituation s, SimulatedOffer offer)
+    {
+        ArgumentNullException.ThrowIfNull(traits);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(offer);
+        var line = offer.ProductLine;
+        return !s.InCart(line)
+            ? 0
+            : (traits.TasteFor(line) * (BundleTasteInCart - BundleTasteElsewhere))
+                + BundleLineInCart + (BundleBasket * Math.Log(1 + ((double)s.CartValue / 250)));
+    }
+
+    /// <summary>What the gift season adds to a bundle's logit for a seasonal gift buyer; 0 outside the season.</summary>
+    public static double SeasonLift(CustomerTraits traits, CustomerSituation s, SimulatedOffer offer)
+    {
+        ArgumentNullException.ThrowIfNull(traits);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(offer);
+        return GiftSeason.Contains(s.Time)
+            ? traits.Seasonality * (BundleAnyLineInSeason + (SimulatedCatalog.IsGiftLine(offer.ProductLine) ? BundleGiftLineInSeason : 0))
+            : 0;
     }
 
     /// <summary>The action's own appeal, -<see cref="MaxActionAppeal"/>..<see cref="MaxActionAppeal"/>, fixed by its id.</summary>
@@ -115,15 +141,8 @@ public static class ResponseModel
     private static double BundleLogit(CustomerTraits traits, CustomerSituation s, SimulatedOffer offer, double churnLean)
     {
         var line = offer.ProductLine;
-        var inCart = s.InCart(line);
-        var taste = traits.TasteFor(line);
-        var logit = BundleBase + (taste * (inCart ? BundleTasteInCart : BundleTasteElsewhere));
-        if (inCart)
-        {
-            // Accessories ride along with a bigger basket.
-            logit += BundleLineInCart + (BundleBasket * Math.Log(1 + ((double)s.CartValue / 250)));
-        }
-
+        // Accessories ride along with a bigger basket.
+        var logit = BundleBase + (traits.TasteFor(line) * BundleTasteElsewhere) + InCartLift(traits, s, offer);
         if (s.OnWishlist(line))
         {
             logit += BundleOnWishlist;
@@ -135,11 +154,7 @@ public static class ResponseModel
             logit -= BundlePriceBurden * traits.PriceSensitivity * price / ((double)s.CartValue + 100);
         }
 
-        if (GiftSeason.Contains(s.Time))
-        {
-            var giftLine = SimulatedCatalog.ProductLines.Any(l => l.GiftIdea && l.Name == line);
-            logit += traits.Seasonality * (BundleAnyLineInSeason + (giftLine ? BundleGiftLineInSeason : 0));
-        }
+        logit += SeasonLift(traits, s, offer);
 
         // Selling more to someone waiting for a parcel or let down by us annoys them, the more so the more they care about service.
         logit += (s.LateOrderNow ? BundleDuringLateOrder : 0)

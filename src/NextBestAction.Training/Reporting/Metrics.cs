@@ -102,6 +102,16 @@ internal static class Metrics
     }
 
     /// <summary>
+    /// Expected calibration error: the row-weighted mean distance between the predicted and the observed acceptance
+    /// rate over the calibration bins (0 for a perfectly calibrated model).
+    /// </summary>
+    public static double ExpectedCalibrationError(IReadOnlyList<CalibrationBin> bins)
+    {
+        var rows = bins.Sum(b => b.Rows);
+        return rows == 0 ? 0 : bins.Sum(b => b.Rows * Math.Abs(b.MeanPredicted - b.ObservedRate)) / rows;
+    }
+
+    /// <summary>
     /// Predicted against observed acceptance in <paramref name="bins"/> bins of equal size (deciles by default) of the rows
     /// ordered by predicted probability: with propensities mostly small, equal-width bins above 0.3 would be nearly empty.
     /// </summary>

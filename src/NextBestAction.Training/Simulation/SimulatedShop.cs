@@ -51,12 +51,15 @@ public sealed class SimulatedShop
     private long offset;
 
     /// <param name="holdout">When given, its control group's decisions are made by the engine's holdout policy and logged as <c>control</c>, as the service does.</param>
-    public SimulatedShop(ActionCatalog catalog, int customers, int seed, DateTimeOffset start, string runId = "sim", Holdout? holdout = null)
+    /// <param name="scenario">The world the customers live in; <see cref="ResponseScenario.Default"/> when null.</param>
+    public SimulatedShop(
+        ActionCatalog catalog, int customers, int seed, DateTimeOffset start, string runId = "sim", Holdout? holdout = null, ResponseScenario? scenario = null)
     {
         this.catalog = catalog;
         this.runId = runId;
         this.holdout = holdout;
-        model = new WebshopModel(customers, new Random(seed), runId, new WebshopModelOptions { AnswerOffersRandomly = false });
+        model = new WebshopModel(customers, new Random(seed), runId,
+            new WebshopModelOptions { AnswerOffersRandomly = false, Scenario = scenario ?? ResponseScenario.Default });
         now = start;
     }
 

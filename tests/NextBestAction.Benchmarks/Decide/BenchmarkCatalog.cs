@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Globalization;
 using NextBestAction.Simulator;
+using NextBestAction.Simulator.Responses;
 
 namespace NextBestAction.Benchmarks.Decide;
 
@@ -59,6 +61,54 @@ internal static class BenchmarkCatalog
 
     /// <summary>The catalog file's content.</summary>
     public static byte[] Utf8Json() => JsonSerializer.SerializeToUtf8Bytes(Create(), Json);
+
+    /// <summary>
+    /// bench-50 with the actions a scenario's world adds (none for the default one), as catalog JSON and its version:
+    /// a 40 % deal per line for <c>price-sensitive</c>, two services open to anyone for <c>service-loyal</c>, the fading
+    /// line's next bundle from the change on for <c>drift</c>.
+    /// </summary>
+    public static (byte[] Utf8Json, string Version) ForScenario(ResponseScenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var extra = ScenarioActions(scenario).ToList();
+        if (extra.Count == 0)
+        {
+            return (Utf8Json(), Version);
+        }
+
+        var version = $"{Version}+{scenario.Name}";
+        var bench = Create();
+        var catalog = bench with { Version = version, Actions = [.. bench.Actions, .. extra] };
+        return (JsonSerializer.SerializeToUtf8Bytes(catalog, Json), version);
+    }
+
+    private static IEnumerable<CatalogAction> ScenarioActions(ResponseScenario scenario)
+    {
+        switch (scenario)
+        {
+            case PriceSensitiveScenario:
+                foreach (var line in SimulatedCatalog.ProductLines)
+                {
+                    var a = Accessories[line.Name];
+                    yield return Bundle($"bundle-{line.Name}{PriceSensitiveScenario.DealSuffix}", line.Name, $"{a.Name} {a.Products[1].Label} at 40% off",
+                        [$"p-{line.Name}-{a.Products[1].Suffix}"], discount: 40, Math.Round(a.Price * 0.6), Math.Round(a.Value * 0.6), lever: 1.0, WebAndApp,
+                        [InCartLine, BundleNotInCart], new ActionContactPolicy(2, 4, 72));
+                }
+
+                break;
+            case ServiceLoyalScenario:
+                yield return Service(ServiceLoyalScenario.CarePlanId, "Care plan: repairs and help for two years", 15, "cart.value >= 50");
+                yield return Service(ServiceLoyalScenario.SetupHelpId, "Free set-up help for what you buy", 8, "true");
+                break;
+            case DriftScenario drift:
+                var next = Accessories[DriftScenario.FadingLine];
+                yield return Bundle(DriftScenario.NewActionId, DriftScenario.FadingLine, $"{next.Name} next-generation accessories at 15% off",
+                    [$"p-{DriftScenario.FadingLine}-next"], discount: 15, next.Price, Math.Round(next.Value * 0.9), lever: 1.0, WebAndApp,
+                    [InCartLine, BundleNotInCart], new ActionContactPolicy(2, 4, 72))
+                    with { ValidFrom = drift.ChangeAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) };
+                break;
+        }
+    }
 
     public static CatalogFile Create()
     {
