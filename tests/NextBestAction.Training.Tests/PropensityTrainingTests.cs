@@ -140,7 +140,7 @@ public sealed class PropensityTrainingTests
 
         var set = builder.Build(0.2);
         var trained = PropensityTrainer.Train(set, new TrainerOptions(1, Trees: 20, Leaves: 8, LearningRate: 0.2, MinimumExampleCountPerLeaf: 10), TextWriter.Null);
-        var artifact = TreeEnsembleExport.ToArtifact(trained.Parameters, set.Features) with { Version = "t", Kind = "propensity", CreatedAt = Now };
+        var artifact = trained.ToArtifact(set.Features) with { Version = "t", Kind = "propensity", CreatedAt = Now };
         var model = TreeEnsembleModel.FromArtifact(artifact);
 
         // Every root split probed with the value on its threshold and just above it: the root decides for every row.

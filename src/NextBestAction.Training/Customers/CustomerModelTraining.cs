@@ -66,7 +66,7 @@ internal static class CustomerModelTraining
         var training = set.Training.Select(e => new MlExample { Label = e.Lapsed, Features = e.Features }).ToList();
         var validation = set.Validation.Select(e => new MlExample { Label = e.Lapsed, Features = e.Features }).ToList();
         var trained = PropensityTrainer.Train(training, set.Features.Count, options, output, "training the churn model");
-        var artifact = Describe(TreeEnsembleExport.ToArtifact(trained.Parameters, set.Features), $"{version}-churn", CustomerModel.ChurnKind, now, set, options,
+        var artifact = Describe(trained.ToArtifact(set.Features), $"{version}-churn", CustomerModel.ChurnKind, now, set, options,
             PropensityTrainer.TrainerName, trained.FeatureWeights());
         var exported = TreeEnsembleModel.FromArtifact(artifact, ModelDirectory.ChurnFile);
         var predicted = set.Validation.Select(e => exported.Probability(PropensityTraining.Widen(e.Features))).ToArray();

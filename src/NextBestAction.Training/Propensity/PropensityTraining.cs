@@ -108,7 +108,7 @@ internal static partial class PropensityTraining
             customers = CustomerModelTraining.Train(customerSet, version, settings.Now, settings.Trainer, ordersSource.ToString(), output);
         }
 
-        var trees = TreeEnsembleExport.ToArtifact(trained.Parameters, set.Features) with
+        var trees = trained.ToArtifact(set.Features) with
         {
             Version = version,
             Kind = Kind,

@@ -11,10 +11,11 @@ namespace NextBestAction.Training.Propensity;
 /// </summary>
 internal static class TreeEnsembleExport
 {
-    public static TreeEnsembleArtifact ToArtifact(CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> parameters, IReadOnlyList<string> features) =>
-        ToArtifact(parameters.SubModel.TrainedTreeEnsemble, features) with
+    /// <summary>The trees with <paramref name="calibrator"/> as the link; see <see cref="FastTreePropensity.ToArtifact"/>.</summary>
+    public static TreeEnsembleArtifact ToArtifact(RegressionTreeEnsemble ensemble, PlattCalibrator calibrator, IReadOnlyList<string> features) =>
+        ToArtifact(ensemble, features) with
         {
-            Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = parameters.Calibrator.Slope, Offset = parameters.Calibrator.Offset },
+            Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = calibrator.Slope, Offset = calibrator.Offset },
         };
 
     /// <summary>A regression: the same trees with the identity link, so the prediction is the raw score.</summary>

@@ -20,16 +20,28 @@ internal static class QualityReport
                 + $"{run.ValuePerDecision / run.OracleValuePerDecision,11:0.000}"));
         }
 
+        if (runs["oracle"].AfterChange is not null)
+        {
+            await output.WriteLineAsync("after the change, where the drift scenario's ratios are measured:");
+            foreach (var (policy, run) in runs)
+            {
+                var after = run.AfterChange!;
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{policy,-18} {after.Decisions,10} {"",8} {"",12} {after.ValuePerDecision,13:0.0000} {"",9} {result.RatioToOracle(policy),9:0.000} {after.ValuePerDecision / after.OracleValuePerDecision,11:0.000}"));
+            }
+        }
+
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"off-policy, trained greedy on the exploration log ({result.Ope.Samples} decisions up to {runs["trained"].End:u}), against its simulated "
-            + $"on-policy value per decision that showed an action, {result.OnPolicy:0.0000} EUR:"));
+            $"off-policy, trained greedy on the exploration log ({result.Ope.Samples} decisions up to {runs["trained"].End:u}), against its true value "
+            + $"on the same logged decisions, {result.Counterfactual:0.0000} EUR (and its own run's value per decision that showed an action, {result.OnPolicy:0.0000}):"));
         foreach (var e in result.Ope.Estimates.Append(result.Ope.Logged))
         {
             var weights = e.EffectiveSampleSize is { } ess
                 ? string.Create(CultureInfo.InvariantCulture, $"effective sample size {ess:0}, matched {e.Matched}")
                 : "the logging policy's observed mean";
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {e.Method,-7} {e.Value,9:0.0000} [{e.Lower:0.0000} .. {e.Upper:0.0000}]  relative error {Math.Abs(e.Value - result.OnPolicy) / result.OnPolicy:0.000}  {weights}"));
+                $"  {e.Method,-7} {e.Value,9:0.0000} [{e.Lower:0.0000} .. {e.Upper:0.0000}]  relative error {Math.Abs(e.Value - result.Counterfactual) / result.Counterfactual:0.000} "
+                + $"(against its own run {Math.Abs(e.Value - result.OnPolicy) / result.OnPolicy:0.000})  {weights}"));
         }
 
         if (result.Drift is { } drift)
@@ -77,11 +89,11 @@ internal static class QualityReport
         foreach (var r in results)
         {
             var k = r.Key;
-            var learned = r.Runs[r.BestLearned].ValuePerDecision;
             summary.Add($"value_ratio_to_oracle_{k}", r.RatioToOracle(r.BestLearned))
                 .Add($"value_ratio_rules_to_oracle_{k}", r.RatioToOracle("rules"))
-                .Add($"value_ratio_learned_to_rules_{k}", learned / r.Runs["rules"].ValuePerDecision)
+                .Add($"value_ratio_learned_to_rules_{k}", r.RatioToOracle(r.BestLearned) / r.RatioToOracle("rules"))
                 .Add($"ope_rel_error_{k}", r.OpeRelativeError("DR"), 4)
+                .Add($"ope_rel_error_on_policy_{k}", r.OpeRelativeErrorOnPolicy("DR"), 4)
                 .Add($"calibration_error_{k}", r.Fit.CalibrationError, 4)
                 .Add($"auc_{k}", r.Fit.Auc, 4)
                 .Add($"auc_gap_{k}", r.Fit.OracleAuc - r.Fit.Auc, 4);
@@ -132,7 +144,9 @@ internal static class QualityReport
             .Add("ope_rel_error", d.OpeRelativeError("DR"), 4)
             .Add("ope_rel_error_ips", d.OpeRelativeError("IPS"), 4)
             .Add("ope_rel_error_snips", d.OpeRelativeError("SNIPS"), 4)
+            .Add("ope_rel_error_on_policy", d.OpeRelativeErrorOnPolicy("DR"), 4)
             .Add("ope_dr_value_per_decision", ope["DR"].Value, 4)
+            .Add("true_value_per_logged_decision_trained", d.Counterfactual, 4)
             .Add("on_policy_value_per_shown_decision_trained", d.OnPolicy, 4)
             .Add("ope_effective_sample_size", ope["IPS"].EffectiveSampleSize ?? 0, 1)
             .Add("ope_samples", d.Ope.Samples, 0);

@@ -68,9 +68,10 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
                 + $"(oracle on the same candidates {run.OracleValuePerDecision:0.0000}) ({Stopwatch.GetElapsedTime(phase).TotalSeconds:0.0} s)"));
         }
 
-        var ope = Evaluate(history, trained, runs["trained"].End);
+        var (ope, counterfactual) = Evaluate(history, trained, runs["trained"].End, catalog);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"scenario {scenario.Name}: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
-        return new ScenarioResult(scenario, runs, fit, ope, runs["trained"].ExpectedValuePerShown, tracker?.Result(), history.Decisions.Count, history.MeanCandidates, catalog.Actions.Count);
+        return new ScenarioResult(scenario, runs, fit, ope, counterfactual, runs["trained"].ExpectedValuePerShown, tracker?.Result(),
+            history.Decisions.Count, history.MeanCandidates, catalog.Actions.Count);
     }
 
     private async Task<History> ExploreAsync(ActionCatalog catalog, string catalogName)
@@ -181,14 +182,22 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
         Action<SimulatedDecision>? observe, DriftTracker? tracker)
     {
         var shop = new SimulatedShop(catalog, settings.Customers, settings.Seed, Start, RunId, scenario: scenario);
-        int decisions = 0, shown = 0, accepted = 0;
-        double value = 0, oracle = 0;
+        var changeAt = scenario is DriftScenario drift ? drift.ChangeAt : (DateTimeOffset?)null;
+        int decisions = 0, shown = 0, accepted = 0, decisionsAfter = 0;
+        double value = 0, oracle = 0, valueAfter = 0, oracleAfter = 0;
         foreach (var d in shop.Play(PolicySteps, decide))
         {
             cancellationToken.ThrowIfCancellationRequested();
             decisions++;
             value += d.ExpectedValue;
             oracle += d.OracleExpectedValue;
+            if (d.Moment.Time >= changeAt)
+            {
+                decisionsAfter++;
+                valueAfter += d.ExpectedValue;
+                oracleAfter += d.OracleExpectedValue;
+            }
+
             tracker?.Add(d);
             if (d.ShownActionId is not null)
             {
@@ -198,14 +207,19 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
             }
         }
 
-        return new PolicyRun(policy, decisions, shown, accepted, value, oracle, shop.Now);
+        return new PolicyRun(policy, decisions, shown, accepted, value, oracle, shop.Now)
+        {
+            AfterChange = changeAt is null ? null : new PolicyRun($"{policy} after the change", decisionsAfter, 0, 0, valueAfter, oracleAfter, shop.Now),
+        };
     }
 
     /// <summary>
     /// Off-policy estimate of the trained greedy policy on the exploration log, through <c>evaluate</c>'s code, over the
-    /// simulated period its on-policy run covered: the shop's traffic and the customers' states change with time.
+    /// simulated period its on-policy run covered: the shop's traffic and the customers' states change with time. Also
+    /// what the estimators estimate, known only in simulation: the mean true expected reward of the trained policy's
+    /// choice on the same logged decisions.
     /// </summary>
-    private static EvaluationReport Evaluate(History history, TreeEnsemblePropensityModel trained, DateTimeOffset until)
+    private static (EvaluationReport Report, double TrueValue) Evaluate(History history, TreeEnsemblePropensityModel trained, DateTimeOffset until, ActionCatalog catalog)
     {
         var samples = new LoggedDecisionSamples();
         foreach (var e in history.OutcomeEvents)
@@ -213,14 +227,18 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
             samples.AddOutcome(e, "memory");
         }
 
-        foreach (var d in history.Decisions.Where(d => d.At <= until))
+        var window = history.Decisions.Where(d => d.At <= until).ToList();
+        foreach (var d in window)
         {
             samples.AddDecision(d.LogRecord, d.DecisionId);
         }
 
         var candidate = new TreeEnsembleCandidatePropensity(trained);
         var (logged, _) = samples.Build(candidate);
-        return PolicyEvaluation.Evaluate(logged, candidate, 0, OffPolicyOptions.Default);
+        var truth = window.ToDictionary(d => d.DecisionId, d => d.TrueProbabilities, StringComparer.Ordinal);
+        var values = catalog.Actions.ToDictionary(a => a.Id, a => a.Value, StringComparer.Ordinal);
+        var trueValue = logged.Average(s => truth[s.Context.Record.DecisionId][s.Context.GreedyActionId] * values[s.Context.GreedyActionId]);
+        return (PolicyEvaluation.Evaluate(logged, candidate, 0, OffPolicyOptions.Default), trueValue);
     }
 
     private async Task WriteLinesAsync(string path, IEnumerable<byte[]> lines)
@@ -253,21 +271,34 @@ internal sealed record PolicyRun(string Policy, int Decisions, int Shown, int Ac
     public double ExpectedValuePerShown => Shown == 0 ? 0 : TotalValue / Shown;
 
     public double AcceptanceRate => Shown == 0 ? 0 : Accepted / (double)Shown;
+
+    /// <summary>The decisions after the drift scenario's change, which its value ratios are measured on; null in other scenarios.</summary>
+    public PolicyRun? AfterChange { get; init; }
+
+    /// <summary>Value per decision where the scenario measures it: after the change in <c>drift</c>, over the whole run elsewhere.</summary>
+    public double MeasuredValuePerDecision => (AfterChange ?? this).ValuePerDecision;
 }
 
 /// <summary>What one scenario measured.</summary>
-/// <param name="OnPolicy">The trained run's true expected value per decision that showed an action: what the off-policy estimates estimate.</param>
+/// <param name="Counterfactual">The trained greedy policy's true expected reward on the logged decisions the estimators read: what they estimate.</param>
+/// <param name="OnPolicy">The trained run's true expected value per decision that showed an action, on the contexts its own run met.</param>
 internal sealed record ScenarioResult(
-    ResponseScenario Scenario, IReadOnlyDictionary<string, PolicyRun> Runs, ModelFit Fit, EvaluationReport Ope, double OnPolicy, DriftResult? Drift,
+    ResponseScenario Scenario, IReadOnlyDictionary<string, PolicyRun> Runs, ModelFit Fit, EvaluationReport Ope, double Counterfactual, double OnPolicy, DriftResult? Drift,
     int ExplorationDecisions, double MeanCandidates, int CatalogActions)
 {
     /// <summary>The scenario's name as a JSON key suffix: <c>price_sensitive</c>.</summary>
     public string Key => Scenario.Name.Replace('-', '_');
 
-    public string BestLearned => ScenarioRun.LearnedPolicies.MaxBy(p => Runs[p].ValuePerDecision)!;
+    public string BestLearned => ScenarioRun.LearnedPolicies.MaxBy(p => Runs[p].MeasuredValuePerDecision)!;
 
-    public double RatioToOracle(string policy) => Runs[policy].ValuePerDecision / Runs["oracle"].ValuePerDecision;
+    /// <summary>The policy's value against the oracle's, where the scenario measures it (after the change in <c>drift</c>).</summary>
+    public double RatioToOracle(string policy) => Runs[policy].MeasuredValuePerDecision / Runs["oracle"].MeasuredValuePerDecision;
 
+    /// <summary>The estimator's error against what it estimates, the trained policy's true value on the logged decisions.</summary>
     public double OpeRelativeError(string method) =>
+        Math.Abs(Ope.Estimates.Single(e => e.Method == method).Value - Counterfactual) / Counterfactual;
+
+    /// <summary>The estimate against the trained policy's own run, whose contexts its choices changed (caps, cool-downs, profiles).</summary>
+    public double OpeRelativeErrorOnPolicy(string method) =>
         Math.Abs(Ope.Estimates.Single(e => e.Method == method).Value - OnPolicy) / OnPolicy;
 }
