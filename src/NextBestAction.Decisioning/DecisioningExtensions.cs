@@ -72,6 +72,12 @@ public static class DecisioningExtensions
             sp.GetRequiredService<IOptions<ProfileRules>>().Value,
             sp.GetService<AdaptiveStore>(),
             sp.GetRequiredService<NbaTelemetry>().ActivitySource));
+        // A challenger is ranked as the champion is (same exploration policy, rules and adaptive correction), without
+        // stage spans of its own: its shadow runs on every logged decision and should cost as little as it can.
+        builder.Services.AddSingleton(sp => new ModelArms(
+            sp.GetRequiredService<DecisionEngine>(),
+            model => new DecisionEngine(model, sp.GetRequiredService<IExplorationPolicy>(), sp.GetRequiredService<IOptions<ProfileRules>>().Value, sp.GetService<AdaptiveStore>()),
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value.ChallengerTrafficShare));
         builder.Services.AddHostedService<ServingVersionMetrics>();
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();
