@@ -7,6 +7,7 @@ using NextBestAction.Decisioning.Api;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Decisioning.Engine;
+using NextBestAction.Decisioning.Models;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Profiles;
 using NextBestAction.ServiceDefaults;
@@ -28,6 +29,8 @@ public sealed partial class DecisionService(
     ContactHistoryStore contactHistory,
     CatalogProvider catalogs,
     DecisionEngine engine,
+    ModelArms arms,
+    ModelRegistry models,
     DecisionRecorder recorder,
     DecisionLogPublisher decisionLog,
     IOptions<DecisionOptions> options,
@@ -69,10 +72,12 @@ public sealed partial class DecisionService(
         var id = Guid.CreateVersion7();
         var control = holdout.IsControl(customerId);
         var cart = request.EngineCart();
-        var decision = engine.Decide(
+        var logged = request.DryRun != true;
+        var armed = arms.Decide(
             new DecisionInput(profile, history, touchpoint, request.Channel ?? DefaultChannel, cart, now,
                 request.MaxActions ?? 1, request.Debug == true, ProfileUnavailable: degraded, ExplorationSeed: SeedOf(id), Holdout: control),
-            catalog);
+            catalog, customerId, models.Challenger, withShadow: logged);
+        var decision = armed.Served;
 
         var decisionId = id.ToString("N");
         var response = new DecisionResponse(decisionId, customerId, decision.Actions, degraded, decision.ModelVersion, catalog.Version)
@@ -82,12 +87,13 @@ public sealed partial class DecisionService(
             Debug = decision.Debug,
         };
 
-        if (request.DryRun != true)
+        if (logged)
         {
             var served = new ServedDecision(decisionId, customerId, request.Touchpoint, request.Channel, cart, decision, degraded, decision.ModelVersion, catalog.Version,
                 control ? DecisionEngine.HoldoutPolicyName : engine.PolicyName, now)
             {
-                Group = control ? DecisionGroups.Control : DecisionGroups.Treatment,
+                Group = armed.Group,
+                Shadow = armed.Shadow,
             };
             using var enqueue = telemetry.ActivitySource.StartActivity("decision log enqueue");
             served = served with { TraceContext = activity?.Context ?? default };
@@ -101,6 +107,12 @@ public sealed partial class DecisionService(
         activity?.SetTag("nba.decision.candidates", decision.Candidates.Count);
         activity?.SetTag("nba.catalog.version", catalog.Version);
         activity?.SetTag("nba.model.version", decision.ModelVersion);
+        activity?.SetTag("nba.decision.group", armed.Group);
+        if (armed.Shadow is { } shadow)
+        {
+            activity?.SetTag("nba.model.shadow_version", shadow.ModelVersion);
+        }
+
         telemetry.Decisions.Add(1, new("kind", kind), new("degraded", degraded));
         telemetry.DecisionDuration.Record(
             Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("touchpoint", touchpoint), new("degraded", degraded));

@@ -73,6 +73,13 @@ public static class DecisioningExtensions
             sp.GetService<AdaptiveStore>(),
             sp.GetRequiredService<NbaTelemetry>().ActivitySource,
             sp.GetRequiredService<IOptions<DecisionOptions>>().Value.ArbitrationMode));
+        // A challenger is ranked as the champion is (same exploration policy, rules, adaptive correction and arbitration),
+        // without stage spans of its own: its shadow runs on every logged decision and should cost as little as it can.
+        builder.Services.AddSingleton(sp => new ModelArms(
+            sp.GetRequiredService<DecisionEngine>(),
+            model => new DecisionEngine(model, sp.GetRequiredService<IExplorationPolicy>(), sp.GetRequiredService<IOptions<ProfileRules>>().Value,
+                sp.GetService<AdaptiveStore>(), arbitrationMode: sp.GetRequiredService<IOptions<DecisionOptions>>().Value.ArbitrationMode),
+            sp.GetRequiredService<IOptions<ModelOptions>>().Value.ChallengerTrafficShare));
         builder.Services.AddHostedService<ServingVersionMetrics>();
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();

@@ -27,7 +27,7 @@ public sealed class EvaluateCliTests
     }
 
     /// <summary>Plays the shop with the prior and epsilon-greedy, writes its log and feedback, and returns the mean realised reward of the first slot.</summary>
-    private static (string Decisions, string Outcomes, double MeanReward, int Shown) Explore(string directory)
+    internal static (string Decisions, string Outcomes, double MeanReward, int Shown) Explore(string directory)
     {
         var catalog = CatalogLoader.Load(Path.Combine(AppContext.BaseDirectory, "catalog", "actions.json"));
         var engine = new DecisionEngine(new PriorPropensityModel(), new EpsilonGreedyPolicy(Epsilon), ProfileRules.Default);

@@ -63,6 +63,27 @@ public static class DecisionLogEvents
                 FeatureSchema.Action.Read(scope)) { Probability = decision.FirstSlotProbabilities[i] });
         }
 
+        return new DecisionLogRecord(decisionId, customerId, at, touchpoint, channel, degraded, modelVersion, catalogVersion, policy, cart,
+            customerFeatures, decision.Arbitration, candidates, Choices(decision), decision.FilteredCount) { Group = group };
+    }
+
+    /// <summary>The shadow part of a record: ids, probabilities and scores only, no feature values (the served candidates carry them).</summary>
+    public static ShadowDecision ToShadow(EngineDecision shadow)
+    {
+        ArgumentNullException.ThrowIfNull(shadow);
+        var ranked = shadow.Ranked;
+        var candidates = new List<ShadowCandidate>(ranked.Count);
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            var c = ranked[i];
+            candidates.Add(new ShadowCandidate(c.Action.Id, c.Propensity, c.Score, shadow.FirstSlotProbabilities[i]));
+        }
+
+        return new ShadowDecision(shadow.ModelVersion, candidates, Choices(shadow));
+    }
+
+    private static List<LoggedChoice> Choices(EngineDecision decision)
+    {
         var picks = decision.Picks;
         var chosen = new List<LoggedChoice>(picks.Count);
         for (var i = 0; i < picks.Count; i++)
@@ -70,8 +91,7 @@ public static class DecisionLogEvents
             chosen.Add(new LoggedChoice(picks[i].Candidate.Action.Id, i + 1, picks[i].Probability));
         }
 
-        return new DecisionLogRecord(decisionId, customerId, at, touchpoint, channel, degraded, modelVersion, catalogVersion, policy, cart,
-            customerFeatures, decision.Arbitration, candidates, chosen, decision.FilteredCount) { Group = group };
+        return chosen;
     }
 }
 

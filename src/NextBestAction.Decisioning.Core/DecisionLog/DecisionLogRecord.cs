@@ -28,16 +28,33 @@ public sealed record DecisionLogRecord(
     IReadOnlyList<LoggedChoice> Chosen,
     int FilteredCount)
 {
-    /// <summary><c>treatment</c>, or <c>control</c> for the holdout group that gets the baseline policy.</summary>
+    /// <summary>
+    /// <c>treatment</c> (served by the live model), <c>control</c> for the holdout group that gets the baseline policy, or
+    /// <c>challenger</c> for the customers whose share of traffic the challenger model serves.
+    /// </summary>
     public string Group { get; init; } = DecisionGroups.Treatment;
+
+    /// <summary>What the other model (the challenger beside the champion, or the champion beside a serving challenger) chose on the same input; never shown.</summary>
+    public ShadowDecision? Shadow { get; init; }
 }
 
-/// <summary>The experiment groups of the holdout.</summary>
+/// <summary>The experiment groups: the holdout's and the challenger's share of traffic.</summary>
 public static class DecisionGroups
 {
     public const string Treatment = "treatment";
     public const string Control = "control";
+    public const string Challenger = "challenger";
 }
+
+/// <summary>
+/// The shadow decision: the model that did not serve, run on the same input and exploration seed. Its picks with their
+/// probabilities and its first-slot probability of every candidate (in its own ranking, summing to 1) make it an
+/// exactly known policy on the logged decisions, so its own log can be replayed and compared with the served one.
+/// </summary>
+public sealed record ShadowDecision(string ModelVersion, IReadOnlyList<ShadowCandidate> Candidates, IReadOnlyList<LoggedChoice> Chosen);
+
+/// <summary>A candidate as the shadow model ranked it: its propensity, score and probability of being shown first.</summary>
+public sealed record ShadowCandidate(string ActionId, double Propensity, double Score, double Probability);
 
 /// <summary>A candidate that passed every filter, in the policy's ranking, with its score parts and action-level feature values.</summary>
 public sealed record LoggedCandidate(

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Engine;
 using NextBestAction.Decisioning.Models;
+using NextBestAction.Decisioning.Serving;
 using NextBestAction.ServiceDefaults.Auth;
 
 namespace NextBestAction.Decisioning.Api;
@@ -27,26 +28,26 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireScope(Scopes.Admin);
 
-        admin.MapGet("/model", (ModelRegistry models) => TypedResults.Ok(ModelStatusOf(models)))
+        admin.MapGet("/model", (ModelRegistry models, ModelArms arms) => TypedResults.Ok(ModelStatusOf(models, arms)))
             .WithName("GetModelStatus")
-            .WithSummary("The live propensity model with its churn and value models, the versions in the registry and the reason the last version was refused")
+            .WithSummary("The live propensity model with its churn and value models, the challenger beside it, the versions in the registry and the reasons the last versions were refused")
             .RequireScope(Scopes.Admin);
 
         admin.MapPost("/model/reload", ReloadModel)
             .WithName("ReloadModel")
-            .WithSummary("Load the version the registry's current file names now; a refused version (422) leaves the live model")
+            .WithSummary("Load the versions the registry's current and challenger files name now; a refused version (422) leaves the live model")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .RequireScope(Scopes.Admin);
 
         return app;
     }
 
-    private static Results<Ok<ModelStatus>, ProblemHttpResult> ReloadModel(ModelRegistry models)
+    private static Results<Ok<ModelStatus>, ProblemHttpResult> ReloadModel(ModelRegistry models, ModelArms arms)
     {
         try
         {
             models.Reload();
-            return TypedResults.Ok(ModelStatusOf(models));
+            return TypedResults.Ok(ModelStatusOf(models, arms));
         }
         catch (ModelArtifactException ex)
         {
@@ -55,8 +56,15 @@ public static class AdminApi
         }
     }
 
-    private static ModelStatus ModelStatusOf(ModelRegistry models) =>
-        new(models.Version, models.Available, models.LastRejection) { CustomerModels = models.Current.CustomerModels?.Version };
+    private static ModelStatus ModelStatusOf(ModelRegistry models, ModelArms arms) =>
+        new(models.Version, models.Available, models.LastRejection)
+        {
+            CustomerModels = models.Current.CustomerModels?.Version,
+            Challenger = models.Challenger is { } challenger
+                ? new ChallengerStatus(challenger.Version, arms.TrafficShare, arms.TrafficShare > 0 ? "traffic" : "shadow")
+                : null,
+            ChallengerRejection = models.LastChallengerRejection,
+        };
 
     private static Results<Ok<CatalogStatus>, ProblemHttpResult> Reload(CatalogProvider catalogs, DecisionEngine engine)
     {
@@ -84,7 +92,18 @@ public sealed record ModelStatus(string ModelVersion, IReadOnlyList<string> Avai
 {
     /// <summary>The churn and value models deployed with the live propensity model, if any.</summary>
     public string? CustomerModels { get; init; }
+
+    /// <summary>The challenger running beside the live model, if any.</summary>
+    public ChallengerStatus? Challenger { get; init; }
+
+    /// <summary>Why the version the challenger file names was refused, if it was.</summary>
+    public string? ChallengerRejection { get; init; }
 }
+
+/// <param name="ModelVersion">The challenger's version.</param>
+/// <param name="TrafficShare">Share of customers it serves (<c>Models:ChallengerTrafficShare</c>).</param>
+/// <param name="Mode"><c>shadow</c> (decides beside every champion decision, never shown) or <c>traffic</c> (also serves its share).</param>
+public sealed record ChallengerStatus(string ModelVersion, double TrafficShare, string Mode);
 
 public sealed record CatalogStatus(string CatalogVersion, string ModelVersion, string? LastRejection, IReadOnlyList<CatalogActionSummary> Actions);
 

@@ -185,9 +185,14 @@ public sealed partial class DecisionLogPublisher : BackgroundService
     /// <summary>The event as it goes to the topic: the record sealed with <paramref name="key"/>, the customer named by <paramref name="subject"/>.</summary>
     public static byte[] Serialize(ServedDecision served, string subject, ReadOnlySpan<byte> key) => DecisionLogEvents.SerializeSealed(ToRecord(served), subject, key);
 
-    public static DecisionLogRecord ToRecord(ServedDecision served) => DecisionLogEvents.ToRecord(
-        served.DecisionId, served.CustomerId, served.At, served.Touchpoint, served.Channel, served.Cart,
-        served.Decision, served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Group);
+    public static DecisionLogRecord ToRecord(ServedDecision served)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        var record = DecisionLogEvents.ToRecord(
+            served.DecisionId, served.CustomerId, served.At, served.Touchpoint, served.Channel, served.Cart,
+            served.Decision, served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Group);
+        return served.Shadow is { } shadow ? record with { Shadow = DecisionLogEvents.ToShadow(shadow) } : record;
+    }
 
     private void Dropped(string reason, int count) => telemetry.DecisionLogDropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
 

@@ -21,6 +21,9 @@ public sealed record ServedDecision(
 {
     public string Group { get; init; } = DecisionGroups.Treatment;
 
+    /// <summary>The other model's decision on the same input, for the decision log only; never written to the contact history.</summary>
+    public EngineDecision? Shadow { get; init; }
+
     /// <summary>The decision's span, so the decision-log message continues its trace; default when it was not traced.</summary>
     public System.Diagnostics.ActivityContext TraceContext { get; init; }
 }

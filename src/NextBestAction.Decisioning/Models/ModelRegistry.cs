@@ -10,7 +10,8 @@ namespace NextBestAction.Decisioning.Models;
 /// <c>current</c> naming the live version. Deploying is writing a version name into <c>current</c>; rolling back
 /// is writing the previous one. The file is checked every <c>Models:ReloadSeconds</c> (and on demand); a version
 /// that cannot be loaded, or whose features the engine does not have, is refused and the live model stays.
-/// Without a directory the transparent prior serves.
+/// Without a directory the transparent prior serves. A second pointer, <c>challenger</c>, names a candidate run
+/// beside the live model (ModelRegistry.Challenger.cs).
 /// </summary>
 public sealed partial class ModelRegistry : BackgroundService, IPropensityModelSource, IPropensityModel
 {
@@ -37,6 +38,9 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
             // At start-up a bad model stops the service: better than silently serving the prior.
             Swap(ReadPointer(), throwOnRefusal: true);
         }
+
+        // A bad challenger does not: it is logged, shown in the model status and kept out.
+        ReloadChallenger(throwOnRefusal: false);
     }
 
     public IPropensityModel Current => Volatile.Read(ref current);
@@ -55,7 +59,10 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
 
     public double Predict(RuleScope scope, List<FeatureContribution>? contributions) => Current.Predict(scope, contributions);
 
-    /// <summary>Loads the version <c>current</c> names if it changed; throws <see cref="ModelArtifactException"/> when refused.</summary>
+    /// <summary>
+    /// Loads the versions <c>current</c> and <c>challenger</c> name if they changed; throws <see cref="ModelArtifactException"/>
+    /// when either is refused, after both were tried.
+    /// </summary>
     public IPropensityModel Reload()
     {
         if (directory is null)
@@ -63,8 +70,26 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
             throw new ModelArtifactException("no model registry is configured (setting Models:Directory)");
         }
 
-        Swap(ReadPointer(), throwOnRefusal: true);
-        return Current;
+        ModelArtifactException? refused = null;
+        try
+        {
+            Swap(ReadPointer(), throwOnRefusal: true);
+        }
+        catch (ModelArtifactException ex)
+        {
+            refused = ex;
+        }
+
+        try
+        {
+            ReloadChallenger(throwOnRefusal: true);
+        }
+        catch (ModelArtifactException ex)
+        {
+            refused = refused is null ? ex : new ModelArtifactException([.. refused.Errors, .. ex.Errors]);
+        }
+
+        return refused is null ? Current : throw refused;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,12 +106,14 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
             {
                 Swap(ReadPointer(), throwOnRefusal: false);
             }
+
+            ReloadChallenger(throwOnRefusal: false);
         }
     }
 
-    private string ReadPointer()
+    private string ReadPointer(string file = CurrentFile)
     {
-        var path = Path.Combine(directory!, CurrentFile);
+        var path = Path.Combine(directory!, file);
         try
         {
             return File.ReadAllText(path).Trim();
@@ -110,12 +137,7 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
             loadedPointer = version;
             try
             {
-                if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.'))
-                {
-                    throw new ModelArtifactException($"{Path.Combine(directory!, CurrentFile)}: must name one version directory, was \"{version}\"");
-                }
-
-                var next = ModelDirectory.Load(Path.Combine(directory!, version));
+                var next = LoadVersion(CurrentFile, version);
                 Volatile.Write(ref current, next);
                 LastRejection = null;
                 LogModelLoaded(logger, next.Version);
@@ -130,6 +152,17 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
                 }
             }
         }
+    }
+
+    /// <summary>The version a pointer file names, loaded; refused when the name is not one version directory or a file is bad.</summary>
+    private TreeEnsemblePropensityModel LoadVersion(string pointerFile, string version)
+    {
+        if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.'))
+        {
+            throw new ModelArtifactException($"{Path.Combine(directory!, pointerFile)}: must name one version directory, was \"{version}\"");
+        }
+
+        return ModelDirectory.Load(Path.Combine(directory!, version));
     }
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Propensity model {Version} is live")]
@@ -150,4 +183,11 @@ public sealed class ModelOptions
     /// <summary>How often the registry's <c>current</c> file is checked; 0 = only at start-up and on demand.</summary>
     [System.ComponentModel.DataAnnotations.Range(0, 3600, ErrorMessage = "Models:ReloadSeconds must be between 0 and 3600.")]
     public double ReloadSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Share of customers the challenger model serves; 0 runs it in shadow only. At most half: the champion keeps the
+    /// majority until a person promotes the challenger.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 0.5, ErrorMessage = "Models:ChallengerTrafficShare must be between 0 and 0.5.")]
+    public double ChallengerTrafficShare { get; set; }
 }

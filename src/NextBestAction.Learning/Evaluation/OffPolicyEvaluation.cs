@@ -11,7 +11,7 @@ namespace NextBestAction.Learning.Evaluation;
 /// policy (sum over candidates of target probability times prediction), the estimates over n samples are
 /// IPS = mean(w r), SNIPS = sum(w r) / sum(w), DM = mean(d) and DR = mean(d + w (r - q)).
 /// </remarks>
-public sealed class OffPolicyEvaluation
+public sealed partial class OffPolicyEvaluation
 {
     /// <summary>Two-sided 95% quantile of the standard normal distribution.</summary>
     private const double Z95 = 1.959963984540054;

@@ -122,6 +122,11 @@ internal static class TrainingCli
                 + $"\"{PolicyEvaluation.Prior}\" (the rules-only prior, taken from the logged propensities).",
             Required = true,
         };
+        var challenger = new Option<string?>("--challenger")
+        {
+            Description = "A challenger model, given as --model is, evaluated on the same decisions beside --model (the champion): both policies' "
+                + "estimates, the paired difference challenger - champion with its interval, and each arm's realised value where the challenger served traffic.",
+        };
         var epsilon = Number("--epsilon", 0, v => v is >= 0 and <= 1,
             "0 evaluates the greedy policy; above 0 epsilon-greedy around it, up to 1.",
             "--epsilon must be between 0 and 1.");
@@ -133,7 +138,7 @@ internal static class TrainingCli
             "Off-policy evaluation of a candidate policy on logged decisions: the candidate model re-ranks each decision's logged candidates "
             + "(propensity x context weight x value x lever, arbitrated family first) and IPS, self-normalised IPS, doubly robust and the direct "
             + "method estimate its value per decision, with 95% intervals, beside the logging policy's observed mean reward.");
-        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, redis, redisPrefix, model, epsilon, resamples, seed, output })
+        foreach (var option in new Option[] { decisions, outcomes, bootstrap, kafkaSettings, redis, redisPrefix, model, challenger, epsilon, resamples, seed, output })
         {
             command.Options.Add(option);
         }
@@ -150,7 +155,8 @@ internal static class TrainingCli
                 parsed.GetValue(seed),
                 parsed.GetValue(output),
                 clock.GetUtcNow(),
-                Keys(parsed, redis, redisPrefix));
+                Keys(parsed, redis, redisPrefix),
+                parsed.GetValue(challenger));
             try
             {
                 await PolicyEvaluation.RunAsync(settings, parsed.InvocationConfiguration.Output, cancellationToken);

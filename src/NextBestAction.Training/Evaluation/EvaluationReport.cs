@@ -32,6 +32,9 @@ internal sealed record EvaluationReport
 
     /// <summary>The real policy's measured uplift over the holdout (control) group; null when the log has no control decisions.</summary>
     public HoldoutUplift? Holdout { get; init; }
+
+    /// <summary>The challenger (<c>--challenger</c>) beside this report's model, the champion; null without one.</summary>
+    public ChallengerComparison? Challenger { get; init; }
 }
 
 /// <summary>One estimate of a policy's value (EUR per decision) with its 95% interval.</summary>
@@ -41,14 +44,17 @@ internal sealed record PolicyValue(
     string Method, double Value, double StandardError, double Lower, double Upper, double? EffectiveSampleSize = null, int? Matched = null)
 {
     public static PolicyValue From(OffPolicyEstimate estimate) => new(
-        estimate.Method switch
-        {
-            OffPolicyMethod.Ips => "IPS",
-            OffPolicyMethod.SelfNormalizedIps => "SNIPS",
-            OffPolicyMethod.DoublyRobust => "DR",
-            _ => "DM",
-        },
+        NameOf(estimate.Method),
         estimate.Value, estimate.StandardError, estimate.Interval.Lower, estimate.Interval.Upper, estimate.EffectiveSampleSize, estimate.MatchedCount);
+
+    /// <summary>The estimator's name in reports.</summary>
+    public static string NameOf(OffPolicyMethod method) => method switch
+    {
+        OffPolicyMethod.Ips => "IPS",
+        OffPolicyMethod.SelfNormalizedIps => "SNIPS",
+        OffPolicyMethod.DoublyRobust => "DR",
+        _ => "DM",
+    };
 }
 
 /// <summary>Source-generated JSON for <c>evaluation.json</c>.</summary>

@@ -20,7 +20,8 @@ internal sealed record HoldoutUplift(GroupOutcome Treatment, GroupOutcome Contro
     /// <summary>The uplift, or null when either group has no decisions (no holdout configured).</summary>
     public static HoldoutUplift? From(IReadOnlyList<LoggedSample<LoggedDecision>> samples)
     {
-        var treatment = Outcome(DecisionGroups.Treatment, samples.Where(s => s.Context.Record.Group != DecisionGroups.Control).ToList());
+        // Decisions a challenger served are neither: the uplift is the live model's.
+        var treatment = Outcome(DecisionGroups.Treatment, samples.Where(s => s.Context.Record.Group == DecisionGroups.Treatment).ToList());
         var control = Outcome(DecisionGroups.Control, samples.Where(s => s.Context.Record.Group == DecisionGroups.Control).ToList());
         if (treatment is null || control is null)
         {
@@ -33,7 +34,8 @@ internal sealed record HoldoutUplift(GroupOutcome Treatment, GroupOutcome Contro
             control.ValuePerDecision > 0 ? uplift / control.ValuePerDecision : null);
     }
 
-    private static GroupOutcome? Outcome(string group, List<LoggedSample<LoggedDecision>> samples)
+    /// <summary>What one group's decisions earned, or null when it has none.</summary>
+    public static GroupOutcome? Outcome(string group, List<LoggedSample<LoggedDecision>> samples)
     {
         if (samples.Count == 0)
         {

@@ -19,6 +19,7 @@ namespace NextBestAction.Training.Evaluation;
 /// <param name="OutputDirectory">Where evaluation.json and evaluation.md go; null to only print.</param>
 /// <param name="Now">The report's time.</param>
 /// <param name="Keys">Where the keys of sealed decision-log records are; null reads plain records only.</param>
+/// <param name="Challenger">A second model, as <paramref name="Model"/>, compared with it (the champion) on the same decisions; null for none.</param>
 internal sealed record EvaluateSettings(
     HistorySource Decisions,
     HistorySource Outcomes,
@@ -29,7 +30,8 @@ internal sealed record EvaluateSettings(
     int Seed,
     string? OutputDirectory,
     DateTimeOffset Now,
-    KeySource? Keys = null);
+    KeySource? Keys = null,
+    string? Challenger = null);
 
 /// <summary>The candidate model cannot be loaded, or the log gives nothing to evaluate.</summary>
 internal sealed class EvaluationException : Exception
@@ -67,7 +69,8 @@ internal static class PolicyEvaluation
 
     public static async Task<EvaluationReport> RunAsync(EvaluateSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
-        var model = LoadModel(settings.Model);
+        var model = LoadModel(settings.Model, "--model");
+        var challenger = settings.Challenger is { } challengerModel ? LoadModel(challengerModel, "--challenger") : null;
         using var access = settings.Keys is { } keys ? RedisDecisionLogAccess.Connect(keys.Configuration, keys.KeyPrefix, settings.Now) : null;
         var samples = new LoggedDecisionSamples(access);
         await HistoryReader.ReadAsync(settings.Outcomes, settings.Kafka, "reading outcomes", samples.AddOutcome, output, cancellationToken);
@@ -79,13 +82,24 @@ internal static class PolicyEvaluation
             throw new EvaluationException($"no decisions to evaluate: {counts.DecisionEvents} events in {settings.Decisions} gave no decision with a chosen action.{problems}");
         }
 
-        var report = Evaluate(logged, model, settings.Epsilon, new OffPolicyOptions { BootstrapResamples = settings.BootstrapResamples, BootstrapSeed = settings.Seed }) with
+        var options = new OffPolicyOptions { BootstrapResamples = settings.BootstrapResamples, BootstrapSeed = settings.Seed };
+        var report = Evaluate(logged, model, settings.Epsilon, options) with
         {
             CreatedAt = settings.Now,
             Sources = new ReportSources(settings.Decisions.ToString(), settings.Outcomes.ToString()),
             Data = counts,
             Warnings = Warnings(counts, model),
         };
+        if (challenger is not null)
+        {
+            // The same records in the same order, skipped for the same reasons: the samples pair up one to one.
+            var (challengerLogged, challengerCounts) = samples.Build(challenger, challenger is LoggedPriorPropensity ? LoggedPriorPropensity.LoggedBy : null);
+            report = report with
+            {
+                Challenger = ChallengerComparison.Compare(logged, challengerLogged, model.Name, challenger.Name, settings.Epsilon, options),
+                Warnings = [.. report.Warnings, .. Warnings(challengerCounts, challenger).Where(w => !report.Warnings.Contains(w))],
+            };
+        }
 
         var markdown = Markdown(report);
         if (settings.OutputDirectory is { } directory)
@@ -126,7 +140,7 @@ internal static class PolicyEvaluation
         };
     }
 
-    private static ICandidatePropensity LoadModel(string model)
+    private static ICandidatePropensity LoadModel(string model, string option)
     {
         if (string.Equals(model, Prior, StringComparison.OrdinalIgnoreCase))
         {
@@ -136,7 +150,7 @@ internal static class PolicyEvaluation
         var file = Directory.Exists(model) ? Path.Combine(model, PropensityTraining.ModelFile) : model;
         if (!File.Exists(file))
         {
-            throw new EvaluationException($"--model {model}: neither a directory with {PropensityTraining.ModelFile}, a model file, nor \"{Prior}\"");
+            throw new EvaluationException($"{option} {model}: neither a directory with {PropensityTraining.ModelFile}, a model file, nor \"{Prior}\"");
         }
 
         try
@@ -220,6 +234,7 @@ internal static class PolicyEvaluation
             Line(md, $"Uplift: {holdout.Uplift:+0.0000;-0.0000} EUR per decision{relative}, 95% interval {holdout.Lower:0.0000} .. {holdout.Upper:0.0000}.");
         }
 
+        report.Challenger?.Render(md, report.Samples, report.Estimates);
         if (report.Warnings.Count > 0)
         {
             Line(md);

@@ -25,6 +25,8 @@ public sealed class ModelRegistryTests : IDisposable
 
     private void Point(string version) => File.WriteAllText(Path.Combine(directory, ModelRegistry.CurrentFile), version + "\n");
 
+    private void Challenge(string version) => File.WriteAllText(Path.Combine(directory, ModelRegistry.ChallengerFile), version + "\n");
+
     private ModelRegistry Registry() => new(Options.Create(new ModelOptions { Directory = directory, ReloadSeconds = 0 }),
         new PriorPropensityModel(), NullLogger<ModelRegistry>.Instance);
 
@@ -93,5 +95,68 @@ public sealed class ModelRegistryTests : IDisposable
 
         Assert.Throws<ModelArtifactException>(registry.Reload);
         Assert.Equal("m1", registry.Version);
+    }
+
+    [Fact]
+    public void ChallengerPointer_LoadsItBesideTheLiveModel_AndAnEmptyPointerRemovesIt()
+    {
+        WriteModel("m1");
+        WriteModel("m2");
+        Point("m1");
+        Challenge("m2");
+        var registry = Registry();
+
+        Assert.Equal(("m1", "m2"), (registry.Version, registry.Challenger?.Version));
+
+        Challenge("");
+        registry.Reload();
+
+        Assert.Null(registry.Challenger);
+        Assert.Null(registry.LastChallengerRejection);
+        Assert.Equal("m1", registry.Version);
+    }
+
+    [Fact]
+    public void BadChallenger_IsRefusedAndKeptOut_WithoutStoppingStartUp_WhileTheLiveModelServes()
+    {
+        WriteModel("m1");
+        WriteModel("m2", "cart.value", "customer.shoeSize");
+        Point("m1");
+        Challenge("m2");
+
+        var registry = Registry();
+
+        Assert.Equal("m1", registry.Version);
+        Assert.Null(registry.Challenger);
+        Assert.Contains("customer.shoeSize", registry.LastChallengerRejection, StringComparison.Ordinal);
+
+        WriteModel("m3");
+        Challenge("m3");
+        registry.Reload();
+        Assert.Equal("m3", registry.Challenger?.Version);
+        Assert.Null(registry.LastChallengerRejection);
+
+        Challenge("../elsewhere");
+        var refused = Assert.Throws<ModelArtifactException>(registry.Reload);
+        Assert.Contains(ModelRegistry.ChallengerFile, refused.Message, StringComparison.Ordinal);
+        Assert.Null(registry.Challenger);
+        Assert.Equal("m1", registry.Version);
+    }
+
+    [Fact]
+    public void PromotedChallenger_StopsRunningAsChallenger_UntilAnotherIsNamed()
+    {
+        WriteModel("m1");
+        WriteModel("m2");
+        Point("m1");
+        Challenge("m2");
+        var registry = Registry();
+
+        Point("m2");
+        var refused = Assert.Throws<ModelArtifactException>(registry.Reload);
+
+        Assert.Equal("m2", registry.Version);
+        Assert.Null(registry.Challenger);
+        Assert.Contains("which is the live model", refused.Message, StringComparison.Ordinal);
     }
 }
