@@ -71,7 +71,7 @@ public abstract class ResponseScenario
 }
 
 /// <summary>
-/// The customers most swayed by price (<see cref="CustomerTraits.PriceSensitivity"/> at or above 0.45, about six in
+/// The customers most swayed by price (<see cref="CustomerTraits.PriceSensitivity"/> at or above 0.4, about six in
 /// ten) hardly take an offer with less than 25 % off and take deep discounts eagerly; the prior's mild discount term
 /// cannot see that. The catalog offers deals (<see cref="DealSuffix"/>, 40 % off, 0.6 of a bundle's value) that the
 /// prior ranks below the full bundles.
@@ -80,6 +80,9 @@ public sealed class PriceSensitiveScenario : ResponseScenario
 {
     /// <summary>A deal's action id is <c>bundle-{line}</c> followed by this.</summary>
     public const string DealSuffix = "-deal";
+
+    /// <summary>Price sensitivity from which a customer is price-driven (about six in ten customers).</summary>
+    public const double PriceDrivenFrom = 0.4;
 
     /// <summary>The discount from which a price-driven customer pays attention.</summary>
     public const double DealThreshold = 0.25;
@@ -90,14 +93,14 @@ public sealed class PriceSensitiveScenario : ResponseScenario
     public override string Name => PriceSensitiveName;
 
     public override string Description =>
-        "customers with price sensitivity >= 0.45 (about 6 in 10) shun offers under 25 % off (logit -3) and take deeper ones eagerly (+6 x discount); "
+        "customers with price sensitivity >= 0.4 (about 6 in 10) shun offers under 25 % off (logit -3) and take deeper ones eagerly (+6 x discount); "
         + "the catalog gains 40 % deals";
 
     /// <summary>The price-driven customers, not a random draw, so what customers buy hints at who they are.</summary>
     public override bool InSegment(CustomerTraits traits)
     {
         ArgumentNullException.ThrowIfNull(traits);
-        return traits.PriceSensitivity >= 0.45;
+        return traits.PriceSensitivity >= PriceDrivenFrom;
     }
 
     public override double Adjust(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer)
@@ -142,7 +145,7 @@ public sealed class ServiceLoyalScenario : ResponseScenario
 /// <summary>
 /// At <see cref="ChangeAt"/> the accessories of <see cref="FadingLine"/> go out of fashion (its bundles lose most of
 /// their appeal, logit -4) and the catalog adds <see cref="NewActionId"/>, a bundle of the line's next accessories that
-/// customers with the line in the cart take readily (+3), though it is worth a little less per sale than the old bundles.
+/// customers with the line in the cart take readily (+4); it is worth as much per sale as the old bundle.
 /// Before the change the world is the default one.
 /// </summary>
 public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
@@ -153,7 +156,7 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
     public const string NewActionId = "bundle-iphone-next";
 
     private const double Fade = -4.0;
-    private const double NewAppeal = 3.0;
+    private const double NewAppeal = 4.0;
 
     public DateTimeOffset ChangeAt { get; } = changeAt;
 

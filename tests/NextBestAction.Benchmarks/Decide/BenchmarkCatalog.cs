@@ -103,7 +103,7 @@ internal static class BenchmarkCatalog
             case DriftScenario drift:
                 var next = Accessories[DriftScenario.FadingLine];
                 yield return Bundle(DriftScenario.NewActionId, DriftScenario.FadingLine, $"{next.Name} next-generation accessories at 15% off",
-                    [$"p-{DriftScenario.FadingLine}-next"], discount: 15, next.Price, Math.Round(next.Value * 0.9), lever: 1.0, WebAndApp,
+                    [$"p-{DriftScenario.FadingLine}-next"], discount: 15, next.Price, next.Value, lever: 1.0, WebAndApp,
                     [InCartLine, BundleNotInCart], new ActionContactPolicy(2, 4, 72))
                     with { ValidFrom = drift.ChangeAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) };
                 break;

@@ -65,6 +65,27 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Decide_ArbitrationByScores_PutsTheBestScoringFamilyFirst_WhereTheSignalsWouldNot()
+    {
+        var profile = Profile();
+        profile.ProductLineInterest["galaxy-s"] = new DecayingScore(12, Now.AddDays(-1));
+        profile.BrokenPromises.Add(new BrokenPromise("o-1", Now.AddDays(-40), Now.AddDays(-38)));
+        // Outcomes taught that the bundle is hardly ever taken here, far less often than the model thought.
+        var learnt = new AdaptiveStatistics([("checkout", "bundle-galaxy-s", 0, 500)], priorStrength: 20);
+        var input = new DecisionInput(profile, ContactHistory.Empty, "checkout", "web", [Item("galaxy-s")], Now, 1);
+
+        var bySignals = new DecisionEngine(new PriorPropensityModel(), new GreedyPolicy(), ProfileRules.Default, learnt).Decide(input, TestCatalog.Load());
+        var byScores = new DecisionEngine(new PriorPropensityModel(), new GreedyPolicy(), ProfileRules.Default, learnt,
+            arbitrationMode: ArbitrationMode.Scores).Decide(input, TestCatalog.Load());
+
+        Assert.Equal("bundle-galaxy-s", bySignals.Actions[0].ActionId);
+        Assert.True(byScores.Ranked[0].Score > byScores.Ranked[1].Score);
+        Assert.Equal("service-apology", byScores.Actions[0].ActionId);
+        Assert.Equal(ActionKinds.Service, byScores.Arbitration.Family);
+        Assert.StartsWith("SERVICE_FIRST: the learned scores put service-apology", byScores.Actions[0].Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decide_PhoneInCartWithAccessoryAffinity_SameLineBundleWinsOverMildServiceSignal()
     {
         // Source document: a phone in the cart and an interest in its accessories -> the bundle of the same line.
