@@ -6,7 +6,11 @@ using NextBestAction.Profiles;
 
 namespace NextBestAction.Decisioning.Engine;
 
-/// <summary>What the engine is asked: everything it needs, already read. The clock is an input too.</summary>
+/// <summary>
+/// What the engine is asked: everything it needs, already read. The clock is an input too. With
+/// <see cref="Explain"/> false the picks come without explanations (<see cref="EngineDecision.Actions"/> stays empty):
+/// for a shadow decision that is only logged.
+/// </summary>
 public sealed record DecisionInput(
     CustomerProfile? Profile,
     ContactHistory Contacts,
@@ -18,7 +22,8 @@ public sealed record DecisionInput(
     bool Debug = false,
     bool ProfileUnavailable = false,
     ulong ExplorationSeed = 0,
-    bool Holdout = false);
+    bool Holdout = false,
+    bool Explain = true);
 
 /// <summary>An action that passed every filter, with its score parts.</summary>
 public sealed record ScoredCandidate(CatalogAction Action, double Propensity, double ContextWeight, double Score)
@@ -144,8 +149,9 @@ public sealed class DecisionEngine(
         var chosen = new List<ChosenAction>(picks.Count);
         // One buffer for the model's shares of every explained action; each explanation is a list of its own.
         List<FeatureContribution>? contributions = null;
-        foreach (var (candidate, probability) in picks)
+        for (var i = 0; input.Explain && i < picks.Count; i++)
         {
+            var (candidate, probability) = picks[i];
             scope.Action = candidate.Action;
             chosen.Add(Explain(model, scope, candidate, probability, input, isFirst: chosen.Count == 0, arbitration, contributions ??= []));
         }

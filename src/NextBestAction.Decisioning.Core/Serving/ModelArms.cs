@@ -51,7 +51,8 @@ public sealed class ModelArms(DecisionEngine champion, Func<IPropensityModel, De
         var (serving, shadowing) = servesChallenger ? (challengerEngine, champion) : (champion, challengerEngine);
         var served = serving.Decide(input, catalog);
         // Debug output is for the response, which the shadow never reaches.
-        var shadow = withShadow ? shadowing.Decide(input.Debug ? input with { Debug = false } : input, catalog) : null;
+        // Only the shadow's picks and probabilities are logged: no debug output, no explanations.
+        var shadow = withShadow ? shadowing.Decide(input with { Debug = false, Explain = false }, catalog) : null;
         return new ArmedDecision(served, shadow, servesChallenger ? DecisionGroups.Challenger : DecisionGroups.Treatment);
     }
 

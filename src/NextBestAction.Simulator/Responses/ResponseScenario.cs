@@ -73,7 +73,7 @@ public abstract class ResponseScenario
 /// <summary>
 /// The customers most swayed by price (<see cref="CustomerTraits.PriceSensitivity"/> at or above 0.4, about six in
 /// ten) hardly take an offer with less than 25 % off and take deep discounts eagerly; the prior's mild discount term
-/// cannot see that. The catalog offers deals (<see cref="DealSuffix"/>, 40 % off, 0.6 of a bundle's value) that the
+/// cannot see that. The catalog offers deals (<see cref="DealSuffix"/>, 40 % off, 0.7 of a bundle's value) that the
 /// prior ranks below the full bundles.
 /// </summary>
 public sealed class PriceSensitiveScenario : ResponseScenario
@@ -144,9 +144,9 @@ public sealed class ServiceLoyalScenario : ResponseScenario
 
 /// <summary>
 /// At <see cref="ChangeAt"/> the accessories of <see cref="FadingLine"/> go out of fashion (its bundles lose most of
-/// their appeal, logit -4) and the catalog adds <see cref="NewActionId"/>, a bundle of the line's next accessories that
-/// customers with the line in the cart take readily (+4); it is worth as much per sale as the old bundle.
-/// Before the change the world is the default one.
+/// their appeal, logit -4) and the catalog adds <see cref="NewActionId"/>, the line's next accessories, which customers
+/// with the line in the cart take readily (+4) and those with a taste for it too (+3); it is worth as much per sale as
+/// the old bundle. Before the change the world is the default one.
 /// </summary>
 public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 {
@@ -155,15 +155,20 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 
     public const string NewActionId = "bundle-iphone-next";
 
+    /// <summary>From this taste for the line a customer wants its next accessories without the line in the cart.</summary>
+    public const double OwnTaste = 0.35;
+
     private const double Fade = -4.0;
-    private const double NewAppeal = 4.0;
+    private const double NewAppealInCart = 4.0;
+    private const double NewAppealByTaste = 3.0;
 
     public DateTimeOffset ChangeAt { get; } = changeAt;
 
     public override string Name => DriftName;
 
     public override string Description =>
-        $"at the change ({ChangeAt:u}) the {FadingLine} bundles lose most of their appeal (logit -4) and {NewActionId} appears, best for customers with the line in the cart";
+        $"at the change ({ChangeAt:u}) the {FadingLine} bundles lose most of their appeal (logit -4) and {NewActionId} appears, "
+        + "best for customers with the line in the cart (+4) or a taste for it (+3)";
 
     public override double Adjust(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer)
     {
@@ -174,7 +179,7 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 
         if (offer.ActionId == NewActionId)
         {
-            return situation.InCart(FadingLine) ? NewAppeal : 0;
+            return situation.InCart(FadingLine) ? NewAppealInCart : traits.TasteFor(FadingLine) >= OwnTaste ? NewAppealByTaste : 0;
         }
 
         return offer.ProductLine == FadingLine ? Fade : 0;
@@ -183,22 +188,21 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 
 /// <summary>
 /// The gift season at full swing: 60 % of product views are gifts (25 % by default). Gifts bought for someone else
-/// bring no wish for the line's accessories: a gift line in the cart of a customer without a taste for it loses the
-/// in-cart lift and the season's gift appeal, and its accessories pushed at the buyer annoy (logit -1.5). The prior's
-/// "line in the cart" term then points at the wrong bundles.
-/// Play it inside the season (from 15 November).
+/// bring no wish for the line's accessories: in the season, a gift line's bundles lose the in-cart lift and the season's
+/// gift appeal for a customer without a taste for the line, and pushing them annoys (logit -1.5). The prior's "line in
+/// the cart" and interest terms then point at the wrong bundles. Play it inside the season (from 15 November).
 /// </summary>
 public sealed class SeasonalScenario : ResponseScenario
 {
-    /// <summary>Below this taste for a gift line, its product in the cart is taken to be a gift.</summary>
+    /// <summary>Below this taste for a gift line, its products are bought for someone else.</summary>
     public const double OwnTaste = 0.35;
+
+    private const double GiftAccessoryAnnoyance = -1.5;
 
     public override string Name => SeasonalName;
 
     public override string Description =>
-        "in the gift season 60 % of views are gifts, and a gift line in the cart of someone without a taste for it lifts its bundles no more (-1.5 beside)";
-
-    private const double GiftAccessoryAnnoyance = -1.5;
+        "in the gift season 60 % of views are gifts, and a gift line's bundles lose their lift for someone without a taste for the line (and annoy, -1.5)";
 
     public override double GiftShare(DateTimeOffset now) => GiftSeason.Contains(now) ? 0.6 : 0.05;
 
@@ -206,7 +210,7 @@ public sealed class SeasonalScenario : ResponseScenario
     {
         var line = offer.ProductLine;
         if (offer.Kind != SimulatedOffer.BundleKind || !GiftSeason.Contains(situation.Time) || !SimulatedCatalog.IsGiftLine(line)
-            || traits.TasteFor(line) >= OwnTaste || !situation.InCart(line))
+            || traits.TasteFor(line) >= OwnTaste)
         {
             return 0;
         }

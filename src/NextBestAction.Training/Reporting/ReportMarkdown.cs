@@ -59,7 +59,9 @@ internal static class ReportMarkdown
         }
 
         Line(md);
-        Text(md, "Baseline columns: the logged propensity's own deciles.");
+        Text(md, string.Create(CultureInfo.InvariantCulture,
+            $"Expected calibration error (row-weighted mean of |predicted - observed| over the deciles): {Metrics.ExpectedCalibrationError(report.Calibration):0.0000}, "
+            + $"baseline {Metrics.ExpectedCalibrationError(report.BaselineCalibration):0.0000}. Baseline columns: the logged propensity's own deciles."));
         Line(md);
         Text(md, "## Feature importance (split gain, relative to the largest)");
         Line(md);

@@ -64,7 +64,7 @@ internal static class BenchmarkCatalog
 
     /// <summary>
     /// bench-50 with the actions a scenario's world adds (none for the default one), as catalog JSON and its version:
-    /// a 40 % deal per line for <c>price-sensitive</c>, two services open to anyone for <c>service-loyal</c>, the fading
+    /// a 40 % deal per line (0.7 of the bundle's value) for <c>price-sensitive</c>, two services open to anyone for <c>service-loyal</c>, the fading
     /// line's next bundle from the change on for <c>drift</c>.
     /// </summary>
     public static (byte[] Utf8Json, string Version) ForScenario(ResponseScenario scenario)
@@ -91,7 +91,7 @@ internal static class BenchmarkCatalog
                 {
                     var a = Accessories[line.Name];
                     yield return Bundle($"bundle-{line.Name}{PriceSensitiveScenario.DealSuffix}", line.Name, $"{a.Name} {a.Products[1].Label} at 40% off",
-                        [$"p-{line.Name}-{a.Products[1].Suffix}"], discount: 40, Math.Round(a.Price * 0.6), Math.Round(a.Value * 0.6), lever: 1.0, WebAndApp,
+                        [$"p-{line.Name}-{a.Products[1].Suffix}"], discount: 40, Math.Round(a.Price * 0.6), Math.Round(a.Value * 0.7), lever: 1.0, WebAndApp,
                         [InCartLine, BundleNotInCart], new ActionContactPolicy(2, 4, 72));
                 }
 
@@ -104,7 +104,7 @@ internal static class BenchmarkCatalog
                 var next = Accessories[DriftScenario.FadingLine];
                 yield return Bundle(DriftScenario.NewActionId, DriftScenario.FadingLine, $"{next.Name} next-generation accessories at 15% off",
                     [$"p-{DriftScenario.FadingLine}-next"], discount: 15, next.Price, next.Value, lever: 1.0, WebAndApp,
-                    [InCartLine, BundleNotInCart], new ActionContactPolicy(2, 4, 72))
+                    [$"{InCartLine} or action.affinity >= 0.2", BundleNotInCart], new ActionContactPolicy(2, 4, 72))
                     with { ValidFrom = drift.ChangeAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) };
                 break;
         }

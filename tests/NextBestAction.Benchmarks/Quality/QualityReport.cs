@@ -95,6 +95,7 @@ internal static class QualityReport
                 .Add($"ope_rel_error_{k}", r.OpeRelativeError("DR"), 4)
                 .Add($"ope_rel_error_on_policy_{k}", r.OpeRelativeErrorOnPolicy("DR"), 4)
                 .Add($"calibration_error_{k}", r.Fit.CalibrationError, 4)
+                .Add($"oracle_calibration_error_{k}", r.Fit.OracleCalibrationError, 4)
                 .Add($"auc_{k}", r.Fit.Auc, 4)
                 .Add($"auc_gap_{k}", r.Fit.OracleAuc - r.Fit.Auc, 4);
             foreach (var (policy, run) in r.Runs)

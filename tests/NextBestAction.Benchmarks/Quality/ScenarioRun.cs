@@ -51,7 +51,7 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
         var (model, fit) = await TrainAsync(history, trainedUntil);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"train: {model.Version}, {model.TreeCount} trees, on {fit.TrainingRows} rows{(trainedUntil < DateTimeOffset.MaxValue ? " logged before the change" : "")}; "
-            + $"validation {fit.ValidationRows} rows: AUC {fit.Auc:0.0000} (true probabilities {fit.OracleAuc:0.0000}), calibration error {fit.CalibrationError:0.0000} "
+            + $"validation {fit.ValidationRows} rows: AUC {fit.Auc:0.0000} (true probabilities {fit.OracleAuc:0.0000}), calibration error {fit.CalibrationError:0.0000} (true probabilities {fit.OracleCalibrationError:0.0000}) "
             + $"({Stopwatch.GetElapsedTime(phase).TotalSeconds:0.0} s)"));
 
         var trained = new TreeEnsemblePropensityModel(model);
@@ -130,13 +130,16 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
 
             var validation = builder.Build(QualitySettings.HoldoutFraction).Validation;
             var truth = logged.ToDictionary(d => d.DecisionId, d => d.TrueProbabilities, StringComparer.Ordinal);
-            var oracleAuc = Metrics.Auc([.. validation.Select(e => truth[e.DecisionId][e.ActionId])], [.. validation.Select(e => e.Accepted)]);
+            double[] trueProbabilities = [.. validation.Select(e => truth[e.DecisionId][e.ActionId])];
+            bool[] labels = [.. validation.Select(e => e.Accepted)];
+            var oracleAuc = Metrics.Auc(trueProbabilities, labels);
             if (result.Report.Model.Auc is not { } auc || oracleAuc is null || validation.Count != result.Report.Model.Rows)
             {
                 throw new TrainingException($"the validation rows hold one class only or differ from training's ({validation.Count} vs {result.Report.Model.Rows}); run more --exploration-steps");
             }
 
-            return (model, new ModelFit(auc, oracleAuc.Value, Metrics.ExpectedCalibrationError(result.Report.Calibration), result.Report.Data.TrainingRows, validation.Count));
+            return (model, new ModelFit(auc, oracleAuc.Value, Metrics.ExpectedCalibrationError(result.Report.Calibration),
+                Metrics.ExpectedCalibrationError(Metrics.Calibration(trueProbabilities, labels)), result.Report.Data.TrainingRows, validation.Count));
         }
         finally
         {
@@ -258,7 +261,8 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
 }
 
 /// <param name="CalibrationError">Expected calibration error of the trained model on the validation rows (decile bins).</param>
-internal sealed record ModelFit(double Auc, double OracleAuc, double CalibrationError, int TrainingRows, int ValidationRows);
+/// <param name="OracleCalibrationError">The same for the true probabilities of those rows: the floor the outcomes' noise sets.</param>
+internal sealed record ModelFit(double Auc, double OracleAuc, double CalibrationError, double OracleCalibrationError, int TrainingRows, int ValidationRows);
 
 /// <param name="End">Simulated time at the end of the run.</param>
 internal sealed record PolicyRun(string Policy, int Decisions, int Shown, int Accepted, double TotalValue, double TotalOracleValue, DateTimeOffset End)
