@@ -20,21 +20,8 @@ internal static class PropensityTrainer
 
     private const string TreeStartedTrace = "numTotalTrees left:";
 
-    /// <summary>Share of the training rows, the latest, kept out of the trees to fit the calibrator on.</summary>
-    public const double CalibrationFraction = 0.15;
-
-    /// <summary>
-    /// Trains the trees on all but the latest <see cref="CalibrationFraction"/> of the training rows and refits the
-    /// Platt calibrator on those: FastTree's own calibrator is fixed by the learning rate, and boosted trees are
-    /// overconfident on rows they have not seen, so probabilities fitted out of sample are the ones to trust.
-    /// </summary>
-    public static FastTreePropensity Train(TrainingSet set, TrainerOptions options, TextWriter output)
-    {
-        var ordered = set.Training.OrderBy(e => e.At).ToList();
-        var calibrationRows = (int)(ordered.Count * CalibrationFraction);
-        var trees = Train([.. ordered.Take(ordered.Count - calibrationRows).Select(ToMl)], set.Features.Count, options, output, "training FastTree");
-        return calibrationRows == 0 ? trees : trees.Recalibrate([.. ordered.Skip(ordered.Count - calibrationRows).Select(ToMl)]);
-    }
+    public static FastTreePropensity Train(TrainingSet set, TrainerOptions options, TextWriter output) =>
+        Train([.. set.Training.Select(ToMl)], set.Features.Count, options, output, "training FastTree");
 
     /// <summary>FastTree binary classification of any rows: the propensity model's and the churn model's trainer.</summary>
     public static FastTreePropensity Train(IReadOnlyList<MlExample> rows, int featureCount, TrainerOptions options, TextWriter output, string step)
@@ -112,33 +99,17 @@ internal sealed class MlPrediction
 }
 
 /// <summary>A trained FastTree model with its ML.NET context, able to score examples and to save itself.</summary>
-/// <param name="recalibration">A Platt calibrator fitted after the trees, on rows they did not see; null keeps FastTree's own.</param>
 internal sealed class FastTreePropensity(
     MLContext context,
     BinaryPredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> model,
     DataViewSchema inputSchema,
-    SchemaDefinition schema,
-    ISingleFeaturePredictionTransformer<PlattCalibrator>? recalibration = null)
+    SchemaDefinition schema)
 {
     public CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> Parameters => model.Model;
 
-    /// <summary>The calibrator that turns the trees' score into a probability: the refitted one if any.</summary>
-    public PlattCalibrator Calibrator => recalibration?.Model ?? model.Model.Calibrator;
-
-    /// <summary>The trees and the calibrator in use as <c>model.json</c>'s form, scoring exactly as <see cref="Predict(IReadOnlyList{MlExample})"/>.</summary>
+    /// <summary>The trees and the calibrator as <c>model.json</c>'s form, scoring exactly as <see cref="Predict(IReadOnlyList{MlExample})"/>.</summary>
     public TreeEnsembleArtifact ToArtifact(IReadOnlyList<string> features) =>
-        TreeEnsembleExport.ToArtifact(model.Model.SubModel.TrainedTreeEnsemble, Calibrator, features);
-
-    /// <summary>
-    /// The same trees with a Platt calibrator fitted (by ML.NET) on <paramref name="rows"/>' scores and labels; ML.NET's
-    /// probability column then comes from it, in predictions and in the saved model.zip alike.
-    /// </summary>
-    public FastTreePropensity Recalibrate(IReadOnlyList<MlExample> rows)
-    {
-        var scored = model.Transform(context.Data.LoadFromEnumerable(rows, schema));
-        var platt = context.BinaryClassification.Calibrators.Platt(nameof(MlExample.Label), nameof(MlPrediction.Score)).Fit(scored);
-        return new FastTreePropensity(context, model, inputSchema, schema, platt);
-    }
+        TreeEnsembleExport.ToArtifact(model.Model.SubModel.TrainedTreeEnsemble, model.Model.Calibrator, features);
 
     /// <summary>ML.NET's calibrated probabilities, in the examples' order.</summary>
     public double[] Predict(IReadOnlyList<TrainingExample> examples) => Predict([.. examples.Select(PropensityTrainer.ToMl)]);
@@ -147,11 +118,6 @@ internal sealed class FastTreePropensity(
     public double[] Predict(IReadOnlyList<MlExample> rows)
     {
         var scored = model.Transform(context.Data.LoadFromEnumerable(rows, schema));
-        if (recalibration is not null)
-        {
-            scored = recalibration.Transform(scored);
-        }
-
         return [.. context.Data.CreateEnumerable<MlPrediction>(scored, reuseRowObject: false).Select(p => (double)p.Probability)];
     }
 
@@ -164,14 +130,5 @@ internal sealed class FastTreePropensity(
     }
 
     /// <summary>ML.NET's own model file, for tools that load ML.NET models.</summary>
-    public void Save(string path)
-    {
-        if (recalibration is null)
-        {
-            context.Model.Save(model, inputSchema, path);
-            return;
-        }
-
-        context.Model.Save(new TransformerChain<ITransformer>(model, recalibration), inputSchema, path);
-    }
+    public void Save(string path) => context.Model.Save(model, inputSchema, path);
 }
