@@ -126,12 +126,12 @@ public sealed class ServiceLoyalScenario : ResponseScenario
     public const string SetupHelpId = "service-setup-help";
 
     private const double ServiceLift = 3.2;
-    private const double BundleDrop = -2.5;
+    private const double BundleDrop = -3.0;
 
     public override string Name => ServiceLoyalName;
 
     public override string Description =>
-        "half the customers take service offers without service trouble (logit +3.2) and few bundles (-2.5), and ask service questions; "
+        "half the customers take service offers without service trouble (logit +3.2) and few bundles (-3), and ask service questions; "
         + $"the catalog gains {CarePlanId} and {SetupHelpId}";
 
     public override double SegmentShare => 0.5;
@@ -145,8 +145,8 @@ public sealed class ServiceLoyalScenario : ResponseScenario
 /// <summary>
 /// At <see cref="ChangeAt"/> the accessories of <see cref="FadingLine"/> go out of fashion (its bundles lose most of
 /// their appeal, logit -4) and the catalog adds <see cref="NewActionId"/>, the line's next accessories, which customers
-/// with the line in the cart take readily (+4) and those with a taste for it too (+3); it is worth as much per sale as
-/// the old bundle. Before the change the world is the default one.
+/// with the line in the cart take readily (+4); it is worth as much per sale as the old bundle. Before the change the
+/// world is the default one.
 /// </summary>
 public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 {
@@ -155,12 +155,8 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 
     public const string NewActionId = "bundle-iphone-next";
 
-    /// <summary>From this taste for the line a customer wants its next accessories without the line in the cart.</summary>
-    public const double OwnTaste = 0.35;
-
     private const double Fade = -4.0;
-    private const double NewAppealInCart = 4.0;
-    private const double NewAppealByTaste = 3.0;
+    private const double NewAppeal = 4.0;
 
     public DateTimeOffset ChangeAt { get; } = changeAt;
 
@@ -168,7 +164,7 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 
     public override string Description =>
         $"at the change ({ChangeAt:u}) the {FadingLine} bundles lose most of their appeal (logit -4) and {NewActionId} appears, "
-        + "best for customers with the line in the cart (+4) or a taste for it (+3)";
+        + "best for customers with the line in the cart (+4)";
 
     public override double Adjust(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer)
     {
@@ -179,7 +175,7 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 
         if (offer.ActionId == NewActionId)
         {
-            return situation.InCart(FadingLine) ? NewAppealInCart : traits.TasteFor(FadingLine) >= OwnTaste ? NewAppealByTaste : 0;
+            return situation.InCart(FadingLine) ? NewAppeal : 0;
         }
 
         return offer.ProductLine == FadingLine ? Fade : 0;
@@ -187,9 +183,9 @@ public sealed class DriftScenario(DateTimeOffset changeAt) : ResponseScenario
 }
 
 /// <summary>
-/// The gift season at full swing: 60 % of product views are gifts (25 % by default). Gifts bought for someone else
+/// The gift season at full swing: 65 % of product views are gifts (25 % by default). Gifts bought for someone else
 /// bring no wish for the line's accessories: in the season, a gift line's bundles lose the in-cart lift and the season's
-/// gift appeal for a customer without a taste for the line, and pushing them annoys (logit -1.5). The prior's "line in
+/// gift appeal for a customer without a taste for the line, and pushing them annoys (logit -2). The prior's "line in
 /// the cart" and interest terms then point at the wrong bundles. Play it inside the season (from 15 November).
 /// </summary>
 public sealed class SeasonalScenario : ResponseScenario
@@ -197,14 +193,14 @@ public sealed class SeasonalScenario : ResponseScenario
     /// <summary>Below this taste for a gift line, its products are bought for someone else.</summary>
     public const double OwnTaste = 0.35;
 
-    private const double GiftAccessoryAnnoyance = -1.5;
+    private const double GiftAccessoryAnnoyance = -2.0;
 
     public override string Name => SeasonalName;
 
     public override string Description =>
-        "in the gift season 60 % of views are gifts, and a gift line's bundles lose their lift for someone without a taste for the line (and annoy, -1.5)";
+        "in the gift season 65 % of views are gifts, and a gift line's bundles lose their lift for someone without a taste for the line (and annoy, -2)";
 
-    public override double GiftShare(DateTimeOffset now) => GiftSeason.Contains(now) ? 0.6 : 0.05;
+    public override double GiftShare(DateTimeOffset now) => GiftSeason.Contains(now) ? 0.65 : 0.05;
 
     public override double Adjust(CustomerTraits traits, CustomerSituation situation, SimulatedOffer offer)
     {

@@ -104,7 +104,7 @@ internal static class BenchmarkCatalog
                 var next = Accessories[DriftScenario.FadingLine];
                 yield return Bundle(DriftScenario.NewActionId, DriftScenario.FadingLine, $"{next.Name} next-generation accessories at 15% off",
                     [$"p-{DriftScenario.FadingLine}-next"], discount: 15, next.Price, next.Value, lever: 1.0, WebAndApp,
-                    [$"{InCartLine} or action.affinity >= 0.2", BundleNotInCart], new ActionContactPolicy(2, 4, 72))
+                    [InCartLine, BundleNotInCart], new ActionContactPolicy(2, 4, 72))
                     with { ValidFrom = drift.ChangeAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) };
                 break;
         }
