@@ -211,7 +211,7 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         Assert.NotNull(decision);
         Assert.Equal(OutcomeWrite.Recorded, await records.TryRecordOutcomeAsync(decision, decision.ActionIds[0], "accepted"));
         await new ContactHistoryStore(profiles).RecordDeclineAsync(customer, "a1", Now);
-        var adaptive = new AdaptiveStore(profiles, Options.Create(new DecisionOptions()), NullLogger<AdaptiveStore>.Instance);
+        var adaptive = new AdaptiveStore(profiles, Options.Create(new DecisionOptions()), TimeProvider.System, NullLogger<AdaptiveStore>.Instance);
         await adaptive.RecordShownAsync(db, "checkout", "a1", 2, 0.5);
         await adaptive.RecordAcceptedAsync("checkout", "a1");
         await adaptive.RefreshAsync();
