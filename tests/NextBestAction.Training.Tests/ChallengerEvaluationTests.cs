@@ -22,13 +22,7 @@ public sealed class ChallengerEvaluationTests
 
     private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await TrainingCli.RunAsync(args, output, error, Clock, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> Run(params string[] args) => CliRun.RunAsync(Clock, args);
 
     /// <summary>Logs a history as the service would with <paramref name="champion"/> live and <paramref name="challenger"/> beside it at a share of 0.5.</summary>
     private static (string Decisions, string Outcomes, List<(DecisionLogRecord Record, double Reward)> Logged) PlayBoth(string directory, string champion, string challenger)

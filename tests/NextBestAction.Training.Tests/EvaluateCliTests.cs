@@ -18,13 +18,7 @@ public sealed class EvaluateCliTests
 
     private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 7, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await TrainingCli.RunAsync(args, output, error, Clock, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> Run(params string[] args) => CliRun.RunAsync(Clock, args);
 
     /// <summary>Plays the shop with the prior and epsilon-greedy, writes its log and feedback, and returns the mean realised reward of the first slot.</summary>
     internal static (string Decisions, string Outcomes, double MeanReward, int Shown) Explore(string directory)

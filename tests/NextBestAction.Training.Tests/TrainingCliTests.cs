@@ -9,13 +9,7 @@ public sealed class TrainingCliTests
 {
     private static readonly FixedClock Clock = new(new DateTimeOffset(2026, 4, 1, 12, 0, 0, TimeSpan.Zero));
 
-    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await TrainingCli.RunAsync(args, output, error, Clock, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> Run(params string[] args) => CliRun.RunAsync(Clock, args);
 
     [Fact]
     public async Task Train_Files_WritesTheModelUnderItsDefaultVersion()
