@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,13 @@ public sealed partial class DecisionRecorder : BackgroundService
 {
     private const int MaxBatch = 256;
 
+    /// <summary>How long an outcome reported right after its decision waits for the decision's record.</summary>
+    public static readonly TimeSpan WrittenWait = TimeSpan.FromSeconds(2);
+
     private readonly Channel<ServedDecision> queue;
+
+    /// <summary>Decisions queued here and not written yet, so an outcome reported at once can wait for its record.</summary>
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> unwritten = new(StringComparer.Ordinal);
     private readonly RedisProfileStore profiles;
     private readonly ServedDecisionWrites served;
 
@@ -53,13 +60,45 @@ public sealed partial class DecisionRecorder : BackgroundService
 
     public bool TryEnqueue(ServedDecision decision)
     {
+        unwritten[decision.DecisionId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (queue.Writer.TryWrite(decision))
         {
             return true;
         }
 
+        Written(decision.DecisionId);
         Dropped("queue_full", 1);
         return false;
+    }
+
+    /// <summary>
+    /// Returns once a decision this instance queued has been written (or its write failed), at most
+    /// <see cref="WrittenWait"/> later; at once for a decision not queued here. A webshop may report an outcome the
+    /// moment the response arrives, before the record is in Redis.
+    /// </summary>
+    public async Task WaitUntilWrittenAsync(string decisionId, CancellationToken cancellationToken)
+    {
+        if (!unwritten.TryGetValue(decisionId, out var written))
+        {
+            return;
+        }
+
+        try
+        {
+            await written.Task.WaitAsync(WrittenWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The record is late; the caller reads what is there.
+        }
+    }
+
+    private void Written(string decisionId)
+    {
+        if (unwritten.TryRemove(decisionId, out var written))
+        {
+            written.TrySetResult();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,6 +114,11 @@ public sealed partial class DecisionRecorder : BackgroundService
                 }
 
                 await WriteAsync(batch);
+                foreach (var written in batch)
+                {
+                    Written(written.DecisionId);
+                }
+
                 batch.Clear();
             }
         }

@@ -37,6 +37,7 @@ public sealed class OutcomeService(
     IOptions<KafkaOptions> kafka,
     NbaTelemetry telemetry,
     TimeProvider clock,
+    DecisionRecorder recorder,
     AdaptiveStore? adaptive = null)
 {
     public const string Accepted = "accepted";
@@ -49,6 +50,13 @@ public sealed class OutcomeService(
     public async Task<OutcomeResult> RecordAsync(string decisionId, string actionId, string outcome, CancellationToken cancellationToken)
     {
         var decision = await records.GetAsync(decisionId);
+        if (decision is null)
+        {
+            // Reported the moment the response arrived: the record may still be on its way to Redis.
+            await recorder.WaitUntilWrittenAsync(decisionId, cancellationToken);
+            decision = await records.GetAsync(decisionId);
+        }
+
         if (decision is null)
         {
             return OutcomeResult.UnknownDecision;
