@@ -30,8 +30,6 @@ internal sealed class ScenarioRun(QualitySettings settings, ResponseScenario sce
     /// <summary>The policies that learn from data, among which the best is the scenario's learned result.</summary>
     public static IReadOnlyList<string> LearnedPolicies { get; } = ["trained", "trained_adaptive", "learned"];
 
-    public static IReadOnlyList<string> AllPolicies => Policies;
-
     private DateTimeOffset Start => QualitySettings.StartOf(scenario);
 
     /// <summary>Policy runs of <c>drift</c> play twice as long: the first half before the change, the second after it.</summary>
