@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,8 +24,11 @@ public static class ConsoleExtensions
     /// The console's pages, its cookie scheme and policies, the audit log and the metrics sampler. Needs API-key
     /// authentication registered first (the sign-in form looks keys up in the same directory).
     /// </summary>
-    public static IHostApplicationBuilder AddOperatorConsole(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
     {
+        // MudBlazor's stylesheet from its package when run from source in any environment (dotnet run is Production
+        // here, having no launch profile); a published host serves it from wwwroot, where this finds nothing to add.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddOptions<ConsoleOptions>()
             .Bind(builder.Configuration.GetSection(ConsoleOptions.Section))
             .ValidateOnStart();
