@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -29,7 +28,7 @@ public static class ConsoleAuthentication
 
     public static void AddConsoleAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication().AddCookie(Scheme, _ => { });
+        services.AddAuthentication().AddCookie(Scheme);
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>>((o, console) =>
         {
             o.Cookie.Name = CookieName;
@@ -50,15 +49,14 @@ public static class ConsoleAuthentication
                     return Task.CompletedTask;
                 },
                 // Sliding expiry alone would keep an active session, and the scopes it was given, forever.
-                OnValidatePrincipal = context =>
+                OnValidatePrincipal = async context =>
                 {
                     if (context.Properties.IssuedUtc is not { } issued || context.HttpContext.RequestServices
                             .GetRequiredService<TimeProvider>().GetUtcNow() - issued > maxSession)
                     {
                         context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(Scheme);
                     }
-
-                    return Task.CompletedTask;
                 },
             };
         });

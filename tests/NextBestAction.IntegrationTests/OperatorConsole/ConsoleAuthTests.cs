@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -60,6 +59,21 @@ public sealed partial class ConsoleAuthTests(KafkaFixture kafka, RedisServerFixt
         var page = await response.Content.ReadAsStringAsync();
         Assert.Contains("Signed in as operator", page, StringComparison.Ordinal);
         Assert.Contains("id=\"decisions-per-second\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsolePage_SessionOlderThanMaxSessionHours_RedirectsToSignInAndDropsTheCookie()
+    {
+        using var client = factory.CreateBrowserLikeClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/console");
+        var cookie = SessionCookie(ConsoleServerFactory.OperatorName, DateTimeOffset.UtcNow.AddHours(-13), Scopes.Console);
+        request.Headers.Add("Cookie", $"{ConsoleAuthentication.CookieName}={cookie}");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console/signin", response.Headers.Location!.AbsolutePath);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ConsoleAuthentication.CookieName + "=;", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -127,12 +141,14 @@ public sealed partial class ConsoleAuthTests(KafkaFixture kafka, RedisServerFixt
     }
 
     /// <summary>A session cookie as the console's own cookie scheme writes it, for a principal sign-in would not produce.</summary>
-    private string SessionCookie(string name, params string[] scopes)
+    private string SessionCookie(string name, params string[] scopes) => SessionCookie(name, DateTimeOffset.UtcNow, scopes);
+
+    private string SessionCookie(string name, DateTimeOffset issued, params string[] scopes)
     {
         _ = factory.BaseAddress;
         var options = factory.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(ConsoleAuthentication.Scheme);
         var principal = ConsoleAuthentication.PrincipalOf(new ApiKeyOptions { Name = name, Scopes = [.. scopes] });
-        var properties = new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = DateTimeOffset.UtcNow.AddMinutes(10) };
+        var properties = new AuthenticationProperties { IssuedUtc = issued, ExpiresUtc = DateTimeOffset.UtcNow.AddMinutes(10) };
         return options.TicketDataFormat.Protect(new AuthenticationTicket(principal, properties, ConsoleAuthentication.Scheme));
     }
 

@@ -31,7 +31,7 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
         browser.GoTo(console);
         Assert.Equal("/console/signin", new Uri(browser.Driver.Url).AbsolutePath);
         browser.Screenshot("console-signin");
-        SignIn(ConsoleServerFactory.OperatorKey);
+        SignIn(ConsoleServerFactory.OperatorKey, landsOn: "signed-in-as");
 
         Assert.Equal("/console", new Uri(browser.Driver.Url).AbsolutePath);
         Assert.Equal("Signed in as operator", browser.Driver.FindElement(By.Id("signed-in-as")).Text);
@@ -54,7 +54,7 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
         Assert.Contains("sampled in memory every 1 s", browser.Driver.FindElement(By.Id("sampling-note")).Text, StringComparison.Ordinal);
         browser.Screenshot("console-overview");
 
-        browser.Driver.FindElement(By.Id("sign-out")).Click();
+        browser.Submit("sign-out", landsOn: "signed-out");
 
         Assert.Equal("/console/signin", new Uri(browser.Driver.Url).AbsolutePath);
         Assert.Equal("You are signed out.", browser.Driver.FindElement(By.Id("signed-out")).Text);
@@ -69,7 +69,7 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
     {
         browser.GoTo(new Uri(factory.BaseAddress, "/console/signin"));
 
-        SignIn(NbaServerFactory.WebshopKey);
+        SignIn(NbaServerFactory.WebshopKey, landsOn: "signin-error");
 
         Assert.Equal("/console/signin", new Uri(browser.Driver.Url).AbsolutePath);
         Assert.Equal(ConsoleSignIn.NoConsoleScopeMessage, browser.Driver.FindElement(By.Id("signin-error")).Text);
@@ -80,9 +80,9 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
         Assert.Empty(browser.ConsoleErrors());
     }
 
-    private void SignIn(string key)
+    private void SignIn(string key, string landsOn)
     {
         browser.Driver.FindElement(By.Id("api-key")).SendKeys(key);
-        browser.Driver.FindElement(By.Id("sign-in")).Click();
+        browser.Submit("sign-in", landsOn);
     }
 }

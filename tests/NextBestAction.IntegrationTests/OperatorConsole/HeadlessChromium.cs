@@ -1,5 +1,6 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
 
 namespace NextBestAction.IntegrationTests.OperatorConsole;
 
@@ -32,6 +33,16 @@ public sealed class HeadlessChromium : IDisposable
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     public void GoTo(Uri address) => Driver.Navigate().GoToUrl(address);
+
+    /// <summary>
+    /// Clicks the submit button <paramref name="buttonId"/> and waits for the answer page, the one holding
+    /// <paramref name="landsOn"/>: a click returns before the form post's navigation has necessarily finished.
+    /// </summary>
+    public void Submit(string buttonId, string landsOn)
+    {
+        Driver.FindElement(By.Id(buttonId)).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElements(By.Id(landsOn)).Count > 0);
+    }
 
     /// <summary>Saves the page as <c>screenshots/{name}.png</c> in the test output folder and returns its path.</summary>
     public string Screenshot(string name)
