@@ -10,6 +10,8 @@ declare -A packages=(
   [redis-cli]=redis-tools       # the README's examples
   [curl]=curl [jq]=jq [kcat]=kcat
   [promtool]=prometheus         # unit tests of the alert rules
+  # The console's browser tests; Debian ships the driver built from the same release as the browser.
+  [chromium]=chromium [chromedriver]=chromium-driver
 )
 missing=()
 for command in "${!packages[@]}"; do
@@ -23,6 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 echo "run.sh: $(redis-server --version)"
+echo "run.sh: $(chromedriver --version)"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

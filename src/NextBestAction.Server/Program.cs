@@ -1,6 +1,7 @@
 using NextBestAction.Decisioning;
 using NextBestAction.Ingestion;
 using NextBestAction.Notifications;
+using NextBestAction.OperatorConsole;
 using NextBestAction.Profiles;
 using NextBestAction.Server;
 using NextBestAction.Server.Embedded;
@@ -19,6 +20,7 @@ if (parts.RunApi)
 {
     builder.AddApiKeyAuthentication();
     builder.AddDecisioning();
+    builder.AddOperatorConsole();
 }
 
 if (parts.RunIngestion)
@@ -29,6 +31,7 @@ if (parts.RunIngestion)
 
 builder.AddTrafficSimulator();
 builder.Services.AddSingleton<ISelfAddress, KestrelSelfAddress>();
+builder.Services.AddSingleton(parts);
 builder.Services.AddHostedService<StartupBanner>();
 
 var app = builder.Build();
@@ -36,6 +39,7 @@ app.UseServiceDefaults();
 if (parts.RunApi)
 {
     app.UseDecisionApi();
+    app.MapOperatorConsole();
 }
 
 app.MapDefaultEndpoints();

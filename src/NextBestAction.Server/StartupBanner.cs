@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.OperatorConsole;
 using NextBestAction.Profiles;
 using NextBestAction.Server.Embedded;
 using NextBestAction.ServiceDefaults.Auth;
@@ -13,6 +14,7 @@ internal sealed partial class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
     EmbeddedParts embedded,
+    ServerOptions serverParts,
     IOptions<KafkaOptions> kafka,
     IOptions<RedisOptions> redis,
     ILogger<StartupBanner> logger) : IHostedService
@@ -25,6 +27,11 @@ internal sealed partial class StartupBanner(
             var listening = string.Join(", ", urls);
             var redisEndpoint = RedactPassword(redis.Value.Configuration);
             LogHttp(logger, listening);
+            if (ConsoleUrl(urls, serverParts.RunApi) is { } console)
+            {
+                LogConsole(logger, console);
+            }
+
             LogKafka(logger, kafka.Value.BootstrapServers, embedded.Kafka is not null ? "embedded librdkafka mock cluster" : "configured");
             LogRedis(logger, redisEndpoint, embedded.Redis is not null ? "embedded Garnet" : "configured");
             if (EphemeralParts(embedded) is { } parts)
@@ -46,6 +53,10 @@ internal sealed partial class StartupBanner(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The operator console's address on the first address the host listens on, or null when the API (and with it the console) is off.</summary>
+    internal static string? ConsoleUrl(IEnumerable<string> urls, bool runApi) =>
+        runApi && urls.FirstOrDefault() is { } first ? first.TrimEnd('/') + ConsoleExtensions.Path : null;
 
     /// <summary>What of this process's infrastructure is in memory only, or null when nothing is.</summary>
     internal static string? EphemeralParts(EmbeddedParts embedded) => (embedded.Kafka, embedded.Redis) switch
@@ -82,6 +93,9 @@ internal sealed partial class StartupBanner(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "HTTP API listening on {Urls}")]
     private static partial void LogHttp(ILogger logger, string urls);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Operator console: {Url} (sign in with an API key that has the console scope)")]
+    private static partial void LogConsole(ILogger logger, string url);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Kafka bootstrap servers: {BootstrapServers} ({Origin})")]
     private static partial void LogKafka(ILogger logger, string bootstrapServers, string origin);

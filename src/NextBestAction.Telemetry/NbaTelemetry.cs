@@ -114,6 +114,9 @@ public sealed class NbaTelemetry : IDisposable
     /// <summary>The ingestion consumer reports its lag per partition through this callback (one consumer per process).</summary>
     public void ObserveConsumerLag(Func<IEnumerable<Measurement<long>>> lag) => consumerLag = lag;
 
+    /// <summary>Whether an ingestion consumer in this process reports its lag (the console says "not measured here" otherwise).</summary>
+    public bool ObservesConsumerLag => consumerLag is not null;
+
     /// <summary>The decision API reports the model and catalog it serves right now, read at each collection.</summary>
     public void ObserveServingVersions(Func<string> model, Func<string> catalog)
     {

@@ -36,4 +36,11 @@ public sealed class StartupBannerTests(KafkaFixture kafka)
         Assert.DoesNotContain(banner, m => m.Contains("Kafka", StringComparison.Ordinal) && m.Contains("embedded", StringComparison.Ordinal));
         Assert.DoesNotContain(banner, m => m.Contains("local API key", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("http://localhost:5080", true, "http://localhost:5080/console")]
+    [InlineData("http://127.0.0.1:8080/", true, "http://127.0.0.1:8080/console")]
+    [InlineData("http://localhost:5080", false, null)]
+    public void ConsoleUrl_OnTheFirstAddress_WhenTheApiRuns(string url, bool runApi, string? expected) =>
+        Assert.Equal(expected, NextBestAction.Server.StartupBanner.ConsoleUrl([url, "http://[::]:9999"], runApi));
 }

@@ -20,6 +20,7 @@ public static class AuthExtensions
             .Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        builder.Services.AddSingleton<ApiKeyDirectory>();
         // Hosts that offer an embedded mode register their own HostingMode first.
         builder.Services.TryAddSingleton(new HostingMode(Embedded: false));
 

@@ -60,7 +60,10 @@ public static class Scopes
     /// <summary>Consent given or withdrawn by the customer, sent by the systems that collect it.</summary>
     public const string Consent = "consent";
 
-    public static IReadOnlyList<string> All { get; } = [Decide, DecideDebug, Feedback, ProfileRead, Admin, Privacy, Consent];
+    /// <summary>Signing in to the operator console under <c>/console</c>; its screens need the scope of what they do as well.</summary>
+    public const string Console = "console";
+
+    public static IReadOnlyList<string> All { get; } = [Decide, DecideDebug, Feedback, ProfileRead, Admin, Privacy, Consent, Console];
 }
 
 /// <summary>The key that embedded mode accepts out of the box; refused anywhere else.</summary>

@@ -79,7 +79,7 @@ public sealed partial class DocumentationTests
         new[] { typeof(KafkaOptions), typeof(Program), typeof(NextBestAction.Decisioning.DecisionOptions),
                 typeof(NextBestAction.Ingestion.IngestionOptions), typeof(NextBestAction.Notifications.NotificationOptions),
                 typeof(NextBestAction.Profiles.RedisOptions), typeof(NextBestAction.ServiceDefaults.TelemetryOptions),
-                typeof(NextBestAction.Simulator.SimulatorOptions) }
+                typeof(NextBestAction.Simulator.SimulatorOptions), typeof(NextBestAction.OperatorConsole.ConsoleOptions) }
             .Select(t => t.Assembly).Distinct()
             .SelectMany(a => a.GetTypes())
             .Where(t => t.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true });

@@ -4,8 +4,8 @@ using NextBestAction.Testing;
 namespace NextBestAction.UnitTests.Architecture;
 
 /// <summary>
-/// The compile-time boundary, read from the project files: only the hosts, the decision web project and
-/// ServiceDefaults take the ASP.NET Core shared framework, no other project reaches it through a project it references
+/// The compile-time boundary, read from the project files: only the hosts, the decision web project, the operator
+/// console and ServiceDefaults take the ASP.NET Core shared framework, no other project reaches it through a project it references
 /// (so Training and the simulator run without a web server), and the pure core and profile projects reach no Redis,
 /// Kafka or ASP.NET Core package, directly or through a project they reference.
 /// </summary>
@@ -19,6 +19,7 @@ public sealed class ProjectBoundaryTests
         "NextBestAction.DecisionApi",
         "NextBestAction.IngestionWorker",
         "NextBestAction.Decisioning",
+        "NextBestAction.OperatorConsole",
         "NextBestAction.ServiceDefaults",
     ];
 
@@ -32,7 +33,7 @@ public sealed class ProjectBoundaryTests
         Directory.EnumerateFiles(SourceDirectory, "*.csproj", SearchOption.AllDirectories);
 
     [Fact]
-    public void AspNetCoreFramework_OnlyInTheHostsTheApiAndServiceDefaults()
+    public void AspNetCoreFramework_OnlyInTheHostsTheApiTheConsoleAndServiceDefaults()
     {
         var offenders = SourceProjects()
             .Where(p => !MayUseAspNetCore.Contains(Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal))

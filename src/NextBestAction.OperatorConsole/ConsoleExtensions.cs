@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using NextBestAction.OperatorConsole.Auth;
+using NextBestAction.OperatorConsole.Components;
+using NextBestAction.OperatorConsole.Metrics;
+
+namespace NextBestAction.OperatorConsole;
+
+public static class ConsoleExtensions
+{
+    /// <summary>Where the console is served; the start-up banner prints it.</summary>
+    public const string Path = "/console";
+
+    /// <summary>
+    /// The console's pages, its cookie scheme and policies, the audit log and the metrics sampler. Needs API-key
+    /// authentication registered first (the sign-in form looks keys up in the same directory).
+    /// </summary>
+    public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
+    {
+        // MudBlazor's stylesheet from its package when run from source in any environment (dotnet run is Production
+        // here, having no launch profile); a published host serves it from wwwroot, where this finds nothing to add.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddOptions<ConsoleOptions>()
+            .Bind(builder.Configuration.GetSection(ConsoleOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
+        builder.Services.AddRazorComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddConsoleAuthentication();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConsoleAudit>();
+        builder.Services.AddSingleton<ConsoleSignIn>();
+        builder.Services.AddSingleton<ServiceMetricsSampler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServiceMetricsSampler>());
+        return builder;
+    }
+
+    /// <summary>The console's pages, its static files (MudBlazor's stylesheet) and sign-out; after the API's authorization.</summary>
+    public static WebApplication MapOperatorConsole(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>();
+        app.MapPost(ConsoleAuthentication.SignOutPath, SignOutAsync)
+            .RequireAuthorization(ConsoleAuthentication.OverviewPolicy)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> SignOutAsync(HttpContext context, ConsoleAudit audit)
+    {
+        if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid form",
+                detail: "The form carried no valid antiforgery token; reload the console and try again.");
+        }
+
+        audit.Record(context.User.Identity?.Name ?? "", ConsoleAudit.SignedOut, "by the user");
+        await context.SignOutAsync(ConsoleAuthentication.Scheme);
+        return TypedResults.Redirect(ConsoleAuthentication.SignInPath + "?signedOut=true");
+    }
+}

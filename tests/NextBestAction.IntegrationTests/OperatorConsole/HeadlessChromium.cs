@@ -1,0 +1,68 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace NextBestAction.IntegrationTests.OperatorConsole;
+
+/// <summary>
+/// Debian's headless Chromium driven through its own chromium-driver (same release; tests/run.sh installs both), at
+/// 1280x900. Keeps the browser's console log so a test can assert it holds no error, and saves screenshots to the test
+/// output folder.
+/// </summary>
+public sealed class HeadlessChromium : IDisposable
+{
+    private const string Browser = "/usr/bin/chromium";
+    private const string DriverDirectory = "/usr/bin";
+    private const string DriverFile = "chromedriver";
+
+    private readonly List<LogEntry> consoleLog = [];
+
+    public HeadlessChromium()
+    {
+        var options = new ChromeOptions { BinaryLocation = Browser };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        options.SetLoggingPreference(LogType.Browser, OpenQA.Selenium.LogLevel.All);
+        // An explicit driver path: Selenium Manager would otherwise try to download a driver.
+        var service = ChromeDriverService.CreateDefaultService(DriverDirectory, DriverFile);
+        service.SuppressInitialDiagnosticInformation = true;
+        Driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    public IWebDriver Driver { get; }
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public void GoTo(Uri address) => Driver.Navigate().GoToUrl(address);
+
+    /// <summary>
+    /// Clicks the submit button <paramref name="buttonId"/> and waits for the answer page, the one holding
+    /// <paramref name="landsOn"/>: a click returns before the form post's navigation has necessarily finished.
+    /// </summary>
+    public void Submit(string buttonId, string landsOn)
+    {
+        Driver.FindElement(By.Id(buttonId)).Click();
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElements(By.Id(landsOn)).Count > 0);
+    }
+
+    /// <summary>Saves the page as <c>screenshots/{name}.png</c> in the test output folder and returns its path.</summary>
+    public string Screenshot(string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    /// <summary>Every console entry since the browser started (the driver hands each out once, so they are kept here).</summary>
+    public IReadOnlyList<LogEntry> ConsoleLog()
+    {
+        consoleLog.AddRange(Driver.Manage().Logs.GetLog(LogType.Browser));
+        return consoleLog;
+    }
+
+    /// <summary>The console's errors: entries at SEVERE, which is where Chromium puts errors and failed loads.</summary>
+    public IReadOnlyList<string> ConsoleErrors() =>
+        [.. ConsoleLog().Where(e => e.Level == OpenQA.Selenium.LogLevel.Severe).Select(e => e.Message)];
+
+    public void Dispose() => Driver.Quit();
+}
