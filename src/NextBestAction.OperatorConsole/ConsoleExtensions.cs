@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using NextBestAction.OperatorConsole.Auth;
 using NextBestAction.OperatorConsole.Components;
+using NextBestAction.OperatorConsole.Kpis;
 using NextBestAction.OperatorConsole.Metrics;
 
 namespace NextBestAction.OperatorConsole;
@@ -20,8 +21,10 @@ public static class ConsoleExtensions
     public const string Path = "/console";
 
     /// <summary>
-    /// The console's pages, its cookie scheme and policies, the audit log and the metrics sampler. Needs API-key
-    /// authentication registered first (the sign-in form looks keys up in the same directory).
+    /// The console's pages, its cookie scheme and policies, the audit log, the metrics sampler, the KPI board and its
+    /// engaged-customers sampler. Needs API-key
+    /// authentication registered first (the sign-in form looks keys up in the same directory), and the KPI library and
+    /// KPI store of the decision services (the KPI page reads them in process).
     /// </summary>
     public static WebApplicationBuilder AddOperatorConsole(this WebApplicationBuilder builder)
     {
@@ -40,6 +43,9 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<ConsoleSignIn>();
         builder.Services.AddSingleton<ServiceMetricsSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServiceMetricsSampler>());
+        builder.Services.AddSingleton<KpiBoard>();
+        builder.Services.AddSingleton<EngagedCustomersSampler>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EngagedCustomersSampler>());
         return builder;
     }
 

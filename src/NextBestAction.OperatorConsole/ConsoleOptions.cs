@@ -18,6 +18,9 @@ public sealed class ConsoleOptions
 
     /// <summary>Seconds between two samples of the service's metrics for the overview; an hour of samples is kept in memory.</summary>
     public int SampleIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Seconds between two in-memory samples of engaged customers, the one KPI the store keeps no history of; a day is kept.</summary>
+    public int KpiSampleIntervalSeconds { get; set; } = 60;
 }
 
 /// <summary>Fails start-up on a console setting out of range, naming it.</summary>
@@ -43,6 +46,11 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
         if (options.SampleIntervalSeconds is < 1 or > 60)
         {
             errors.Add($"Console:SampleIntervalSeconds must be between 1 and 60 seconds (was {options.SampleIntervalSeconds}).");
+        }
+
+        if (options.KpiSampleIntervalSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Console:KpiSampleIntervalSeconds must be between 1 and 3600 seconds (was {options.KpiSampleIntervalSeconds}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

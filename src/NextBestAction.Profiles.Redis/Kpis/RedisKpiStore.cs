@@ -106,7 +106,7 @@ public sealed class RedisKpiStore(IConnectionMultiplexer redis, IOptions<RedisOp
         var db = redis.GetDatabase();
         var partitions = await db.SetMembersAsync(PartitionsKey);
         var reads = partitions.Select(p => db.HashGetAllAsync((string)p!)).ToList();
-        var engaged = days.Count == 0 ? Task.FromResult(0L) : db.HyperLogLogLengthAsync([.. days.Select(d => (RedisKey)EngagedKey(d))]);
+        var engaged = ReadEngagedAsync(days);
         await Task.WhenAll(reads);
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in reads.SelectMany(r => r.Result).Where(e => e.Name != OffsetField))
@@ -116,4 +116,8 @@ public sealed class RedisKpiStore(IConnectionMultiplexer redis, IOptions<RedisOp
 
         return new KpiTotals(totals, await engaged);
     }
+
+    /// <summary>Distinct engaged customers over <paramref name="days"/> alone, without the weekly counters.</summary>
+    public Task<long> ReadEngagedAsync(IReadOnlyList<string> days) =>
+        days.Count == 0 ? Task.FromResult(0L) : redis.GetDatabase().HyperLogLogLengthAsync([.. days.Select(d => (RedisKey)EngagedKey(d))]);
 }

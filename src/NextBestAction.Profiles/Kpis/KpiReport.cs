@@ -23,20 +23,34 @@ public static class KpiReports
     public static KpiReport Aggregate(KpiLibrary library, KpiTotals totals, DateTimeOffset now, TimeSpan engagedWindow)
     {
         var (week, previous) = Weeks(now);
-        double? Rate(string w) => totals.Get(w, KpiBatch.ResolvedField) is var resolved and > 0
-            ? (double)totals.Get(w, KpiBatch.FirstTimeRightField) / resolved
-            : null;
         var values = new Dictionary<string, (string Basis, double? Value, double? Previous)>
         {
-            [KpiIds.ContactMoments] = ($"ISO week {week}", totals.Get(week, KpiBatch.ContactMomentsField), totals.Get(previous, KpiBatch.ContactMomentsField)),
-            [KpiIds.OrdersPerWeek] = ($"ISO week {week}", totals.Get(week, KpiBatch.OrdersField), totals.Get(previous, KpiBatch.OrdersField)),
-            [KpiIds.FirstTimeRight] = ($"ISO week {week}", Rate(week), Rate(previous)),
             [KpiIds.EngagedCustomers] = ($"last {engagedWindow.TotalDays:0} days", totals.EngagedCustomers, null),
-            [KpiIds.PromisesKept] = ($"ISO week {week}", totals.Get(week, KpiBatch.KeptField), totals.Get(previous, KpiBatch.KeptField)),
-            [KpiIds.PromisesBroken] = ($"ISO week {week}", totals.Get(week, KpiBatch.BrokenField), totals.Get(previous, KpiBatch.BrokenField)),
         };
+        foreach (var id in KpiLibrary.ComputedIds.Where(id => id != KpiIds.EngagedCustomers))
+        {
+            values[id] = ($"ISO week {week}", WeekValue(totals, id, week), WeekValue(totals, id, previous));
+        }
+
         return new KpiReport(library.Version, now, null, Combine(library, values));
     }
+
+    /// <summary>
+    /// The aggregate value of a weekly KPI in ISO <paramref name="week"/> (the counters are kept per week, so any
+    /// stored week can be read), or null for first time right without a resolved contact and for engaged customers,
+    /// which is a rolling window rather than a weekly figure.
+    /// </summary>
+    public static double? WeekValue(KpiTotals totals, string kpiId, string week) => kpiId switch
+    {
+        KpiIds.ContactMoments => totals.Get(week, KpiBatch.ContactMomentsField),
+        KpiIds.OrdersPerWeek => totals.Get(week, KpiBatch.OrdersField),
+        KpiIds.FirstTimeRight => totals.Get(week, KpiBatch.ResolvedField) is var resolved and > 0
+            ? (double)totals.Get(week, KpiBatch.FirstTimeRightField) / resolved
+            : null,
+        KpiIds.PromisesKept => totals.Get(week, KpiBatch.KeptField),
+        KpiIds.PromisesBroken => totals.Get(week, KpiBatch.BrokenField),
+        _ => null,
+    };
 
     public static KpiReport ForCustomer(KpiLibrary library, CustomerProfile profile, DateTimeOffset now, ProfileRules rules)
     {

@@ -22,23 +22,27 @@ public sealed partial class ConsoleAuthTests(KafkaFixture kafka, RedisServerFixt
 
     public ValueTask DisposeAsync() => factory.DisposeAsync();
 
-    [Fact]
-    public async Task ConsolePage_WithoutCookie_RedirectsToSignIn()
+    [Theory]
+    [InlineData("/console")]
+    [InlineData("/console/kpis")]
+    public async Task ConsolePage_WithoutCookie_RedirectsToSignIn(string page)
     {
         using var client = factory.CreateBrowserLikeClient();
 
-        using var response = await client.GetAsync("/console");
+        using var response = await client.GetAsync(page);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/console/signin", response.Headers.Location!.AbsolutePath);
-        Assert.Contains("ReturnUrl=%2Fconsole", response.Headers.Location.Query, StringComparison.Ordinal);
+        Assert.Contains("ReturnUrl=" + Uri.EscapeDataString(page), response.Headers.Location.Query, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ConsolePage_SessionWithoutConsoleScope_Forbidden()
+    [Theory]
+    [InlineData("/console")]
+    [InlineData("/console/kpis")]
+    public async Task ConsolePage_SessionWithoutConsoleScope_Forbidden(string page)
     {
         using var client = factory.CreateBrowserLikeClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/console");
+        using var request = new HttpRequestMessage(HttpMethod.Get, page);
         request.Headers.Add("Cookie", $"{ConsoleAuthentication.CookieName}={SessionCookie("webshop", Scopes.Decide, Scopes.ProfileRead)}");
 
         using var response = await client.SendAsync(request);

@@ -10,7 +10,7 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 
 /// <summary>
 /// The decision API (the server without ingestion) on Kestrel at a free loopback port, so a browser can reach it over
-/// real TCP: with a console-only key, metrics sampled every second and the host's log entries captured.
+/// real TCP: with a console-only key, metrics and engaged customers sampled every second and the host's log entries captured.
 /// </summary>
 public sealed class ConsoleServerFactory : NbaServerFactory
 {
@@ -48,6 +48,7 @@ public sealed class ConsoleServerFactory : NbaServerFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Server:RunIngestion", "false");
         builder.UseSetting("Console:SampleIntervalSeconds", "1");
+        builder.UseSetting("Console:KpiSampleIntervalSeconds", "1");
         builder.UseSetting("Auth:ApiKeys:6:Name", OperatorName);
         builder.UseSetting("Auth:ApiKeys:6:Key", OperatorKey);
         builder.UseSetting("Auth:ApiKeys:6:Scopes:0", "console");

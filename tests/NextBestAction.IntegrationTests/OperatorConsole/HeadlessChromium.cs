@@ -41,8 +41,12 @@ public sealed class HeadlessChromium : IDisposable
     public void Submit(string buttonId, string landsOn)
     {
         Driver.FindElement(By.Id(buttonId)).Click();
-        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElements(By.Id(landsOn)).Count > 0);
+        WaitFor(landsOn);
     }
+
+    /// <summary>Waits for the page holding <paramref name="id"/>, after a navigation the driver may return from early.</summary>
+    public void WaitFor(string id) =>
+        new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElements(By.Id(id)).Count > 0);
 
     /// <summary>Saves the page as <c>screenshots/{name}.png</c> in the test output folder and returns its path.</summary>
     public string Screenshot(string name)

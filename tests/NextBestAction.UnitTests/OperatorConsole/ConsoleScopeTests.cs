@@ -80,6 +80,16 @@ public sealed class ConsoleScopeTests
         Assert.Contains(result.Failures!, f => f.StartsWith(message, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3601)]
+    public void Validator_KpiSampleIntervalOutOfRange_NamesTheSetting(int seconds)
+    {
+        var result = new ConsoleOptionsValidator().Validate(null, new ConsoleOptions { KpiSampleIntervalSeconds = seconds });
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Console:KpiSampleIntervalSeconds must be between 1 and 3600", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Validator_MaxSessionShorterThanIdle_NamesBoth()
     {
