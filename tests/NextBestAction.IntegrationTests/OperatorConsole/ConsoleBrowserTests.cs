@@ -31,7 +31,7 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
         browser.GoTo(console);
         Assert.Equal("/console/signin", new Uri(browser.Driver.Url).AbsolutePath);
         browser.Screenshot("console-signin");
-        SignIn(ConsoleServerFactory.OperatorKey, landsOn: "signed-in-as");
+        browser.SignIn(ConsoleServerFactory.OperatorKey, landsOn: "signed-in-as");
 
         Assert.Equal("/console", new Uri(browser.Driver.Url).AbsolutePath);
         Assert.Equal("Signed in as operator", browser.Driver.FindElement(By.Id("signed-in-as")).Text);
@@ -69,7 +69,7 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
     {
         browser.GoTo(new Uri(factory.BaseAddress, "/console/signin"));
 
-        SignIn(NbaServerFactory.WebshopKey, landsOn: "signin-error");
+        browser.SignIn(NbaServerFactory.WebshopKey, landsOn: "signin-error");
 
         Assert.Equal("/console/signin", new Uri(browser.Driver.Url).AbsolutePath);
         Assert.Equal(ConsoleSignIn.NoConsoleScopeMessage, browser.Driver.FindElement(By.Id("signin-error")).Text);
@@ -78,11 +78,5 @@ public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture r
         Assert.DoesNotContain(NbaServerFactory.WebshopKey, browser.Driver.PageSource, StringComparison.Ordinal);
         browser.Screenshot("console-signin-refused");
         Assert.Empty(browser.ConsoleErrors());
-    }
-
-    private void SignIn(string key, string landsOn)
-    {
-        browser.Driver.FindElement(By.Id("api-key")).SendKeys(key);
-        browser.Submit("sign-in", landsOn);
     }
 }

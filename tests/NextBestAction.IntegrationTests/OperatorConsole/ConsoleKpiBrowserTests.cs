@@ -36,8 +36,7 @@ public sealed partial class ConsoleKpiBrowserTests(KafkaFixture kafka, RedisServ
             new Dictionary<string, (long, KpiBatch)> { ["console-kpi-test"] = (-1, batch) }));
 
         browser.GoTo(console);
-        browser.Driver.FindElement(By.Id("api-key")).SendKeys(ConsoleServerFactory.OperatorKey);
-        browser.Submit("sign-in", landsOn: "console-nav");
+        browser.SignIn(ConsoleServerFactory.OperatorKey, landsOn: "console-nav");
         Assert.Equal("Console screens", browser.Driver.FindElement(By.Id("console-nav")).GetAttribute("aria-label"));
         browser.Driver.FindElement(By.Id("nav-kpis")).SendKeys(Keys.Enter);
         browser.WaitFor("kpi-summary");

@@ -44,6 +44,13 @@ public sealed class HeadlessChromium : IDisposable
         WaitFor(landsOn);
     }
 
+    /// <summary>Types <paramref name="key"/> into the sign-in form on the page and posts it.</summary>
+    public void SignIn(string key, string landsOn)
+    {
+        Driver.FindElement(By.Id("api-key")).SendKeys(key);
+        Submit("sign-in", landsOn);
+    }
+
     /// <summary>Waits for the page holding <paramref name="id"/>, after a navigation the driver may return from early.</summary>
     public void WaitFor(string id) =>
         new WebDriverWait(Driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElements(By.Id(id)).Count > 0);
