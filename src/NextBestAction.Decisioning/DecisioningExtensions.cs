@@ -84,6 +84,7 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton<ContactHistoryStore>();
         builder.Services.AddSingleton<DecisionRecordStore>();
         builder.Services.AddSingleton<ServedDecisionWrites>();
+        builder.Services.AddSingleton<OfferStatisticsStore>();
         builder.Services.AddSingleton<DecisionRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DecisionRecorder>());
         builder.Services.AddSingleton<SealingKeys>();

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NextBestAction.Profiles;
 
 /// <summary>
@@ -28,4 +30,8 @@ public sealed class ProfileKeys(string prefix)
 
     /// <summary>Release 1's record of one decision, read until its decisions pass the outcome window.</summary>
     public string Release1Decision(string decisionId) => $"{prefix}:decision:{decisionId}";
+
+    /// <summary>One UTC day's per-action offer statistics (impressions, acceptances, value), summed over customers.</summary>
+    public string OfferStatistics(DateOnly day) =>
+        $"{prefix}:offer-stats:{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 }

@@ -114,6 +114,15 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
             : OutcomeWrite.OtherOutcomeAlreadyRecorded;
     }
 
+    /// <summary>The explanation kept beside the decision's record; null for release 1's decisions, which kept none.</summary>
+    public async Task<DecisionExplanation?> GetExplanationAsync(DecisionRecord decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.StoredByRelease1
+            ? null
+            : DecisionExplanation.FromJson(await profiles.Database.HashGetAsync(Keys.Decisions(decision.CustomerId), ExplanationField(decision.DecisionId)));
+    }
+
     public async Task<string?> GetOutcomeAsync(DecisionRecord decision, string actionId)
     {
         ArgumentNullException.ThrowIfNull(decision);

@@ -12,8 +12,8 @@ using StackExchange.Redis;
 namespace NextBestAction.Decisioning.Serving;
 
 /// <summary>
-/// After a decision is served, counts its impressions in the customer's contact history and keeps the
-/// decision for the outcome route, in pipelined batches off the request path. A full queue or a Redis error
+/// After a decision is served, counts its impressions in the customer's contact history, keeps the
+/// decision for the outcome route and adds it to the per-action offer statistics, in pipelined batches off the request path. A full queue or a Redis error
 /// drops the write and counts it (<c>nba.decision.records_dropped</c>): the contact caps then undercount,
 /// which is safer for the checkout than making it wait.
 /// </summary>
@@ -30,6 +30,7 @@ public sealed partial class DecisionRecorder : BackgroundService
     private readonly ConcurrentDictionary<string, TaskCompletionSource> unwritten = new(StringComparer.Ordinal);
     private readonly RedisProfileStore profiles;
     private readonly ServedDecisionWrites served;
+    private readonly OfferStatisticsStore offerStatistics;
 
     /// <summary>Null when the adaptive correction is off.</summary>
     private readonly AdaptiveStore? adaptive;
@@ -40,6 +41,7 @@ public sealed partial class DecisionRecorder : BackgroundService
     public DecisionRecorder(
         RedisProfileStore profiles,
         ServedDecisionWrites served,
+        OfferStatisticsStore offerStatistics,
         IOptions<DecisionOptions> options,
         NbaTelemetry telemetry,
         ILogger<DecisionRecorder> logger,
@@ -52,6 +54,7 @@ public sealed partial class DecisionRecorder : BackgroundService
         });
         this.profiles = profiles;
         this.served = served;
+        this.offerStatistics = offerStatistics;
         this.adaptive = adaptive;
         keepFor = TimeSpan.FromHours(options.Value.OutcomeWindowHours);
         this.telemetry = telemetry;
@@ -162,6 +165,7 @@ public sealed partial class DecisionRecorder : BackgroundService
         }
 
         var decisionWrites = writes.Count;
+        writes.Add(offerStatistics.QueueShownAsync(db, decisions));
         if (shown is not null)
         {
             foreach (var ((segment, actionId), (impressions, expected)) in shown)
@@ -176,7 +180,7 @@ public sealed partial class DecisionRecorder : BackgroundService
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // One write per decision (impressions and record); the adaptive counts after them are shared by the batch.
+            // One write per decision (impressions and record); the offer statistics and adaptive counts after them are shared by the batch.
             var failed = writes.Take(decisionWrites).Count(w => w.IsFaulted);
             Dropped("redis_error", Math.Max(1, failed));
             LogWriteFailed(logger, ex.GetType().Name, failed);

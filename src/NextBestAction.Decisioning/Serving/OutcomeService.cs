@@ -2,6 +2,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Options;
 using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.DecisionLog;
 using NextBestAction.Kafka;
 using NextBestAction.ServiceDefaults;
@@ -28,7 +29,8 @@ public enum OutcomeResult
 /// Records what the customer did with an offer. A decline starts the action's cool-down in the contact history
 /// at once; every outcome is also published to the feedback topic (<c>offer.accepted</c>, <c>offer.declined</c>,
 /// <c>offer.ignored</c>) so the profile and the learning loop see it like outcomes reported by other channels.
-/// The event id is derived from decision and action, so a retried report is a duplicate downstream too.
+/// The event id is derived from decision and action, so a retried report is a duplicate downstream too. An acceptance
+/// is also counted, with the offer's value, in the offer statistics of the decision's day and group.
 /// </summary>
 public sealed class OutcomeService(
     DecisionRecordStore records,
@@ -38,6 +40,8 @@ public sealed class OutcomeService(
     NbaTelemetry telemetry,
     TimeProvider clock,
     DecisionRecorder recorder,
+    OfferStatisticsStore offerStatistics,
+    CatalogProvider catalogs,
     AdaptiveStore? adaptive = null)
 {
     public const string Accepted = "accepted";
@@ -87,13 +91,35 @@ public sealed class OutcomeService(
             return OutcomeResult.ConflictingOutcome;
         }
 
-        if (write == OutcomeWrite.Recorded && outcome == Accepted && adaptive is not null)
+        if (write == OutcomeWrite.Recorded && outcome == Accepted)
         {
-            await adaptive.RecordAcceptedAsync(decision.Touchpoint, actionId);
+            await CountAcceptedAsync(decision, actionId);
+            if (adaptive is not null)
+            {
+                await adaptive.RecordAcceptedAsync(decision.Touchpoint, actionId);
+            }
         }
 
         telemetry.Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         return write == OutcomeWrite.Recorded ? OutcomeResult.Recorded : OutcomeResult.AlreadyRecorded;
+    }
+
+    /// <summary>
+    /// The acceptance in the offer statistics, under the group the explanation names and at the value the decision showed
+    /// (the live catalog's when the explanation lacks the action). Release 1's decisions kept no explanation and were
+    /// never counted as impressions, so their acceptances are not counted either.
+    /// </summary>
+    private async Task CountAcceptedAsync(DecisionRecord decision, string actionId)
+    {
+        if (await records.GetExplanationAsync(decision) is not { } explanation)
+        {
+            return;
+        }
+
+        var value = explanation.Actions.FirstOrDefault(a => a.ActionId == actionId)?.Value
+            ?? catalogs.Current.ById.GetValueOrDefault(actionId)?.Value
+            ?? 0;
+        await offerStatistics.RecordAcceptedAsync(decision.At, explanation.Group, actionId, value);
     }
 
     private Task<DeliveryResult<string, byte[]>> PublishAsync(string customerId, string decisionId, string actionId, string outcome, DateTimeOffset at, CancellationToken cancellationToken)

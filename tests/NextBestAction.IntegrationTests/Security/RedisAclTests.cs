@@ -45,6 +45,10 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Api, $"HSETNX {Keys.Decisions("c1")} o:d1:a1 accepted" },
         { Api, $"HSETNX {Keys.Release1Decision("d1")} outcome:a1 accepted" },
         { Api, "HINCRBYFLOAT nba:adaptive e:checkout:a1 0.25" },
+        { Api, $"HINCRBY {Keys.OfferStatistics(new DateOnly(2026, 12, 4))} n:treatment:a1 3" },
+        { Api, $"HINCRBYFLOAT {Keys.OfferStatistics(new DateOnly(2026, 12, 4))} v:treatment:a1 25.5" },
+        { Api, $"EXPIRE {Keys.OfferStatistics(new DateOnly(2026, 12, 4))} 3024000" },
+        { Api, $"HGETALL {Keys.OfferStatistics(new DateOnly(2026, 12, 4))}" },
         { Api, "SMEMBERS nba:{kpi}:partitions" },
         { Api, "PFCOUNT nba:{kpi}:engaged:2026-11-23" },
         { Api, "SCAN 0 MATCH nba:{c1}:* COUNT 1000" },
@@ -107,6 +111,8 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Ingestion, "CONFIG GET *" },
         { Ingestion, "SCRIPT FLUSH" },
         { Ingestion, "HINCRBY nba:adaptive n:checkout:a1 1" },
+        { Ingestion, "HINCRBY nba:offer-stats:2026-12-04 n:treatment:a1 1" },
+        { Api, "UNLINK nba:offer-stats:2026-12-04" },
         { Ingestion, $"SET {Keys.DecisionOwner("d1")} c1" },
         { Ingestion, $"HSET {Keys.Contacts("c1")} d:a1 1" },
         { Ingestion, $"SET {Keys.Contacts("c1")} v" },
@@ -215,6 +221,9 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         await adaptive.RecordShownAsync(db, "checkout", "a1", 2, 0.5);
         await adaptive.RecordAcceptedAsync("checkout", "a1");
         await adaptive.RefreshAsync();
+        var offerStatistics = new OfferStatisticsStore(profiles);
+        await offerStatistics.RecordAcceptedAsync(Now, "treatment", customer, 25);
+        Assert.Equal(1, (await offerStatistics.ReadAsync([OfferStatisticsStore.DayOf(Now)])).Of("treatment", customer).Accepted);
 
         // Release 1's record of a decision, still read for its outcome.
         var release1 = $"r1-{customer}";

@@ -17,6 +17,7 @@ public sealed class CustomerKeyFamiliesTests
         Assert.Equal(("decisions", "cust-1"), Matched(Keys.Decisions("cust-1")));
         Assert.Equal(("decision-owner", null), Matched(Keys.DecisionOwner("0193")));
         Assert.Equal(("release1-decision", null), Matched(Keys.Release1Decision("0193")));
+        Assert.Equal(("offer-stats", null), Matched(Keys.OfferStatistics(new DateOnly(2026, 12, 4))));
     }
 
     [Theory]
