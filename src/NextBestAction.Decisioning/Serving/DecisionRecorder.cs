@@ -12,10 +12,10 @@ using StackExchange.Redis;
 namespace NextBestAction.Decisioning.Serving;
 
 /// <summary>
-/// After a decision is served, counts its impressions in the customer's contact history, keeps the
-/// decision for the outcome route and adds it to the per-action offer statistics, in pipelined batches off the request path. A full queue or a Redis error
-/// drops the write and counts it (<c>nba.decision.records_dropped</c>): the contact caps then undercount,
-/// which is safer for the checkout than making it wait.
+/// After a decision is served, counts its impressions in the customer's contact history, keeps the decision for the
+/// outcome route and adds it to the offer statistics (<see cref="OfferStatisticsStore"/>), in pipelined batches off the
+/// request path. A full queue or a Redis error drops the write and counts it (<c>nba.decision.records_dropped</c>): the
+/// contact caps then undercount, which is safer for the checkout than making it wait.
 /// </summary>
 public sealed partial class DecisionRecorder : BackgroundService
 {

@@ -91,6 +91,16 @@ public sealed class ConsoleOffersBrowserTests(KafkaFixture kafka, RedisServerFix
         browser.WaitFor("offers-table");
         Assert.Equal("1", new SelectElement(browser.Driver.FindElement(By.Id("offers-window"))).SelectedOption.GetAttribute("value"));
         AssertFigures(actionId, expected);
+
+        // On a phone the page keeps to the screen's width; the table scrolls sideways in its own container.
+        browser.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        browser.Driver.Navigate().Refresh();
+        browser.WaitFor("offers-table");
+        var script = (IJavaScriptExecutor)browser.Driver;
+        Assert.True((bool)script.ExecuteScript("return document.documentElement.scrollWidth <= window.innerWidth")!, "the page is wider than the phone");
+        Assert.True((bool)script.ExecuteScript(
+            "const c = document.getElementById('offers-table-scroll'); return c.scrollWidth > c.clientWidth")!, "the table does not scroll in its container");
+        browser.Screenshot("console-offers-phone");
         Assert.Empty(browser.ConsoleErrors());
     }
 
