@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Privacy;
+using StackExchange.Redis;
 
 namespace NextBestAction.OperatorConsole.Customers;
 
@@ -13,12 +14,24 @@ public sealed record CustomerRecord(CustomerExportDocument Document, ContactHist
 /// </summary>
 public sealed class CustomerLookup(CustomerExport export, CatalogProvider catalogs, PersonalDataAudit audit, TimeProvider clock)
 {
-    /// <summary>Reads a customer whose id is valid (<see cref="NextBestAction.Contracts.Identifiers.IsValid"/>).</summary>
-    public async Task<CustomerRecord> ReadAsync(HttpContext context, string customerId)
+    public const string UnavailableMessage = "The customer's data (Redis) cannot be read right now; nothing is shown. Look the customer up again to retry.";
+
+    /// <summary>Reads a customer whose id is valid (<see cref="NextBestAction.Contracts.Identifiers.IsValid"/>); null when Redis cannot be read.</summary>
+    public async Task<CustomerRecord?> ReadAsync(HttpContext context, string customerId)
     {
-        await audit.RecordAsync(context, customerId, PersonalDataAudit.Profile);
         var now = clock.GetUtcNow();
-        var document = await export.ReadAsync(customerId, now);
+        CustomerExportDocument document;
+        try
+        {
+            // Inside the try: the audit's subject hash key may live in Redis too, and nothing is shown unaudited.
+            await audit.RecordAsync(context, customerId, PersonalDataAudit.Profile);
+            document = await export.ReadAsync(customerId, now);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+
         return new CustomerRecord(document, ContactHistoryView.From(document.Impressions, document.Declines, catalogs.Current, now), now);
     }
 }
