@@ -42,6 +42,10 @@ public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerF
         var chosen = Assert.Single(decision.Actions);
         Assert.Equal("bundle-galaxy-s", chosen.ActionId);
         var reason = Assert.IsType<string>(chosen.Reasons.FirstOrDefault());
+        using (var outcome = await webshop.PostAsJsonAsync($"/v1/decisions/{decision.DecisionId}/outcome", new { actionId = chosen.ActionId, outcome = "accepted" }))
+        {
+            outcome.EnsureSuccessStatusCode();
+        }
 
         browser.GoTo(console);
         browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "customer-id");
@@ -52,7 +56,7 @@ public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerF
         Assert.Equal($"Customer {customer}", browser.Driver.FindElement(By.Id("customer-heading")).Text);
         var explained = browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}-{chosen.ActionId}")).Text;
         Assert.Contains(reason, explained, StringComparison.Ordinal);
-        Assert.Contains("outcome: none reported", explained, StringComparison.Ordinal);
+        Assert.Contains("outcome: accepted", explained, StringComparison.Ordinal);
         Assert.Contains("checkout on web", browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}")).Text, StringComparison.Ordinal);
         Assert.Contains("galaxy-s", browser.Driver.FindElement(By.Id("customer-cart")).Text, StringComparison.Ordinal);
         var history = browser.Driver.FindElement(By.Id("consent-history")).Text;
