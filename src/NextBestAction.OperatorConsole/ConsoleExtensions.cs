@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using NextBestAction.OperatorConsole.Auth;
 using NextBestAction.OperatorConsole.Components;
+using NextBestAction.OperatorConsole.Customers;
 using NextBestAction.OperatorConsole.Kpis;
 using NextBestAction.OperatorConsole.Metrics;
 using NextBestAction.OperatorConsole.Offers;
@@ -48,6 +49,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<EngagedCustomersSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngagedCustomersSampler>());
         builder.Services.AddOffers();
+        builder.Services.AddCustomerViewer();
         return builder;
     }
 

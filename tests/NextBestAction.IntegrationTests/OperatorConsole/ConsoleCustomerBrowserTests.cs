@@ -1,0 +1,149 @@
+using System.Drawing;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NextBestAction.Contracts;
+using NextBestAction.Decisioning.Privacy;
+using NextBestAction.IntegrationTests.Fixtures;
+using NextBestAction.IntegrationTests.Reliability;
+using NextBestAction.Profiles;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Support.UI;
+
+namespace NextBestAction.IntegrationTests.OperatorConsole;
+
+/// <summary>
+/// The customer viewer in a real headless Chromium against the decision API on Kestrel and a real Redis: a customer
+/// built by the real profile updater from CloudEvents and written by the real profile store (as ingestion does), a real
+/// decision served through <c>POST /v1/decisions</c> so an explanation is kept; looked up and decided for by form posts.
+/// </summary>
+public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IDisposable, IAsyncLifetime
+{
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    private readonly ConsoleServerFactory factory = new(kafka, redis);
+    private readonly HeadlessChromium browser = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
+
+    public void Dispose() => browser.Dispose();
+
+    [Fact]
+    public async Task LookUp_ShowsProfileConsentAndTheExplanation_DecideNowShowsEveryCandidateWithItsStage()
+    {
+        var customer = $"cust-viewer-{factory.Suffix}";
+        var console = new Uri(factory.BaseAddress, "/console/customers");
+        await SeedProfileAsync(customer);
+        using var webshop = factory.CreateWebshopClient();
+        var decision = await DecideAsync(webshop, customer);
+        var chosen = Assert.Single(decision.Actions);
+        Assert.Equal("bundle-galaxy-s", chosen.ActionId);
+        var reason = Assert.IsType<string>(chosen.Reasons.FirstOrDefault());
+        using (var outcome = await webshop.PostAsJsonAsync($"/v1/decisions/{decision.DecisionId}/outcome", new { actionId = chosen.ActionId, outcome = "accepted" }))
+        {
+            outcome.EnsureSuccessStatusCode();
+        }
+
+        browser.GoTo(console);
+        browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "customer-id");
+        browser.Driver.FindElement(By.Id("customer-id")).SendKeys(customer);
+        browser.Submit("look-up", landsOn: "customer-heading");
+
+        Assert.Equal(console, new Uri(browser.Driver.Url));
+        Assert.Equal($"Customer {customer}", browser.Driver.FindElement(By.Id("customer-heading")).Text);
+        var explained = browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}-{chosen.ActionId}")).Text;
+        Assert.Contains(reason, explained, StringComparison.Ordinal);
+        Assert.Contains("outcome: accepted", explained, StringComparison.Ordinal);
+        Assert.Contains("checkout on web", browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}")).Text, StringComparison.Ordinal);
+        Assert.Contains("galaxy-s", browser.Driver.FindElement(By.Id("customer-cart")).Text, StringComparison.Ordinal);
+        var history = browser.Driver.FindElement(By.Id("consent-history")).Text;
+        Assert.Contains("app-settings", history, StringComparison.Ordinal);
+        Assert.Contains("2026-11", history, StringComparison.Ordinal);
+        Assert.Contains("expires in", browser.Driver.FindElement(By.Id("customer-temporary")).Text, StringComparison.Ordinal);
+        Assert.Contains("bundle-galaxy-s", browser.Driver.FindElement(By.Id("customer-impressions")).Text, StringComparison.Ordinal);
+        browser.Screenshot("console-customer-lookup");
+
+        new SelectElement(browser.Driver.FindElement(By.Id("dry-run-touchpoint"))).SelectByValue("checkout");
+        new SelectElement(browser.Driver.FindElement(By.Id("dry-run-channel"))).SelectByValue("web");
+        browser.Submit("decide-now", landsOn: "dry-run-result");
+
+        Assert.Equal(console, new Uri(browser.Driver.Url));
+        Assert.DoesNotContain(customer, browser.Driver.Url, StringComparison.Ordinal);
+        var filtered = browser.Driver.FindElement(By.Id("candidate-bundle-iphone"));
+        Assert.Equal("eligibility", filtered.FindElement(By.ClassName("candidate-stage")).Text);
+        Assert.Contains("rule not met: cart.productLines contains action.productLine", filtered.Text, StringComparison.Ordinal);
+        var ranked = browser.Driver.FindElement(By.Id("candidate-bundle-galaxy-s"));
+        Assert.Equal("ranked", ranked.FindElement(By.ClassName("candidate-stage")).Text);
+        Assert.EndsWith("yes", ranked.Text, StringComparison.Ordinal);
+        Assert.Contains(reason, browser.Driver.FindElement(By.Id("dry-run-chosen-bundle-galaxy-s")).Text, StringComparison.Ordinal);
+        var stages = browser.Driver.FindElements(By.CssSelector("#dry-run-candidates .candidate-stage")).Select(s => s.Text).ToList();
+        Assert.Equal(stages.OrderBy(NextBestAction.OperatorConsole.Customers.CandidateFunnel.StageIndex), stages);
+        // The profile is still shown under the dry run, for the customer carried in the hidden field.
+        Assert.Equal($"Customer {customer}", browser.Driver.FindElement(By.Id("customer-heading")).Text);
+        // The whole page for the docs: a window as tall as the document (the browser's frame takes some of the window).
+        var script = (IJavaScriptExecutor)browser.Driver;
+        var height = Convert.ToInt32(script.ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
+        browser.Driver.Manage().Window.Size = new Size(1280, height + 200);
+        browser.Screenshot("console-customer");
+        // On a phone the page does not scroll sideways: wide tables scroll in their own regions.
+        browser.Driver.Manage().Window.Size = new Size(390, 844);
+        Assert.Equal(0L, script.ExecuteScript("return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"));
+        browser.Screenshot("console-customer-phone");
+        Assert.Empty(browser.ConsoleErrors());
+
+        // A dry run records nothing: the one decision served is still the only one held.
+        var held = await factory.Services.GetRequiredService<CustomerExport>().ReadAsync(customer, DateTimeOffset.UtcNow);
+        Assert.Equal(decision.DecisionId, Assert.Single(held.Decisions).DecisionId);
+        var audit = factory.Logs.Entries.Where(e => e.Category == PersonalDataAudit.Category).Select(e => e.Message).ToList();
+        Assert.Contains(audit, m => m.Contains("Personal data read: profile of subject", StringComparison.Ordinal) && m.Contains("/console/customers", StringComparison.Ordinal));
+        Assert.Contains(audit, m => m.Contains("Personal data read: debug-decision of subject", StringComparison.Ordinal) && m.Contains("every-scope", StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Logs.Entries, e => e.Message.Contains(customer, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A customer with marketing and location consent, a Galaxy S in the cart in a current session, and a reported
+    /// location: CloudEvents read by the real event reader, applied by the real updater, written by the real store.
+    /// </summary>
+    private async Task SeedProfileAsync(string customer)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var store = factory.ProfileStore;
+        var loaded = Assert.Single(await store.LoadAsync([customer], now));
+        var updater = new ProfileUpdater(ProfileRules.Default);
+        (string Type, object Data)[] events =
+        [
+            (EventTypes.ConsentChanged, new { marketing = true, location = true, collectedVia = "app-settings", textVersion = "2026-11" }),
+            (EventTypes.ProductViewed, new { productId = "p-galaxy-s24", category = "phones", productLine = "galaxy-s", price = 899.0, sessionId = "s-viewer-1" }),
+            (EventTypes.CartItemAdded, new { productId = "p-galaxy-s24", category = "phones", productLine = "galaxy-s", price = 899.0, quantity = 1 }),
+            (EventTypes.LocationReported, new { lat = 52.37, lon = 4.89 }),
+        ];
+        var offset = 0;
+        foreach (var (type, data) in events)
+        {
+            var read = EventReader.Read(CloudEvents.Create(type, customer, data, now.AddSeconds(-30 + offset)), now, EventLimits.Default);
+            Assert.Equal(ReadOutcome.Valid, read.Outcome);
+            Assert.Equal(ApplyOutcome.Applied, updater.Apply(loaded.Profile, read.Event!, "console-viewer-test/0", offset++));
+        }
+
+        Assert.True(Assert.Single(await store.TryWriteAsync([loaded], now)));
+    }
+
+    /// <summary>A served (not dry-run) decision at checkout, once the recorder has kept it with its explanation.</summary>
+    private static async Task<DecisionDto> DecideAsync(HttpClient webshop, string customer)
+    {
+        using var response = await webshop.PostAsJsonAsync("/v1/decisions", new { customerId = customer, touchpoint = "checkout", channel = "web" });
+        response.EnsureSuccessStatusCode();
+        var decision = (await response.Content.ReadFromJsonAsync<DecisionDto>())!;
+        Assert.True(
+            await Wait.UntilAsync(async () =>
+            {
+                using var kept = await webshop.GetAsync($"/v1/decisions/{decision.DecisionId}");
+                return kept.StatusCode == HttpStatusCode.OK;
+            }, MaxWait, TimeSpan.FromMilliseconds(100)),
+            "the served decision was not recorded");
+        return decision;
+    }
+}
