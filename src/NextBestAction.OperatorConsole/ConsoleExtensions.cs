@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using NextBestAction.OperatorConsole.Auth;
+using NextBestAction.OperatorConsole.Catalog;
 using NextBestAction.OperatorConsole.Components;
 using NextBestAction.OperatorConsole.Kpis;
 using NextBestAction.OperatorConsole.Metrics;
@@ -46,6 +47,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<KpiBoard>();
         builder.Services.AddSingleton<EngagedCustomersSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngagedCustomersSampler>());
+        builder.Services.AddCatalogScreen();
         return builder;
     }
 
