@@ -62,7 +62,7 @@ public static class CustomerKeyFamilies
             "until reset", "decision API", "holds no customer's data: sums only"),
         new("catalog-publications", KeyScope.Shared, "catalog:*",
             "catalogs published from the operator console (JSON, version, who published and when), the pointer to the live one and the shared draft",
-            "the last 20 publications (the live one always); the draft until it is published or discarded", "operator console (decision API)",
+            "the last 20 publications; the draft until it is published or discarded", "operator console (decision API)",
             "holds no customer's data: catalog text and the names of the API keys that published"),
         new("product-wishlists", KeyScope.Shared, "{*}:wishlist",
             "per product and shard (hash tag {productId#NN}): the customers with the product on their wishlist",

@@ -21,7 +21,7 @@ public sealed record CatalogDraft(string Source, string SavedBy, DateTimeOffset 
 /// </summary>
 public sealed class CatalogPublications(RedisProfileStore profiles)
 {
-    /// <summary>Publications kept for rollback; the live one is never pruned.</summary>
+    /// <summary>Publications kept for rollback, the live one (the newest when something is published) among them.</summary>
     public const int KeptVersions = 20;
 
     private const string SequenceField = "sequence";
@@ -101,11 +101,11 @@ public sealed class CatalogPublications(RedisProfileStore profiles)
 
     public Task DiscardDraftAsync() => profiles.Database.KeyDeleteAsync(DraftKey);
 
+    /// <summary>Drops publications older than the last <see cref="KeptVersions"/>; the live one, just published, is the newest.</summary>
     private async Task PruneAsync(long newest)
     {
-        var live = await LiveNumberAsync();
         var gone = (await ListAsync()).Select(p => p.Number)
-            .Where(n => n <= newest - KeptVersions && n != live)
+            .Where(n => n <= newest - KeptVersions)
             .Select(n => (RedisValue)Field(n))
             .ToArray();
         if (gone.Length > 0)
