@@ -56,17 +56,16 @@ public sealed class CatalogPublications(RedisProfileStore profiles)
 
     /// <summary>
     /// Keeps <paramref name="source"/> (already validated; it loads as <paramref name="version"/>) as a new publication and
-    /// makes it live in one transaction; then prunes publications beyond <see cref="KeptVersions"/>.
+    /// makes it live; then prunes publications beyond <see cref="KeptVersions"/>.
     /// </summary>
     public async Task<PublishedCatalog> PublishAsync(string source, string version, string publishedBy, DateTimeOffset at)
     {
         var db = profiles.Database;
         var number = await db.HashIncrementAsync(PublishedKey, SequenceField);
         var entry = new PublishedCatalog(number, version, publishedBy, at, source);
-        var transaction = db.CreateTransaction();
-        _ = transaction.HashSetAsync(PublishedKey, Field(number), JsonSerializer.Serialize(entry, CatalogPublicationJsonContext.Default.PublishedCatalog));
-        _ = transaction.StringSetAsync(LiveKey, Field(number));
-        await transaction.ExecuteAsync();
+        // The entry before the pointer, so the pointer never names a publication that is not there.
+        await db.HashSetAsync(PublishedKey, Field(number), JsonSerializer.Serialize(entry, CatalogPublicationJsonContext.Default.PublishedCatalog));
+        await db.StringSetAsync(LiveKey, Field(number));
         await PruneAsync(number);
         return entry;
     }

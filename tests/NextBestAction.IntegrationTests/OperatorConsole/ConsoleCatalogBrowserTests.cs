@@ -80,7 +80,9 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
         Assert.StartsWith($"{Customers} decisions replayed", browser.Driver.FindElement(By.Id("what-if-sample")).Text, StringComparison.Ordinal);
         Assert.NotEmpty(browser.Driver.FindElements(By.CssSelector("#what-if-mix-chart svg path, #what-if-mix-chart svg rect")));
         Assert.NotEmpty(browser.Driver.FindElement(By.Id("what-if-value-live")).Text);
+        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.getElementById('what-if').scrollIntoView();");
         browser.Screenshot("console-catalog-what-if");
+        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("window.scrollTo(0, 0);");
 
         browser.Submit("draft-publish", landsOn: "draft-message");
 

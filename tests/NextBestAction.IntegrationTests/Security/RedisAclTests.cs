@@ -232,7 +232,7 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         Assert.NotEmpty(export.Decisions);
 
         // The console's catalog publishing: a draft, a publication made live, a rollback to the file.
-        var publications = sp.GetRequiredService<CatalogPublications>();
+        var publications = new CatalogPublications(profiles);
         await publications.SaveDraftAsync(new CatalogDraft("{}", "acl-test", Now));
         Assert.NotNull(await publications.GetDraftAsync());
         await publications.DiscardDraftAsync();
