@@ -123,8 +123,8 @@ public sealed partial class DecisionService(
     private string CustomerHash(string customerId) =>
         Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(customerHashKey!, System.Text.Encoding.UTF8.GetBytes(customerId)))[..16];
 
-    /// <summary>The exploration seed: the random tail of the version-7 decision id, so the log can replay the draw.</summary>
-    private static ulong SeedOf(Guid id)
+    /// <summary>The exploration seed: the random tail of the version-7 decision id, so the log (and a what-if) can replay the draw.</summary>
+    public static ulong SeedOf(Guid id)
     {
         Span<byte> bytes = stackalloc byte[16];
         id.TryWriteBytes(bytes);

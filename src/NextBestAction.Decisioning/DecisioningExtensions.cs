@@ -37,6 +37,7 @@ public static class DecisioningExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddSingleton<CatalogPublications>();
         builder.Services.AddSingleton<CatalogProvider>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogProvider>());
         builder.Services.LoadAtStartup<CatalogProvider>();

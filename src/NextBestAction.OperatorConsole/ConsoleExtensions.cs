@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using NextBestAction.OperatorConsole.Auth;
+using NextBestAction.OperatorConsole.Catalog;
 using NextBestAction.OperatorConsole.Components;
 using NextBestAction.OperatorConsole.Customers;
 using NextBestAction.OperatorConsole.Kpis;
@@ -50,6 +51,7 @@ public static class ConsoleExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngagedCustomersSampler>());
         builder.Services.AddOffers();
         builder.Services.AddCustomerViewer();
+        builder.Services.AddCatalogScreen();
         return builder;
     }
 

@@ -82,9 +82,13 @@ public static class AdminApi
 
     private static CatalogStatus Status(CatalogProvider catalogs, DecisionEngine engine)
     {
-        var catalog = catalogs.Current;
+        var live = catalogs.Live;
+        var catalog = live.Catalog;
         return new CatalogStatus(catalog.Version, engine.ModelVersion, catalogs.LastRejection,
-            [.. catalog.Actions.Select(a => new CatalogActionSummary(a.Id, a.Kind, a.Title, a.Marketing, [.. a.Eligibility.Select(r => r.Text)]))]);
+            [.. catalog.Actions.Select(a => new CatalogActionSummary(a.Id, a.Kind, a.Title, a.Marketing, [.. a.Eligibility.Select(r => r.Text)]))])
+        {
+            Publication = live.Publication is { } p ? new CatalogPublicationStatus(p.Number, p.PublishedBy, p.PublishedAt, catalogs.FileCatalog.Catalog.Version) : null,
+        };
     }
 }
 
@@ -105,6 +109,14 @@ public sealed record ModelStatus(string ModelVersion, IReadOnlyList<string> Avai
 /// <param name="Mode"><c>shadow</c> (decides beside every champion decision, never shown) or <c>traffic</c> (also serves its share).</param>
 public sealed record ChallengerStatus(string ModelVersion, double TrafficShare, string Mode);
 
-public sealed record CatalogStatus(string CatalogVersion, string ModelVersion, string? LastRejection, IReadOnlyList<CatalogActionSummary> Actions);
+public sealed record CatalogStatus(string CatalogVersion, string ModelVersion, string? LastRejection, IReadOnlyList<CatalogActionSummary> Actions)
+{
+    /// <summary>The console publication that is live, if one is; absent when the catalog file is live.</summary>
+    public CatalogPublicationStatus? Publication { get; init; }
+}
+
+/// <param name="Number">The publication's number (the console lists them for rollback).</param>
+/// <param name="FileVersion">The version of the catalog file, kept behind the publication until someone returns to it.</param>
+public sealed record CatalogPublicationStatus(long Number, string PublishedBy, DateTimeOffset PublishedAt, string FileVersion);
 
 public sealed record CatalogActionSummary(string Id, string Kind, string Title, bool Marketing, IReadOnlyList<string> Eligibility);

@@ -25,6 +25,9 @@ public sealed class ConsoleServerFactory : NbaServerFactory
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Settings of the test's own (for example its own catalog file or Redis key prefix), applied after the console's; set before the host starts.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     /// <summary>The address Kestrel listens on, for example <c>http://127.0.0.1:43127</c>; starts the host.</summary>
     public Uri BaseAddress
     {
@@ -52,6 +55,11 @@ public sealed class ConsoleServerFactory : NbaServerFactory
         builder.UseSetting("Auth:ApiKeys:6:Name", OperatorName);
         builder.UseSetting("Auth:ApiKeys:6:Key", OperatorKey);
         builder.UseSetting("Auth:ApiKeys:6:Scopes:0", "console");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 }

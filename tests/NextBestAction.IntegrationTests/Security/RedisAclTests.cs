@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NextBestAction.Decisioning;
+using NextBestAction.Decisioning.Catalog;
 using NextBestAction.Decisioning.Privacy;
 using NextBestAction.Decisioning.Serving;
 using NextBestAction.Notifications;
@@ -238,6 +239,17 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         await sp.GetRequiredService<RedisKpiStore>().ReadAsync(["2026-11-23"]);
         var export = await new CustomerExport(profiles, sp.GetRequiredService<IConnectionMultiplexer>()).ReadAsync(customer, Now);
         Assert.NotEmpty(export.Decisions);
+
+        // The console's catalog publishing: a draft, a publication made live, a rollback to the file.
+        var publications = new CatalogPublications(profiles);
+        await publications.SaveDraftAsync(new CatalogDraft("{}", "acl-test", Now));
+        Assert.NotNull(await publications.GetDraftAsync());
+        await publications.DiscardDraftAsync();
+        var published = await publications.PublishAsync("{}", "acl-test-version", "acl-test", Now);
+        Assert.Equal(published.Number, await publications.LiveNumberAsync());
+        Assert.NotEmpty(await publications.ListAsync());
+        Assert.True(await publications.MakeLiveAsync(published.Number));
+        Assert.True(await publications.MakeLiveAsync(null));
 
         var erased = Customer();
         await SeedEveryFamilyAsync(erased);
