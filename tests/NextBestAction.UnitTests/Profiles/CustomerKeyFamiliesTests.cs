@@ -30,6 +30,8 @@ public sealed class CustomerKeyFamiliesTests
     [InlineData("nba:notify:fanout:lock:job-1", "fanout-jobs", null)]
     [InlineData("nba:{kpi}:engaged:2026-12-03", "kpi", null)]
     [InlineData("nba:adaptive", "adaptive", null)]
+    [InlineData("nba:catalog:live", "catalog-publications", null)]
+    [InlineData("nba:catalog:published", "catalog-publications", null)]
     public void StoredKeys_MatchTheirFamily(string key, string family, string? customer) =>
         Assert.Equal((family, customer), Matched(key));
 
