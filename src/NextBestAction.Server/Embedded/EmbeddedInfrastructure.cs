@@ -13,11 +13,14 @@ public sealed record EmbeddedParts(EmbeddedKafka? Kafka, EmbeddedRedis? Redis)
 
 public static class EmbeddedInfrastructure
 {
+    /// <summary>The share of customers held out in the fully embedded mode unless <c>Decisions:HoldoutPercent</c> is set.</summary>
+    public const string EmbeddedHoldoutPercent = "10";
+
     /// <summary>
     /// Starts an embedded Kafka when <c>Kafka:BootstrapServers</c> is empty and an embedded Redis when
     /// <c>Redis:Configuration</c> is empty, each independently, and points the configuration at them.
-    /// Only when both are embedded is the documented local API key accepted, and the traffic simulator then asks this
-    /// process's own decision API for an offer at every checkout.
+    /// Only when both are embedded is the documented local API key accepted, the traffic simulator then asks this
+    /// process's own decision API for an offer at every checkout, and a tenth of customers is held out.
     /// </summary>
     public static EmbeddedParts AddEmbeddedInfrastructure(this WebApplicationBuilder builder)
     {
@@ -72,6 +75,13 @@ public static class EmbeddedInfrastructure
             if (builder.Configuration[allowHttp] is null)
             {
                 overrides[allowHttp] = "true";
+            }
+
+            // A holdout, so the console's Offers screen can show the policy's uplift on the simulated traffic.
+            const string holdout = "Decisions:HoldoutPercent";
+            if (builder.Configuration[holdout] is null)
+            {
+                overrides[holdout] = EmbeddedHoldoutPercent;
             }
 
             // The simulated webshop asks this process for its offers, as a real one would, unless told otherwise.
