@@ -44,7 +44,7 @@ public static class CustomerKeyFamilies
             "impressions per action per day and the last decline per action",
             "days older than a week pruned; the key expires 31 days after the last contact", "decision API"),
         new("decisions", KeyScope.Customer, "{customer}:decisions",
-            "each decision's time, touchpoint and shown actions, and the outcome reported for each",
+            "each decision's time, touchpoint and shown actions, its explanation (with the request's cart), and the outcome reported for each",
             "Decisions:OutcomeWindowHours after the decision (pruned as the hash grows; the key expires a window after the last decision)",
             "decision API"),
         new("notification-claims", KeyScope.Customer, "{customer}:ntf:*",

@@ -83,6 +83,7 @@ public sealed partial class TrafficSimulator(
                 AnswerOffersRandomly = false,
                 DecisionTimeout = TimeSpan.FromMilliseconds(settings.DecisionTimeoutMs),
                 Scenario = scenario,
+                OutcomesReportedByDriver = true,
             });
         var (firstCustomerId, lastCustomerId) = (SimulatedCustomers.Id(1), SimulatedCustomers.Id(settings.Customers));
         LogStarted(logger, settings.EventsPerSecond, firstCustomerId, lastCustomerId, settings.Seed, runId);
@@ -209,6 +210,28 @@ public sealed partial class TrafficSimulator(
             if (answer.Response == OfferResponse.Accepted)
             {
                 Interlocked.Increment(ref offersAccepted);
+            }
+
+            if (answer is { Offer: { } offer, Response: OfferResponse.Accepted or OfferResponse.Declined })
+            {
+                await ReportOutcomeAsync(decisions, decision.DecisionId, offer.ActionId, answer.Response == OfferResponse.Accepted, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Reports the customer's answer as a webshop does, through the outcome route; a failed report is counted and the answer is lost.</summary>
+    private async Task ReportOutcomeAsync(WebshopDecisionClient decisions, string decisionId, string actionId, bool accepted, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await decisions.ReportOutcomeAsync(decisionId, actionId, accepted, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException)
+        {
+            Interlocked.Increment(ref decisionsFailed);
+            if (Interlocked.Exchange(ref decisionFailureLogged, 1) == 0)
+            {
+                LogFirstDecisionFailure(logger, ex.GetType().Name, ex.Message);
             }
         }
     }

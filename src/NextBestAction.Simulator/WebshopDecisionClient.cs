@@ -8,9 +8,9 @@ namespace NextBestAction.Simulator;
 public sealed record WebshopDecision(string DecisionId, SimulatedOffer? Offer);
 
 /// <summary>
-/// Asks the decision API for the next best action at a checkout, exactly as a webshop would: <c>POST /v1/decisions</c> with
-/// an API key, over HTTP. The simulator learns nothing else about the service; what it shows the customer is what the
-/// response says.
+/// Asks the decision API for the next best action at a checkout and reports the customer's answer, exactly as a webshop
+/// would: <c>POST /v1/decisions</c> and <c>POST /v1/decisions/{id}/outcome</c> with an API key, over HTTP. The simulator
+/// learns nothing else about the service; what it shows the customer is what the response says.
 /// </summary>
 public sealed class WebshopDecisionClient(HttpClient http, string apiKey)
 {
@@ -44,6 +44,21 @@ public sealed class WebshopDecisionClient(HttpClient http, string apiKey)
         };
         return new WebshopDecision(decision.DecisionId, offer);
     }
+
+    /// <summary>Reports the customer's answer to the decision's offer: <c>POST /v1/decisions/{id}/outcome</c>; throws on a failed call.</summary>
+    public async Task ReportOutcomeAsync(string decisionId, string actionId, bool accepted, CancellationToken cancellationToken)
+    {
+        var body = new OutcomeBody(actionId, accepted ? "accepted" : "declined");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/decisions/{Uri.EscapeDataString(decisionId)}/outcome") { Content = JsonContent.Create(body, options: Json) };
+        request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"the outcome route answered {(int)response.StatusCode}", null, response.StatusCode);
+        }
+    }
+
+    private sealed record OutcomeBody(string ActionId, string Outcome);
 
     private sealed record DecisionRequestBody(string CustomerId, string Touchpoint, string Channel, RequestContext Context, int MaxActions);
 

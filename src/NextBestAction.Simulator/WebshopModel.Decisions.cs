@@ -72,8 +72,12 @@ public sealed partial class WebshopModel
         Release(waiting);
         var customer = waiting.Customer;
         var at = lastNow > waiting.Moment.Time ? lastNow : waiting.Moment.Time;
-        var type = accepted ? EventTypes.OfferAccepted : EventTypes.OfferDeclined;
-        Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
+        if (!options.OutcomesReportedByDriver)
+        {
+            var type = accepted ? EventTypes.OfferAccepted : EventTypes.OfferDeclined;
+            Schedule(at, t => Event(WebshopSource, type, t, customer.Id, new OfferOutcomeData(decisionId, offer.ActionId)));
+        }
+
         if (accepted)
         {
             customer.Session!.OfferAccepted = true;

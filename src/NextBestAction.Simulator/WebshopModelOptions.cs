@@ -23,6 +23,13 @@ public sealed record WebshopModelOptions
     /// </summary>
     public TimeSpan DecisionTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// True: the driver reports each answer to an offer through the decision API's outcome route, which publishes it on
+    /// the feedback topic, so the model does not emit the <c>offer.*</c> event itself (it would be counted twice). False
+    /// (the default): the model emits it.
+    /// </summary>
+    public bool OutcomesReportedByDriver { get; init; }
+
     /// <summary>The world customers live in: how they answer offers and the few habits a scenario changes.</summary>
     public ResponseScenario Scenario { get; init; } = ResponseScenario.Default;
 }

@@ -8,7 +8,8 @@ namespace NextBestAction.Decisioning.Serving;
 /// <summary>
 /// Why a decision came out as it did, kept with the decision for the outcome window so the service desk can answer
 /// "why did I get this offer" (GDPR Art. 22) and an export can show it: the actions shown with their reasons and
-/// feature contributions, the service-versus-bundle arbitration, and the versions and policy that decided.
+/// feature contributions, the service-versus-bundle arbitration, the versions and policy that decided, and the
+/// request's cart (the one input a decision has that the profile does not keep, so a what-if can replay it).
 /// </summary>
 public sealed record DecisionExplanation(
     string? Channel,
@@ -24,8 +25,14 @@ public sealed record DecisionExplanation(
     {
         ArgumentNullException.ThrowIfNull(served);
         return new DecisionExplanation(served.Channel, served.Degraded, served.ModelVersion, served.CatalogVersion, served.Policy, served.Group,
-            served.Decision.Arbitration, served.Decision.Actions);
+            served.Decision.Arbitration, served.Decision.Actions)
+        {
+            Cart = served.Cart.Count > 0 ? served.Cart : null,
+        };
     }
+
+    /// <summary>The cart lines the request carried; absent when it carried none (and in explanations kept before there was this field).</summary>
+    public IReadOnlyList<EngineCartItem>? Cart { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, DecisionExplanationJsonContext.Default.DecisionExplanation);
 

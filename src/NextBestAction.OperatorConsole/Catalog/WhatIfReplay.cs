@@ -18,8 +18,8 @@ public sealed record WhatIfRun(WhatIfReport Report, int Found, int SkippedNoProf
 /// Replays recent logged decisions against the live catalog and a draft: it takes the newest decision of up to
 /// <c>sampleSize</c> customers still in the outcome window (decision ids are time-ordered version-7 GUIDs), reads each
 /// one's record, explanation and outcome and the customer's profile and contact history as they are now, and runs
-/// the decision engine on both catalogs with the logged decision's touch point, channel and exploration seed. Nothing
-/// is written. The request's cart is not kept with a decision, so the replay sees the profile's cart only.
+/// the decision engine on both catalogs with the logged decision's touch point, channel, cart and exploration seed.
+/// Nothing is written.
 /// </summary>
 public sealed class WhatIfReplay(
     IConnectionMultiplexer redis,
@@ -69,7 +69,8 @@ public sealed class WhatIfReplay(
                 }
 
                 var history = ContactHistory.FromEntries(await reads[i].History, now);
-                var input = new DecisionInput(profile, history, decision.Record.Touchpoint, decision.Explanation.Channel ?? DecisionService.DefaultChannel, [], now,
+                var input = new DecisionInput(profile, history, decision.Record.Touchpoint, decision.Explanation.Channel ?? DecisionService.DefaultChannel,
+                    decision.Explanation.Cart ?? [], now,
                     MaxActions: 1, ExplorationSeed: DecisionService.SeedOf(Guid.ParseExact(decisionId, "N")), Explain: false);
                 var reward = decision.Outcomes.GetValueOrDefault(shown.ActionId) == OutcomeService.Accepted ? shown.Value : 0;
                 replayed.Add(new ReplayedDecision(shown.ActionId, shown.Probability, reward, FirstSlot(engine.Decide(input, live)), FirstSlot(engine.Decide(input, draft))));
