@@ -12,6 +12,7 @@ using NextBestAction.OperatorConsole.Auth;
 using NextBestAction.OperatorConsole.Components;
 using NextBestAction.OperatorConsole.Kpis;
 using NextBestAction.OperatorConsole.Metrics;
+using NextBestAction.OperatorConsole.Privacy;
 
 namespace NextBestAction.OperatorConsole;
 
@@ -46,6 +47,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<KpiBoard>();
         builder.Services.AddSingleton<EngagedCustomersSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngagedCustomersSampler>());
+        builder.Services.AddPrivacyDesk();
         return builder;
     }
 
@@ -59,6 +61,7 @@ public static class ConsoleExtensions
             .RequireAuthorization(ConsoleAuthentication.OverviewPolicy)
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .ExcludeFromDescription();
+        app.MapPrivacyDesk();
         return app;
     }
 
