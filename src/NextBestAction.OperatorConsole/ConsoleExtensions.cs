@@ -12,6 +12,7 @@ using NextBestAction.OperatorConsole.Auth;
 using NextBestAction.OperatorConsole.Components;
 using NextBestAction.OperatorConsole.Kpis;
 using NextBestAction.OperatorConsole.Metrics;
+using NextBestAction.OperatorConsole.Models;
 using NextBestAction.OperatorConsole.Privacy;
 
 namespace NextBestAction.OperatorConsole;
@@ -48,6 +49,7 @@ public static class ConsoleExtensions
         builder.Services.AddSingleton<EngagedCustomersSampler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EngagedCustomersSampler>());
         builder.Services.AddPrivacyDesk();
+        builder.Services.AddModelsScreen();
         return builder;
     }
 

@@ -113,14 +113,9 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
     [Fact]
     public async Task PrivacyDesk_ConsoleOnlyKey_ForbiddenOnThePageAndTheExport()
     {
-        var cookies = new CookieContainer();
-        using var client = factory.CreateBrowserLikeClient(cookies);
-        var signInToken = AntiforgeryInput().Match(await client.GetStringAsync("/console/signin")).Groups[1].Value;
-        using var signedIn = await client.PostAsync("/console/signin", new FormUrlEncodedContent(
-            [new("_handler", "signin"), new("Input.Key", ConsoleServerFactory.OperatorKey), new("__RequestVerificationToken", signInToken)]));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        using var client = await ConsoleSessions.SignInAsync(factory, ConsoleServerFactory.OperatorKey);
         // A token issued to this session, from the overview's sign-out form: only the missing scope can refuse the export.
-        var token = AntiforgeryInput().Match(await client.GetStringAsync("/console")).Groups[1].Value;
+        var token = await ConsoleSessions.AntiforgeryTokenAsync(client, "/console");
 
         using var page = await client.GetAsync(PrivacyDeskEndpoints.PagePath);
         using var export = await client.PostAsync(PrivacyDeskEndpoints.ExportPath, Form($"cust-{factory.Suffix}-refused", token));
@@ -183,7 +178,4 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
 
     [GeneratedRegex("^customer-export-[0-9a-f]{32}\\.json$")]
     private static partial Regex ExportFileName();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryInput();
 }

@@ -17,9 +17,13 @@ public sealed class ConsoleServerFactory : NbaServerFactory
     public const string OperatorKey = "test-console-operator-key-0123456789";
     public const string OperatorName = "operator";
 
-    public ConsoleServerFactory(KafkaFixture kafka, RedisServerFixture redis)
+    private readonly IReadOnlyDictionary<string, string> settings;
+
+    /// <param name="settings">Settings of the test on top of the console's (for example <c>Models:Directory</c>).</param>
+    public ConsoleServerFactory(KafkaFixture kafka, RedisServerFixture redis, IReadOnlyDictionary<string, string>? settings = null)
         : base(kafka, redis)
     {
+        this.settings = settings ?? new Dictionary<string, string>();
         UseKestrel(0);
     }
 
@@ -53,5 +57,9 @@ public sealed class ConsoleServerFactory : NbaServerFactory
         builder.UseSetting("Auth:ApiKeys:6:Key", OperatorKey);
         builder.UseSetting("Auth:ApiKeys:6:Scopes:0", "console");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
