@@ -71,7 +71,16 @@ public sealed class ModelPromotion(ModelRegistry registry, ConsoleAudit audit, T
 
         var liveBefore = registry.Version;
         var challenger = ReadPointer(directory, ModelRegistry.ChallengerFile);
-        WritePointer(directory, ModelRegistry.CurrentFile, version);
+        try
+        {
+            WritePointer(directory, ModelRegistry.CurrentFile, version);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A registry mounted read-only in this instance: the pointer is changed where the registry is kept.
+            return new PromotionResult(false, $"The registry directory cannot be written here ({ex.GetType().Name}); {liveBefore} stays live. Write the version into {ModelRegistry.CurrentFile} where the registry is kept.");
+        }
+
         if (challenger == version)
         {
             // The registry refuses the live version as challenger: promoting the challenger ends its run.

@@ -48,6 +48,12 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         using (var client = ClientWithBrowserCookies())
         {
             var token = browser.Driver.FindElement(By.CssSelector("#export-panel input[name=__RequestVerificationToken]")).GetAttribute("value")!;
+            using (var forged = await client.PostAsync(PrivacyDeskEndpoints.ExportPath, new FormUrlEncodedContent([new(PrivacyDeskEndpoints.CustomerIdField, customer)])))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+                Assert.DoesNotContain(factory.Logs.Entries, e => e.Category == PersonalDataAudit.Category);
+            }
+
             using var exported = await client.PostAsync(PrivacyDeskEndpoints.ExportPath, Form(customer, token));
 
             Assert.Equal(HttpStatusCode.OK, exported.StatusCode);
