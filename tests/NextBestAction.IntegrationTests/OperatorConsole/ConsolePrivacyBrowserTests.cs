@@ -96,12 +96,20 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         Assert.False(await db.KeyExistsAsync(keys.DecisionOwner(decisionId)));
         Assert.Equal(PrivacyReceipt.Erased, (await factory.Services.GetRequiredService<PrivacyReceipts>().GetAsync(requestId))!.Outcome);
 
-        // A fresh page lists the request, and finds its receipt by id.
+        // An erasure over the API, of a customer never seen, is listed too, under the API key's name and before this one.
+        using var privacyApi = factory.CreateClientWithKey(NbaServerFactory.PrivacyKey);
+        using var apiErasure = await privacyApi.DeleteAsync($"/v1/customers/cust-{factory.Suffix}-unknown");
+        var apiRequestId = (await apiErasure.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();
+
+        // A fresh page lists both requests, newest first, and finds a receipt by its id.
         browser.GoTo(new Uri(factory.BaseAddress, PrivacyDeskEndpoints.PagePath));
         browser.WaitFor("privacy-requests-table");
-        var row = browser.Driver.FindElement(By.Id("request-" + requestId)).Text;
-        Assert.Contains("erasure", row, StringComparison.Ordinal);
-        Assert.Contains("decision-owner 1", row, StringComparison.Ordinal);
+        var rows = browser.Driver.FindElements(By.CssSelector("#privacy-requests-table tbody tr"));
+        Assert.Equal(["request-" + apiRequestId, "request-" + requestId], rows.Select(r => r.GetAttribute("id")));
+        Assert.Contains("erasure nothing held", rows[0].Text, StringComparison.Ordinal);
+        Assert.Contains("privacy-desk", rows[0].Text, StringComparison.Ordinal);
+        Assert.Contains("erasure erased", rows[1].Text, StringComparison.Ordinal);
+        Assert.Contains("decision-owner 1", rows[1].Text, StringComparison.Ordinal);
         Fill("lookup-request-id", requestId);
         browser.Submit("lookup-submit", landsOn: "privacy-receipt");
         Assert.Equal(requestId, browser.Driver.FindElement(By.Id("receipt-request-id")).Text);
