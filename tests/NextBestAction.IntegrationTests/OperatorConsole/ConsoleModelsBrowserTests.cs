@@ -68,6 +68,8 @@ public sealed class ConsoleModelsBrowserTests : IDisposable, IAsyncLifetime
         Assert.Equal("0.0200 (0.0500)", Text("ece-" + Second));
         Assert.Equal("1.300 [1.100, 1.500]", Text("dr-" + Second));
         Assert.Empty(browser.Driver.FindElements(By.Id("promote-" + First)));
+        Assert.Contains("Only 12 validation rows", Text("warnings-" + First), StringComparison.Ordinal);
+        Assert.Empty(browser.Driver.FindElements(By.Id("warnings-" + Second)));
         Assert.Equal("models-history-empty", browser.Driver.FindElement(By.Id("models-history-empty")).GetAttribute("id"));
 
         browser.Submit("promote-" + Second, landsOn: "models-result");
@@ -153,6 +155,6 @@ public sealed class ConsoleModelsBrowserTests : IDisposable, IAsyncLifetime
             baseline = new { name = "prior-v2", auc = 0.62, logLoss = 0.5, meanPredicted = 0.2, observedRate = 0.2, rows = 200 },
             calibration = new[] { new { from = 0.0, to = 1.0, rows = 200, meanPredicted = 0.2, observedRate = 0.2 + ece } },
             baselineCalibration = new[] { new { from = 0.0, to = 1.0, rows = 200, meanPredicted = 0.2, observedRate = 0.25 } },
-            warnings = Array.Empty<string>(),
+            warnings = version == First ? ["Only 12 validation rows were accepted: AUC is uncertain."] : Array.Empty<string>(),
         }));
 }
