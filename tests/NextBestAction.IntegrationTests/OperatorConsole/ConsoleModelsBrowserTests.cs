@@ -14,7 +14,7 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 /// The models screen in a real headless Chromium against the decision API on Kestrel, over a registry directory of two
 /// versions with their training reports: promote one, see it live (and <c>GET /v1/admin/model</c> agrees), roll back.
 /// </summary>
-public sealed class ConsoleModelsBrowserTests : IDisposable, IAsyncLifetime
+public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
 {
     private const string First = "propensity-1";
     private const string Second = "propensity-2";
@@ -47,13 +47,13 @@ public sealed class ConsoleModelsBrowserTests : IDisposable, IAsyncLifetime
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
+    // xunit v3 calls only DisposeAsync on a class that has both, so the browser is quit here (Dispose alone leaked it).
     public async ValueTask DisposeAsync()
     {
+        browser.Dispose();
         await factory.DisposeAsync();
         Directory.Delete(registry, recursive: true);
     }
-
-    public void Dispose() => browser.Dispose();
 
     [Fact]
     public async Task Models_PromoteThenRollBack_TheLiveModelFollows()
@@ -98,6 +98,12 @@ public sealed class ConsoleModelsBrowserTests : IDisposable, IAsyncLifetime
         var height = Convert.ToInt32(((IJavaScriptExecutor)browser.Driver).ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
         browser.Driver.Manage().Window.Size = new System.Drawing.Size(1280, height + 140);
         browser.Screenshot("console-models");
+        // On a phone the page fits the width: wide tables scroll inside their own container.
+        browser.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        var script = (IJavaScriptExecutor)browser.Driver;
+        var viewport = Convert.ToInt64(script.ExecuteScript("return document.documentElement.clientWidth"), CultureInfo.InvariantCulture);
+        var contentWidth = Convert.ToInt64(script.ExecuteScript("return document.documentElement.scrollWidth"), CultureInfo.InvariantCulture);
+        Assert.True(viewport <= 390 && contentWidth <= viewport, $"a {viewport} px wide phone screen shows a page {contentWidth} px wide");
         Assert.Empty(browser.ConsoleErrors());
     }
 

@@ -19,7 +19,7 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 /// served decision is exported (the download checked over HTTP with the browser's session and antiforgery token), erased
 /// through the form, the receipt shown, the request listed and found by its id, and the data gone from Redis.
 /// </summary>
-public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IDisposable, IAsyncLifetime
+public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IAsyncLifetime
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
@@ -28,9 +28,12 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
-
-    public void Dispose() => browser.Dispose();
+    // xunit v3 calls only DisposeAsync on a class that has both, so the browser is quit here (Dispose alone leaked it).
+    public async ValueTask DisposeAsync()
+    {
+        browser.Dispose();
+        await factory.DisposeAsync();
+    }
 
     [Fact]
     public async Task PrivacyDesk_ExportErase_ReceiptShownAndListed_DataGone()
@@ -117,6 +120,12 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         var height = Convert.ToInt32(((IJavaScriptExecutor)browser.Driver).ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
         browser.Driver.Manage().Window.Size = new System.Drawing.Size(1280, height + 140);
         browser.Screenshot("console-privacy");
+        // On a phone the page fits the width: wide tables scroll inside their own container.
+        browser.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
+        var script = (IJavaScriptExecutor)browser.Driver;
+        var viewport = Convert.ToInt64(script.ExecuteScript("return document.documentElement.clientWidth"), CultureInfo.InvariantCulture);
+        var contentWidth = Convert.ToInt64(script.ExecuteScript("return document.documentElement.scrollWidth"), CultureInfo.InvariantCulture);
+        Assert.True(viewport <= 390 && contentWidth <= viewport, $"a {viewport} px wide phone screen shows a page {contentWidth} px wide");
 
         var audit = factory.Logs.Entries.Where(e => e.Category == ConsoleAudit.Category).ToList();
         Assert.Contains(audit, e => e.Message.Contains($"every-scope {PrivacyDesk.ErasedAudit} (request {requestId}, outcome erased)", StringComparison.Ordinal));
