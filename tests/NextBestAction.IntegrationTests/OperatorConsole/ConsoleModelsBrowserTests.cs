@@ -38,6 +38,7 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
              "estimates":[{"method":"IPS","value":1.2,"lower":0.9,"upper":1.5},{"method":"DR","value":1.3,"lower":1.1,"upper":1.5}]}
             """);
         File.WriteAllText(Path.Combine(registry, ModelRegistry.CurrentFile), First + "\n");
+        File.WriteAllText(Path.Combine(registry, ModelRegistry.ChallengerFile), Second + "\n");
         factory = new ConsoleServerFactory(kafka, redis, new Dictionary<string, string>
         {
             ["Models:Directory"] = registry,
@@ -64,6 +65,8 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
 
         Assert.Equal(First, Text("live-version"));
         Assert.Equal("live", Text("live-" + First));
+        Assert.Equal("challenger", Text("challenger-" + Second));
+        Assert.StartsWith($"Challenger {Second} runs in shadow", Text("models-challenger"), StringComparison.Ordinal);
         Assert.Equal("0.710 (0.620)", Text("auc-" + Second));
         Assert.Equal("0.0200 (0.0500)", Text("ece-" + Second));
         Assert.Equal("1.300 [1.100, 1.500]", Text("dr-" + Second));
@@ -74,7 +77,10 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
 
         browser.Submit("promote-" + Second, landsOn: "models-result");
 
-        Assert.StartsWith($"{Second} is live: promoted, {First} was live before.", Text("models-result"), StringComparison.Ordinal);
+        // The challenger promoted: its run ends, as the registry would otherwise refuse the live version as challenger.
+        Assert.Equal($"{Second} is live: promoted, {First} was live before. It was the challenger, so the challenger file was emptied.", Text("models-result"));
+        Assert.Equal("No challenger runs: the live model decides alone.", Text("models-challenger"));
+        Assert.Empty(browser.Driver.FindElements(By.Id("models-challenger-rejection")));
         Assert.Equal(Second, Text("live-version"));
         Assert.Equal("live", Text("live-" + Second));
         Assert.Equal(Second, await ApiLiveVersionAsync());
