@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -101,14 +100,9 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {ModelPromotion.PromotedAudit} ({Second} live, {First} before)", StringComparison.Ordinal));
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {ModelPromotion.RolledBackAudit} ({First} live, {Second} before)", StringComparison.Ordinal));
 
-        var height = Convert.ToInt32(((IJavaScriptExecutor)browser.Driver).ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
-        browser.Driver.Manage().Window.Size = new System.Drawing.Size(1280, height + 140);
-        browser.Screenshot("console-models");
+        browser.ScreenshotWholePage("console-models");
         // On a phone the page fits the width: wide tables scroll inside their own container.
-        browser.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
-        var script = (IJavaScriptExecutor)browser.Driver;
-        var viewport = Convert.ToInt64(script.ExecuteScript("return document.documentElement.clientWidth"), CultureInfo.InvariantCulture);
-        var contentWidth = Convert.ToInt64(script.ExecuteScript("return document.documentElement.scrollWidth"), CultureInfo.InvariantCulture);
+        var (viewport, contentWidth) = browser.WidthsOnAPhone();
         Assert.True(viewport <= 390 && contentWidth <= viewport, $"a {viewport} px wide phone screen shows a page {contentWidth} px wide");
         Assert.Empty(browser.ConsoleErrors());
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -117,14 +116,9 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         browser.Submit("lookup-submit", landsOn: "privacy-receipt");
         Assert.Equal(requestId, browser.Driver.FindElement(By.Id("receipt-request-id")).Text);
         // The whole page in one picture for the docs: forms, the receipt and the list.
-        var height = Convert.ToInt32(((IJavaScriptExecutor)browser.Driver).ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
-        browser.Driver.Manage().Window.Size = new System.Drawing.Size(1280, height + 140);
-        browser.Screenshot("console-privacy");
+        browser.ScreenshotWholePage("console-privacy");
         // On a phone the page fits the width: wide tables scroll inside their own container.
-        browser.Driver.Manage().Window.Size = new System.Drawing.Size(390, 844);
-        var script = (IJavaScriptExecutor)browser.Driver;
-        var viewport = Convert.ToInt64(script.ExecuteScript("return document.documentElement.clientWidth"), CultureInfo.InvariantCulture);
-        var contentWidth = Convert.ToInt64(script.ExecuteScript("return document.documentElement.scrollWidth"), CultureInfo.InvariantCulture);
+        var (viewport, contentWidth) = browser.WidthsOnAPhone();
         Assert.True(viewport <= 390 && contentWidth <= viewport, $"a {viewport} px wide phone screen shows a page {contentWidth} px wide");
 
         var audit = factory.Logs.Entries.Where(e => e.Category == ConsoleAudit.Category).ToList();
