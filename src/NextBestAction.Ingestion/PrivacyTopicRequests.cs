@@ -19,6 +19,9 @@ public sealed partial class PrivacyTopicRequests(
 {
     public const string Source = "/nba/privacy";
 
+    /// <summary>Who asked, in the receipt of an erasure requested on the topic.</summary>
+    public const string RequestedBy = "privacy topic";
+
     private readonly string topic = kafka.Value.Topics.Privacy;
 
     public async Task HandleAsync(IReadOnlyList<ValidEvent> events, CancellationToken cancellationToken)
@@ -26,7 +29,7 @@ public sealed partial class PrivacyTopicRequests(
         ArgumentNullException.ThrowIfNull(events);
         foreach (var e in events.Where(e => e.Type == EventTypes.ErasureRequested))
         {
-            var receipt = await requests.EraseAsync(e.Subject);
+            var receipt = await requests.EraseAsync(e.Subject, RequestedBy);
             telemetry.PrivacyRequests.Add(1, new KeyValuePair<string, object?>("kind", receipt.Kind), new KeyValuePair<string, object?>("outcome", receipt.Outcome));
             LogErased(logger, receipt.RequestId, receipt.Outcome);
             await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?>

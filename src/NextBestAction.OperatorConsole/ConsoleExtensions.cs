@@ -14,7 +14,9 @@ using NextBestAction.OperatorConsole.Components;
 using NextBestAction.OperatorConsole.Customers;
 using NextBestAction.OperatorConsole.Kpis;
 using NextBestAction.OperatorConsole.Metrics;
+using NextBestAction.OperatorConsole.Models;
 using NextBestAction.OperatorConsole.Offers;
+using NextBestAction.OperatorConsole.Privacy;
 
 namespace NextBestAction.OperatorConsole;
 
@@ -52,6 +54,8 @@ public static class ConsoleExtensions
         builder.Services.AddOffers();
         builder.Services.AddCustomerViewer();
         builder.Services.AddCatalogScreen();
+        builder.Services.AddPrivacyDesk();
+        builder.Services.AddModelsScreen();
         return builder;
     }
 
@@ -65,6 +69,7 @@ public static class ConsoleExtensions
             .RequireAuthorization(ConsoleAuthentication.OverviewPolicy)
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .ExcludeFromDescription();
+        app.MapPrivacyDesk();
         return app;
     }
 

@@ -80,8 +80,8 @@ public sealed class ChallengerTests(KafkaFixture kafka, RedisServerFixture redis
         {
             base.ConfigureWebHost(builder);
             // The champion gives bundles the higher propensity, the challenger services.
-            WriteModel(Champion, bundle: 1, service: -1);
-            WriteModel(Challenger, bundle: -1, service: 1);
+            TestModelVersions.Write(registry, Champion, bundle: 1, service: -1);
+            TestModelVersions.Write(registry, Challenger, bundle: -1, service: 1);
             File.WriteAllText(Path.Combine(registry, ModelRegistry.CurrentFile), Champion);
             File.WriteAllText(Path.Combine(registry, ModelRegistry.ChallengerFile), Challenger + "\n");
             builder.UseSetting("Server:RunIngestion", "false");
@@ -96,23 +96,6 @@ public sealed class ChallengerTests(KafkaFixture kafka, RedisServerFixture redis
             {
                 Directory.Delete(registry, recursive: true);
             }
-        }
-
-        private void WriteModel(string version, double bundle, double service)
-        {
-            var artifact = new TreeEnsembleArtifact
-            {
-                Format = TreeEnsembleModel.FormatId,
-                Version = version,
-                Kind = "propensity",
-                CreatedAt = DateTimeOffset.UnixEpoch,
-                Features = ["action.kind.bundle"],
-                Bias = 0,
-                Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = -1, Offset = 0 },
-                Trees = [new TreeArtifact { Weight = 1, SplitFeature = [0], Threshold = [0.5f], Left = [-1], Right = [-2], LeafValue = [service, bundle] }],
-            };
-            Directory.CreateDirectory(Path.Combine(registry, version));
-            File.WriteAllBytes(Path.Combine(registry, version, ModelRegistry.ModelFile), JsonSerializer.SerializeToUtf8Bytes(artifact, ModelJsonContext.Default.TreeEnsembleArtifact));
         }
     }
 }

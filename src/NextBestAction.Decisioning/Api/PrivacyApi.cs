@@ -61,7 +61,7 @@ public static class PrivacyApi
         return app;
     }
 
-    private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> EraseAsync(string customerId, ErasureService erasures)
+    private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> EraseAsync(string customerId, HttpContext context, ErasureService erasures)
     {
         if (!Identifiers.IsValid(customerId))
         {
@@ -70,7 +70,7 @@ public static class PrivacyApi
 
         try
         {
-            return TypedResults.Ok(await erasures.EraseAsync(customerId));
+            return TypedResults.Ok(await erasures.EraseAsync(customerId, context.User.Identity?.Name));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -154,7 +154,7 @@ public static class PrivacyApi
 
     private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> GetReceiptAsync(string requestId, PrivacyReceipts receipts)
     {
-        if (!IsRequestId(requestId))
+        if (!PrivacyReceipt.IsRequestId(requestId))
         {
             return TypedResults.Problem(title: "Invalid request id", detail: "requestId must be the 32 hexadecimal characters a privacy request returned.",
                 statusCode: StatusCodes.Status400BadRequest);
@@ -165,6 +165,4 @@ public static class PrivacyApi
             : TypedResults.Problem(title: "Unknown privacy request", detail: "No receipt is kept for this request id (unknown, or past its retention).",
                 statusCode: StatusCodes.Status404NotFound);
     }
-
-    private static bool IsRequestId(string requestId) => requestId.Length == 32 && requestId.All(char.IsAsciiHexDigitLower);
 }

@@ -43,6 +43,9 @@ public sealed partial class ModelRegistry : BackgroundService, IPropensityModelS
         ReloadChallenger(throwOnRefusal: false);
     }
 
+    /// <summary>The registry directory (<c>Models:Directory</c>, resolved), or null when none is configured and the prior serves.</summary>
+    public string? RegistryDirectory => directory;
+
     public IPropensityModel Current => Volatile.Read(ref current);
 
     public string Version => Current.Version;

@@ -19,9 +19,10 @@ public sealed partial class ErasureService(
     private readonly string topic = kafka.Value.Topics.Privacy;
 
     /// <exception cref="KafkaException">The erasure is done and receipted, but its announcement was not delivered.</exception>
-    public async Task<PrivacyReceipt> EraseAsync(string customerId)
+    /// <param name="requestedBy">Who asked (the API key's or console user's name), kept in the receipt.</param>
+    public async Task<PrivacyReceipt> EraseAsync(string customerId, string? requestedBy)
     {
-        var receipt = await requests.EraseAsync(customerId);
+        var receipt = await requests.EraseAsync(customerId, requestedBy);
         telemetry.PrivacyRequests.Add(1, new KeyValuePair<string, object?>("kind", receipt.Kind), new KeyValuePair<string, object?>("outcome", receipt.Outcome));
         LogErased(logger, receipt.RequestId, receipt.Outcome, receipt.Removed.Count);
         await producer.ProduceAsync(topic, new Message<string, byte[]>

@@ -24,12 +24,18 @@ public sealed record PrivacyReceipt(
     IReadOnlyList<ErasedFamily> Removed,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Who asked: the API key's name, the console user, or the privacy topic; null on receipts kept before it was recorded.</summary>
+    public string? RequestedBy { get; init; }
+
     public const string Erased = "erased";
     public const string AlreadyErased = "already_erased";
     public const string NothingHeld = "nothing_held";
 
+    /// <summary>Whether <paramref name="requestId"/> has the form of a request id: 32 lowercase hexadecimal characters.</summary>
+    public static bool IsRequestId(string requestId) => requestId is { Length: 32 } && requestId.All(char.IsAsciiHexDigitLower);
+
     /// <summary>The receipt of an erasure: its outcome in one word, and what it leaves for others to do.</summary>
-    public static PrivacyReceipt ForErasure(string requestId, DateTimeOffset receivedAt, ErasureOutcome erasure)
+    public static PrivacyReceipt ForErasure(string requestId, DateTimeOffset receivedAt, ErasureOutcome erasure, string? requestedBy = null)
     {
         ArgumentNullException.ThrowIfNull(erasure);
         var outcome = erasure.TotalRemoved > 0 ? Erased : erasure.PreviousErasureAt is null ? NothingHeld : AlreadyErased;
@@ -44,30 +50,67 @@ public sealed record PrivacyReceipt(
             $"Kafka input topics keep their records until the topics' retention; ingestion drops this customer's events with an event time up to {erasure.ErasedAt:O}, so a replay does not bring them back. A later event starts a new profile.",
         ];
         return new PrivacyReceipt(requestId, "erasure", erasure.SubjectHash, outcome, receivedAt, erasure.ErasedAt, erasure.PreviousErasureAt,
-            [.. erasure.Families.Where(f => f.Removed > 0)], notes);
+            [.. erasure.Families.Where(f => f.Removed > 0)], notes)
+        {
+            RequestedBy = requestedBy,
+        };
     }
 }
 
-/// <summary>Privacy receipts in Redis: <c>{prefix}:privacy:request:{requestId}</c>, JSON, expiring after the retention.</summary>
+/// <summary>
+/// Privacy receipts in Redis: <c>{prefix}:privacy:request:{requestId}</c>, JSON, expiring after the retention; and their
+/// index <c>{prefix}:privacy:requests</c>, request ids scored by the time the request arrived (Unix ms), so the privacy
+/// desk can list the latest. Each save prunes index members past the retention, whose receipts have expired.
+/// </summary>
 public sealed class PrivacyReceipts(IConnectionMultiplexer redis, IOptions<RedisOptions> redisOptions, IOptions<PrivacyOptions> options)
 {
     private readonly string prefix = redisOptions.Value.KeyPrefix;
     private readonly TimeSpan retention = TimeSpan.FromDays(options.Value.ReceiptRetentionDays);
 
-    public Task SaveAsync(PrivacyReceipt receipt)
+    public async Task SaveAsync(PrivacyReceipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        return redis.GetDatabase().StringSetAsync(Key(receipt.RequestId), JsonSerializer.SerializeToUtf8Bytes(receipt, PrivacyJsonContext.Default.PrivacyReceipt), retention);
+        // Not a transaction: receipt and index live in different slots on a cluster. A receipt without its index entry
+        // is still found by its id; an index entry without a receipt is skipped when listing.
+        var batch = redis.GetDatabase().CreateBatch();
+        var saved = batch.StringSetAsync(Key(receipt.RequestId), JsonSerializer.SerializeToUtf8Bytes(receipt, PrivacyJsonContext.Default.PrivacyReceipt), retention);
+        var indexed = batch.SortedSetAddAsync(IndexKey, receipt.RequestId, receipt.ReceivedAt.ToUnixTimeMilliseconds());
+        var pruned = batch.SortedSetRemoveRangeByScoreAsync(IndexKey, double.NegativeInfinity, (receipt.ReceivedAt - retention).ToUnixTimeMilliseconds(), Exclude.Stop);
+        batch.Execute();
+        await Task.WhenAll(saved, indexed, pruned);
     }
 
     /// <summary>The receipt of <paramref name="requestId"/>, or null when unknown or past its retention.</summary>
     public async Task<PrivacyReceipt?> GetAsync(string requestId)
     {
         var stored = await redis.GetDatabase().StringGetAsync(Key(requestId));
-        return stored.IsNull ? null : JsonSerializer.Deserialize((byte[])stored!, PrivacyJsonContext.Default.PrivacyReceipt);
+        return stored.IsNull ? null : Parse(stored);
     }
 
+    /// <summary>The receipts of the latest <paramref name="count"/> requests within the retention, newest first.</summary>
+    public async Task<IReadOnlyList<PrivacyReceipt>> LatestAsync(int count, DateTimeOffset now)
+    {
+        var db = redis.GetDatabase();
+        var ids = await db.SortedSetRangeByScoreAsync(IndexKey, (now - retention).ToUnixTimeMilliseconds(), double.PositiveInfinity,
+            order: Order.Descending, take: count);
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        // One GET per receipt, not MGET: the receipts' keys hash to different cluster slots.
+        var reads = ids.Select(id => db.StringGetAsync(Key(id!))).ToArray();
+        var stored = await Task.WhenAll(reads);
+        return [.. stored.Where(s => !s.IsNull).Select(Parse)];
+    }
+
+    public static string IndexKeyName(string prefix) => $"{prefix}:privacy:requests";
+
+    private string IndexKey => IndexKeyName(prefix);
+
     private string Key(string requestId) => $"{prefix}:privacy:request:{requestId}";
+
+    private static PrivacyReceipt Parse(RedisValue stored) => JsonSerializer.Deserialize((byte[])stored!, PrivacyJsonContext.Default.PrivacyReceipt)!;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]

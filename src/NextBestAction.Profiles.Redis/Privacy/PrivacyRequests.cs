@@ -6,12 +6,13 @@ namespace NextBestAction.Profiles.Privacy;
 /// </summary>
 public sealed class PrivacyRequests(CustomerEraser eraser, PrivacyReceipts receipts, TimeProvider clock)
 {
-    public async Task<PrivacyReceipt> EraseAsync(string customerId)
+    /// <param name="requestedBy">Who asked, for the receipt: an API key's or console user's name, or the privacy topic; never the customer.</param>
+    public async Task<PrivacyReceipt> EraseAsync(string customerId, string? requestedBy = null)
     {
         var receivedAt = clock.GetUtcNow();
         var requestId = Guid.CreateVersion7(receivedAt).ToString("N");
         var erasure = await eraser.EraseAsync(customerId, clock.GetUtcNow());
-        var receipt = PrivacyReceipt.ForErasure(requestId, receivedAt, erasure);
+        var receipt = PrivacyReceipt.ForErasure(requestId, receivedAt, erasure, requestedBy);
         await receipts.SaveAsync(receipt);
         return receipt;
     }

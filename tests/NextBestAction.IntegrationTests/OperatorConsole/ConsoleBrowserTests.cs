@@ -10,16 +10,19 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 /// The console in a real headless Chromium against the decision API on Kestrel: sign in with a key, the overview with a
 /// measured figure and its chart, sign out, a key without the console scope refused; no error in the browser's console.
 /// </summary>
-public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IDisposable, IAsyncLifetime
+public sealed class ConsoleBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IAsyncLifetime
 {
     private readonly ConsoleServerFactory factory = new(kafka, redis);
     private readonly HeadlessChromium browser = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
-
-    public void Dispose() => browser.Dispose();
+    // xunit v3 calls only DisposeAsync on a class that has both, so the browser is quit here (Dispose alone leaked it).
+    public async ValueTask DisposeAsync()
+    {
+        browser.Dispose();
+        await factory.DisposeAsync();
+    }
 
     [Fact]
     public async Task SignIn_Overview_SignOut()

@@ -1,3 +1,5 @@
+using System.Drawing;
+using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -62,6 +64,24 @@ public sealed class HeadlessChromium : IDisposable
         var path = Path.Combine(ScreenshotDirectory, name + ".png");
         ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(path);
         return path;
+    }
+
+    /// <summary>Saves the whole page, however long, 1280 px wide (the window grows to the page's height first).</summary>
+    public string ScreenshotWholePage(string name)
+    {
+        var height = Convert.ToInt32(((IJavaScriptExecutor)Driver).ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
+        // The window's height includes the browser's own bars, about 140 px in headless Chromium.
+        Driver.Manage().Window.Size = new Size(1280, height + 140);
+        return Screenshot(name);
+    }
+
+    /// <summary>Turns the window into a phone's (390 x 844) and returns the width the page shows and the width its content takes.</summary>
+    public (long Viewport, long Content) WidthsOnAPhone()
+    {
+        Driver.Manage().Window.Size = new Size(390, 844);
+        var script = (IJavaScriptExecutor)Driver;
+        return (Convert.ToInt64(script.ExecuteScript("return document.documentElement.clientWidth"), CultureInfo.InvariantCulture),
+            Convert.ToInt64(script.ExecuteScript("return document.documentElement.scrollWidth"), CultureInfo.InvariantCulture));
     }
 
     /// <summary>Every console entry since the browser started (the driver hands each out once, so they are kept here).</summary>

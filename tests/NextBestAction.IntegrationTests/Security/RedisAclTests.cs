@@ -59,6 +59,9 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Api, "HSET nba:privacy:erased 0123abcd 1764000000000" },
         { Api, "SETNX nba:privacy:subject-key k" },
         { Api, "SETEX nba:privacy:request:r1 94608000 {}" },
+        { Api, "ZADD nba:privacy:requests 1764000000000 r1" },
+        { Api, "ZREMRANGEBYSCORE nba:privacy:requests -inf (1670000000000" },
+        { Api, "ZREVRANGEBYSCORE nba:privacy:requests +inf 1670000000000 LIMIT 0 50" },
         { Ingestion, $"MGET {Keys.Profile("c1")} {Keys.Bookkeeping("c1")} {Keys.Temporary("c1")} {Keys.Version("c1")}" },
         { Ingestion, $"EVALSHA {Sha} 4 {Keys.Profile("c1")} {Keys.Bookkeeping("c1")} {Keys.Temporary("c1")} {Keys.Version("c1")}" },
         { Ingestion, $"SET {Keys.Profile("c1")} v PX 1000" },
@@ -81,6 +84,8 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Ingestion, $"UNLINK {Keys.Contacts("c1")} {Keys.DecisionOwner("d1")} {Keys.Release1Decision("d1")}" },
         { Ingestion, $"DEL {Keys.Temporary("c1")}" },
         { Ingestion, "SCAN 0 MATCH nba:decision:* COUNT 1000" },
+        { Ingestion, "ZADD nba:privacy:requests 1764000000000 r1" },
+        { Ingestion, "ZREMRANGEBYSCORE nba:privacy:requests -inf (1670000000000" },
         { Api, "EVALSHA " + Sha + " 1 nba:privacy:logkey:0123abcd" },
         { Api, "SET nba:privacy:logkey:0123abcd k PX 1000" },
         { Api, "PTTL nba:privacy:logkey:0123abcd" },
@@ -108,6 +113,7 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         { Api, "ACL SETUSER nba-api +@all" },
         { Api, "SETEX nba:privacy:subject-key 1 k" },
         { Api, "UNLINK nba:adaptive" },
+        { Api, "UNLINK nba:privacy:requests" },
         { Ingestion, "FLUSHDB" },
         { Ingestion, "CONFIG GET *" },
         { Ingestion, "SCRIPT FLUSH" },
@@ -256,6 +262,7 @@ public sealed class RedisAclTests(RedisAclServer server) : IClassFixture<RedisAc
         var receipt = await sp.GetRequiredService<PrivacyRequests>().EraseAsync(erased);
         Assert.Equal(PrivacyReceipt.Erased, receipt.Outcome);
         Assert.NotNull(await sp.GetRequiredService<PrivacyReceipts>().GetAsync(receipt.RequestId));
+        Assert.Contains(await sp.GetRequiredService<PrivacyReceipts>().LatestAsync(10, DateTimeOffset.UtcNow), r => r.RequestId == receipt.RequestId);
         await AssertErasedAsync(erased);
 
         await AssertNoDenialAsync(host, Api);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NextBestAction.Decisioning.Engine;
@@ -15,13 +14,7 @@ public sealed class ModelRegistryTests : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private void WriteModel(string version, params string[] features)
-    {
-        var artifact = TestEnsembles.Artifact(features.Length == 0 ? ["cart.value", "action.affinity"] : features,
-            new TreeArtifact { Weight = 1, SplitFeature = [0], Threshold = [100f], Left = [-1], Right = [-2], LeafValue = [-1, 1] }) with { Version = version };
-        Directory.CreateDirectory(Path.Combine(directory, version));
-        File.WriteAllBytes(Path.Combine(directory, version, ModelRegistry.ModelFile), JsonSerializer.SerializeToUtf8Bytes(artifact, ModelJsonContext.Default.TreeEnsembleArtifact));
-    }
+    private void WriteModel(string version, params string[] features) => TestEnsembles.WriteVersion(directory, version, features);
 
     private void Point(string version) => File.WriteAllText(Path.Combine(directory, ModelRegistry.CurrentFile), version + "\n");
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NextBestAction.Decisioning.Models;
 
 namespace NextBestAction.UnitTests.Models;
@@ -29,6 +30,18 @@ internal static class TestEnsembles
         Link = new LinkArtifact { Type = TreeEnsembleModel.LogisticLink, Slope = Slope, Offset = Offset },
         Trees = trees,
     };
+
+    /// <summary>
+    /// Writes a one-tree version into a registry directory: <c>{registry}/{version}/model.json</c>, on <paramref name="features"/>
+    /// (by default two the engine computes; name an unknown one to have the version refused).
+    /// </summary>
+    public static void WriteVersion(string registry, string version, params string[] features)
+    {
+        var artifact = Artifact(features.Length == 0 ? ["cart.value", "action.affinity"] : features,
+            new TreeArtifact { Weight = 1, SplitFeature = [0], Threshold = [100f], Left = [-1], Right = [-2], LeafValue = [-1, 1] }) with { Version = version };
+        Directory.CreateDirectory(Path.Combine(registry, version));
+        File.WriteAllBytes(Path.Combine(registry, version, ModelRegistry.ModelFile), JsonSerializer.SerializeToUtf8Bytes(artifact, ModelJsonContext.Default.TreeEnsembleArtifact));
+    }
 
     public static double Logistic(double raw) => 1 / (1 + Math.Exp((Slope * raw) + Offset));
 
