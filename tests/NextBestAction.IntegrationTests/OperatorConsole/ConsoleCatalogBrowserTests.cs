@@ -19,12 +19,10 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 /// serving path recorded; a draft without one action shows the offer mix move, is published for every instance and
 /// rolled back to the file.
 /// </summary>
-public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IDisposable, IAsyncLifetime
+public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : ConsoleBrowserTest(kafka, redis)
 {
     private const int Customers = 40;
 
-    private readonly ConsoleServerFactory factory = new(kafka, redis);
-    private readonly HeadlessChromium browser = new();
     private readonly string catalogPath = Path.Combine(Path.GetTempPath(), $"nba-console-catalog-{Guid.NewGuid():N}.json");
 
     private static string Catalog(string version, bool withAdvisor) => $$"""
@@ -34,101 +32,99 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
         ]}
         """;
 
-    public ValueTask InitializeAsync()
+    public override ValueTask InitializeAsync()
     {
         File.WriteAllText(catalogPath, Catalog("t1", withAdvisor: true));
-        factory.Settings["Decisions:CatalogPath"] = catalogPath;
-        factory.Settings["Decisions:CatalogReloadSeconds"] = "0.2";
-        factory.Settings["Redis:KeyPrefix"] = "cat" + factory.Suffix;
+        Factory.Settings["Decisions:CatalogPath"] = catalogPath;
+        Factory.Settings["Decisions:CatalogReloadSeconds"] = "0.2";
+        Factory.Settings["Redis:KeyPrefix"] = "cat" + Factory.Suffix;
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await factory.DisposeAsync();
+        await base.DisposeAsync();
         File.Delete(catalogPath);
     }
-
-    public void Dispose() => browser.Dispose();
 
     [Fact]
     public async Task WhatIf_DraftWithoutAnAction_ShowsTheMixChange_ThenPublishAndRollBack()
     {
-        var console = new Uri(factory.BaseAddress, "/console");
+        var console = new Uri(Factory.BaseAddress, "/console");
         await ServeDecisionsAsync();
 
-        browser.GoTo(console);
-        browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "console-nav");
-        browser.Driver.FindElement(By.Id("nav-catalog")).SendKeys(Keys.Enter);
-        browser.WaitFor("catalog-live-version");
-        Assert.StartsWith("t1+", browser.Driver.FindElement(By.Id("catalog-live-version")).Text, StringComparison.Ordinal);
-        Assert.Contains("Advisor call", browser.Driver.FindElement(By.Id("catalog-action-service-advisor")).Text, StringComparison.Ordinal);
-        Assert.Contains("from the catalog file", browser.Driver.FindElement(By.Id("catalog-live")).Text, StringComparison.Ordinal);
-        browser.Screenshot("console-catalog");
+        Browser.GoTo(console);
+        Browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "console-nav");
+        Browser.Driver.FindElement(By.Id("nav-catalog")).SendKeys(Keys.Enter);
+        Browser.WaitFor("catalog-live-version");
+        Assert.StartsWith("t1+", Browser.Driver.FindElement(By.Id("catalog-live-version")).Text, StringComparison.Ordinal);
+        Assert.Contains("Advisor call", Browser.Driver.FindElement(By.Id("catalog-action-service-advisor")).Text, StringComparison.Ordinal);
+        Assert.Contains("from the catalog file", Browser.Driver.FindElement(By.Id("catalog-live")).Text, StringComparison.Ordinal);
+        Browser.Screenshot("console-catalog");
 
         SetDraft(Catalog("t2", withAdvisor: false));
-        browser.Submit("draft-what-if", landsOn: "what-if");
+        Browser.Submit("draft-what-if", landsOn: "what-if");
 
         var advisor = Cells("what-if-mix-service-advisor");
         Assert.True(Share(advisor[1]) > 0, $"the live catalog should show the advisor to some customers: {advisor[1]}");
         Assert.Equal("0.0 %", advisor[2]);
         Assert.Equal("100.0 %", Cells("what-if-mix-service-care")[2]);
-        var movement = Movement().Match(browser.Driver.FindElement(By.Id("what-if-movement")).Text);
-        Assert.True(movement.Success, browser.Driver.FindElement(By.Id("what-if-movement")).Text);
+        var movement = Movement().Match(Browser.Driver.FindElement(By.Id("what-if-movement")).Text);
+        Assert.True(movement.Success, Browser.Driver.FindElement(By.Id("what-if-movement")).Text);
         Assert.Equal(("0", "0"), (movement.Groups["gain"].Value, movement.Groups["lose"].Value));
         Assert.True(int.Parse(movement.Groups["change"].Value, CultureInfo.InvariantCulture) > 0);
-        Assert.StartsWith($"{Customers} decisions replayed", browser.Driver.FindElement(By.Id("what-if-sample")).Text, StringComparison.Ordinal);
-        Assert.NotEmpty(browser.Driver.FindElements(By.CssSelector("#what-if-mix-chart svg path, #what-if-mix-chart svg rect")));
-        Assert.NotEmpty(browser.Driver.FindElement(By.Id("what-if-value-live")).Text);
-        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.getElementById('what-if').scrollIntoView();");
-        browser.Screenshot("console-catalog-what-if");
-        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("window.scrollTo(0, 0);");
+        Assert.StartsWith($"{Customers} decisions replayed", Browser.Driver.FindElement(By.Id("what-if-sample")).Text, StringComparison.Ordinal);
+        Assert.NotEmpty(Browser.Driver.FindElements(By.CssSelector("#what-if-mix-chart svg path, #what-if-mix-chart svg rect")));
+        Assert.NotEmpty(Browser.Driver.FindElement(By.Id("what-if-value-live")).Text);
+        ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("document.getElementById('what-if').scrollIntoView();");
+        Browser.Screenshot("console-catalog-what-if");
+        ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("window.scrollTo(0, 0);");
 
-        browser.Submit("draft-publish", landsOn: "draft-message");
+        Browser.Submit("draft-publish", landsOn: "draft-message");
 
-        Assert.Contains("Published as publication 1", browser.Driver.FindElement(By.Id("draft-message")).Text, StringComparison.Ordinal);
-        Assert.StartsWith("t2+", browser.Driver.FindElement(By.Id("catalog-live-version")).Text, StringComparison.Ordinal);
-        using var admin = factory.CreateClientWithKey(NbaServerFactory.AdminKey);
+        Assert.Contains("Published as publication 1", Browser.Driver.FindElement(By.Id("draft-message")).Text, StringComparison.Ordinal);
+        Assert.StartsWith("t2+", Browser.Driver.FindElement(By.Id("catalog-live-version")).Text, StringComparison.Ordinal);
+        using var admin = Factory.CreateClientWithKey(NbaServerFactory.AdminKey);
         var status = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/catalog");
         Assert.StartsWith("t2+", status.GetProperty("catalogVersion").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, status.GetProperty("publication").GetProperty("number").GetInt64());
         Assert.Equal("every-scope", status.GetProperty("publication").GetProperty("publishedBy").GetString());
-        using var webshop = factory.CreateWebshopClient();
+        using var webshop = Factory.CreateWebshopClient();
         var served = await NbaServerFactory.DecideUntilAsync(webshop, new { customerId = "cust-after-publish", touchpoint = "checkout" }, _ => true, TimeSpan.Zero);
         Assert.StartsWith("t2+", served.CatalogVersion, StringComparison.Ordinal);
 
-        browser.Submit("make-live-file", landsOn: "versions-message");
+        Browser.Submit("make-live-file", landsOn: "versions-message");
 
-        Assert.StartsWith("t1+", browser.Driver.FindElement(By.Id("catalog-live-version")).Text, StringComparison.Ordinal);
-        Assert.Contains("t2+", browser.Driver.FindElement(By.Id("catalog-version-1")).Text, StringComparison.Ordinal);
-        Assert.Single(browser.Driver.FindElements(By.Id("make-live-1")));
+        Assert.StartsWith("t1+", Browser.Driver.FindElement(By.Id("catalog-live-version")).Text, StringComparison.Ordinal);
+        Assert.Contains("t2+", Browser.Driver.FindElement(By.Id("catalog-version-1")).Text, StringComparison.Ordinal);
+        Assert.Single(Browser.Driver.FindElements(By.Id("make-live-1")));
         served = await NbaServerFactory.DecideUntilAsync(webshop, new { customerId = "cust-after-rollback", touchpoint = "checkout" }, _ => true, TimeSpan.Zero);
         Assert.StartsWith("t1+", served.CatalogVersion, StringComparison.Ordinal);
-        var audit = factory.Logs.Entries.Where(e => e.Category == ConsoleAudit.Category).Select(e => e.Message).ToList();
+        var audit = Factory.Logs.Entries.Where(e => e.Category == ConsoleAudit.Category).Select(e => e.Message).ToList();
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {CatalogDesk.WhatIfReplayed} (draft t2+", StringComparison.Ordinal));
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {CatalogDesk.Published} (publication 1, version t2+", StringComparison.Ordinal));
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {CatalogDesk.MadeLive} (the catalog file, version t1+", StringComparison.Ordinal));
-        Assert.Empty(browser.ConsoleErrors());
+        Assert.Empty(Browser.ConsoleErrors());
     }
 
     [Fact]
     public async Task ConsoleOnlyKey_SeesTheCatalog_ButPublishingIsForbidden()
     {
-        browser.GoTo(new Uri(factory.BaseAddress, "/console/catalog"));
-        browser.SignIn(ConsoleServerFactory.OperatorKey, landsOn: "catalog-live-version");
+        Browser.GoTo(new Uri(Factory.BaseAddress, "/console/catalog"));
+        Browser.SignIn(ConsoleServerFactory.OperatorKey, landsOn: "catalog-live-version");
 
-        Assert.Empty(browser.Driver.FindElements(By.Id("draft-publish")));
-        Assert.Empty(browser.Driver.FindElements(By.Id("make-live-file")));
+        Assert.Empty(Browser.Driver.FindElements(By.Id("draft-publish")));
+        Assert.Empty(Browser.Driver.FindElements(By.Id("make-live-file")));
 
         // The form as the page renders it, posted with the browser's session and antiforgery cookies plus the publish command.
         var cookies = new CookieContainer();
-        foreach (var cookie in browser.Driver.Manage().Cookies.AllCookies)
+        foreach (var cookie in Browser.Driver.Manage().Cookies.AllCookies)
         {
-            cookies.Add(factory.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
+            cookies.Add(Factory.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
         }
 
-        using var client = factory.CreateBrowserLikeClient(cookies);
-        var token = browser.Driver.FindElement(By.CssSelector("form[enctype='multipart/form-data'] input[name='__RequestVerificationToken']")).GetAttribute("value");
+        using var client = Factory.CreateBrowserLikeClient(cookies);
+        var token = Browser.Driver.FindElement(By.CssSelector("form[enctype='multipart/form-data'] input[name='__RequestVerificationToken']")).GetAttribute("value");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "catalog-draft",
@@ -142,16 +138,16 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("Publishing needs an API key with the admin scope", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        using var admin = factory.CreateClientWithKey(NbaServerFactory.AdminKey);
+        using var admin = Factory.CreateClientWithKey(NbaServerFactory.AdminKey);
         var status = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/catalog");
         Assert.StartsWith("t1+", status.GetProperty("catalogVersion").GetString(), StringComparison.Ordinal);
-        Assert.Empty(browser.ConsoleErrors());
+        Assert.Empty(Browser.ConsoleErrors());
     }
 
     /// <summary>One real decision for each customer through the API, then waits until the last one's record is in Redis.</summary>
     private async Task ServeDecisionsAsync()
     {
-        using var webshop = factory.CreateWebshopClient();
+        using var webshop = Factory.CreateWebshopClient();
         string? last = null;
         for (var i = 0; i < Customers; i++)
         {
@@ -160,14 +156,14 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
             last = (await response.Content.ReadFromJsonAsync<DecisionDto>())!.DecisionId;
         }
 
-        var records = factory.Services.GetRequiredService<DecisionRecordStore>();
+        var records = Factory.Services.GetRequiredService<DecisionRecordStore>();
         Assert.True(await Wait.UntilAsync(async () => await records.GetAuditedAsync(last!) is { Explanation: not null }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100)));
     }
 
     private void SetDraft(string json) =>
-        ((IJavaScriptExecutor)browser.Driver).ExecuteScript("document.getElementById('draft-source').value = arguments[0];", json);
+        ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("document.getElementById('draft-source').value = arguments[0];", json);
 
-    private string[] Cells(string rowId) => [.. browser.Driver.FindElement(By.Id(rowId)).FindElements(By.TagName("td")).Select(c => c.Text)];
+    private string[] Cells(string rowId) => [.. Browser.Driver.FindElement(By.Id(rowId)).FindElements(By.TagName("td")).Select(c => c.Text)];
 
     private static double Share(string percent) => double.Parse(percent.TrimEnd(' ', '%'), CultureInfo.InvariantCulture);
 

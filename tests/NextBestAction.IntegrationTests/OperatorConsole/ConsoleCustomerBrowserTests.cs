@@ -18,26 +18,18 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 /// built by the real profile updater from CloudEvents and written by the real profile store (as ingestion does), a real
 /// decision served through <c>POST /v1/decisions</c> so an explanation is kept; looked up and decided for by form posts.
 /// </summary>
-public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : IDisposable, IAsyncLifetime
+public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerFixture redis) : ConsoleBrowserTest(kafka, redis)
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
-    private readonly ConsoleServerFactory factory = new(kafka, redis);
-    private readonly HeadlessChromium browser = new();
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public async ValueTask DisposeAsync() => await factory.DisposeAsync();
-
-    public void Dispose() => browser.Dispose();
 
     [Fact]
     public async Task LookUp_ShowsProfileConsentAndTheExplanation_DecideNowShowsEveryCandidateWithItsStage()
     {
-        var customer = $"cust-viewer-{factory.Suffix}";
-        var console = new Uri(factory.BaseAddress, "/console/customers");
+        var customer = $"cust-viewer-{Factory.Suffix}";
+        var console = new Uri(Factory.BaseAddress, "/console/customers");
         await SeedProfileAsync(customer);
-        using var webshop = factory.CreateWebshopClient();
+        using var webshop = Factory.CreateWebshopClient();
         var decision = await DecideAsync(webshop, customer);
         var chosen = Assert.Single(decision.Actions);
         Assert.Equal("bundle-galaxy-s", chosen.ActionId);
@@ -47,60 +39,60 @@ public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerF
             outcome.EnsureSuccessStatusCode();
         }
 
-        browser.GoTo(console);
-        browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "customer-id");
-        browser.Driver.FindElement(By.Id("customer-id")).SendKeys(customer);
-        browser.Submit("look-up", landsOn: "customer-heading");
+        Browser.GoTo(console);
+        Browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "customer-id");
+        Browser.Driver.FindElement(By.Id("customer-id")).SendKeys(customer);
+        Browser.Submit("look-up", landsOn: "customer-heading");
 
-        Assert.Equal(console, new Uri(browser.Driver.Url));
-        Assert.Equal($"Customer {customer}", browser.Driver.FindElement(By.Id("customer-heading")).Text);
-        var explained = browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}-{chosen.ActionId}")).Text;
+        Assert.Equal(console, new Uri(Browser.Driver.Url));
+        Assert.Equal($"Customer {customer}", Browser.Driver.FindElement(By.Id("customer-heading")).Text);
+        var explained = Browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}-{chosen.ActionId}")).Text;
         Assert.Contains(reason, explained, StringComparison.Ordinal);
         Assert.Contains("outcome: accepted", explained, StringComparison.Ordinal);
-        Assert.Contains("checkout on web", browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}")).Text, StringComparison.Ordinal);
-        Assert.Contains("galaxy-s", browser.Driver.FindElement(By.Id("customer-cart")).Text, StringComparison.Ordinal);
-        var history = browser.Driver.FindElement(By.Id("consent-history")).Text;
+        Assert.Contains("checkout on web", Browser.Driver.FindElement(By.Id($"decision-{decision.DecisionId}")).Text, StringComparison.Ordinal);
+        Assert.Contains("galaxy-s", Browser.Driver.FindElement(By.Id("customer-cart")).Text, StringComparison.Ordinal);
+        var history = Browser.Driver.FindElement(By.Id("consent-history")).Text;
         Assert.Contains("app-settings", history, StringComparison.Ordinal);
         Assert.Contains("2026-11", history, StringComparison.Ordinal);
-        Assert.Contains("expires in", browser.Driver.FindElement(By.Id("customer-temporary")).Text, StringComparison.Ordinal);
-        Assert.Contains("bundle-galaxy-s", browser.Driver.FindElement(By.Id("customer-impressions")).Text, StringComparison.Ordinal);
-        browser.Screenshot("console-customer-lookup");
+        Assert.Contains("expires in", Browser.Driver.FindElement(By.Id("customer-temporary")).Text, StringComparison.Ordinal);
+        Assert.Contains("bundle-galaxy-s", Browser.Driver.FindElement(By.Id("customer-impressions")).Text, StringComparison.Ordinal);
+        Browser.Screenshot("console-customer-lookup");
 
-        new SelectElement(browser.Driver.FindElement(By.Id("dry-run-touchpoint"))).SelectByValue("checkout");
-        new SelectElement(browser.Driver.FindElement(By.Id("dry-run-channel"))).SelectByValue("web");
-        browser.Submit("decide-now", landsOn: "dry-run-result");
+        new SelectElement(Browser.Driver.FindElement(By.Id("dry-run-touchpoint"))).SelectByValue("checkout");
+        new SelectElement(Browser.Driver.FindElement(By.Id("dry-run-channel"))).SelectByValue("web");
+        Browser.Submit("decide-now", landsOn: "dry-run-result");
 
-        Assert.Equal(console, new Uri(browser.Driver.Url));
-        Assert.DoesNotContain(customer, browser.Driver.Url, StringComparison.Ordinal);
-        var filtered = browser.Driver.FindElement(By.Id("candidate-bundle-iphone"));
+        Assert.Equal(console, new Uri(Browser.Driver.Url));
+        Assert.DoesNotContain(customer, Browser.Driver.Url, StringComparison.Ordinal);
+        var filtered = Browser.Driver.FindElement(By.Id("candidate-bundle-iphone"));
         Assert.Equal("eligibility", filtered.FindElement(By.ClassName("candidate-stage")).Text);
         Assert.Contains("rule not met: cart.productLines contains action.productLine", filtered.Text, StringComparison.Ordinal);
-        var ranked = browser.Driver.FindElement(By.Id("candidate-bundle-galaxy-s"));
+        var ranked = Browser.Driver.FindElement(By.Id("candidate-bundle-galaxy-s"));
         Assert.Equal("ranked", ranked.FindElement(By.ClassName("candidate-stage")).Text);
         Assert.EndsWith("yes", ranked.Text, StringComparison.Ordinal);
-        Assert.Contains(reason, browser.Driver.FindElement(By.Id("dry-run-chosen-bundle-galaxy-s")).Text, StringComparison.Ordinal);
-        var stages = browser.Driver.FindElements(By.CssSelector("#dry-run-candidates .candidate-stage")).Select(s => s.Text).ToList();
+        Assert.Contains(reason, Browser.Driver.FindElement(By.Id("dry-run-chosen-bundle-galaxy-s")).Text, StringComparison.Ordinal);
+        var stages = Browser.Driver.FindElements(By.CssSelector("#dry-run-candidates .candidate-stage")).Select(s => s.Text).ToList();
         Assert.Equal(stages.OrderBy(NextBestAction.OperatorConsole.Customers.CandidateFunnel.StageIndex), stages);
         // The profile is still shown under the dry run, for the customer carried in the hidden field.
-        Assert.Equal($"Customer {customer}", browser.Driver.FindElement(By.Id("customer-heading")).Text);
+        Assert.Equal($"Customer {customer}", Browser.Driver.FindElement(By.Id("customer-heading")).Text);
         // The whole page for the docs: a window as tall as the document (the browser's frame takes some of the window).
-        var script = (IJavaScriptExecutor)browser.Driver;
+        var script = (IJavaScriptExecutor)Browser.Driver;
         var height = Convert.ToInt32(script.ExecuteScript("return document.documentElement.scrollHeight"), CultureInfo.InvariantCulture);
-        browser.Driver.Manage().Window.Size = new Size(1280, height + 200);
-        browser.Screenshot("console-customer");
+        Browser.Driver.Manage().Window.Size = new Size(1280, height + 200);
+        Browser.Screenshot("console-customer");
         // On a phone the page does not scroll sideways: wide tables scroll in their own regions.
-        browser.Driver.Manage().Window.Size = new Size(390, 844);
+        Browser.Driver.Manage().Window.Size = new Size(390, 844);
         Assert.Equal(0L, script.ExecuteScript("return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"));
-        browser.Screenshot("console-customer-phone");
-        Assert.Empty(browser.ConsoleErrors());
+        Browser.Screenshot("console-customer-phone");
+        Assert.Empty(Browser.ConsoleErrors());
 
         // A dry run records nothing: the one decision served is still the only one held.
-        var held = await factory.Services.GetRequiredService<CustomerExport>().ReadAsync(customer, DateTimeOffset.UtcNow);
+        var held = await Factory.Services.GetRequiredService<CustomerExport>().ReadAsync(customer, DateTimeOffset.UtcNow);
         Assert.Equal(decision.DecisionId, Assert.Single(held.Decisions).DecisionId);
-        var audit = factory.Logs.Entries.Where(e => e.Category == PersonalDataAudit.Category).Select(e => e.Message).ToList();
+        var audit = Factory.Logs.Entries.Where(e => e.Category == PersonalDataAudit.Category).Select(e => e.Message).ToList();
         Assert.Contains(audit, m => m.Contains("Personal data read: profile of subject", StringComparison.Ordinal) && m.Contains("/console/customers", StringComparison.Ordinal));
         Assert.Contains(audit, m => m.Contains("Personal data read: debug-decision of subject", StringComparison.Ordinal) && m.Contains("every-scope", StringComparison.Ordinal));
-        Assert.DoesNotContain(factory.Logs.Entries, e => e.Message.Contains(customer, StringComparison.Ordinal));
+        Assert.DoesNotContain(Factory.Logs.Entries, e => e.Message.Contains(customer, StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -110,7 +102,7 @@ public sealed class ConsoleCustomerBrowserTests(KafkaFixture kafka, RedisServerF
     private async Task SeedProfileAsync(string customer)
     {
         var now = DateTimeOffset.UtcNow;
-        var store = factory.ProfileStore;
+        var store = Factory.ProfileStore;
         var loaded = Assert.Single(await store.LoadAsync([customer], now));
         var updater = new ProfileUpdater(ProfileRules.Default);
         (string Type, object Data)[] events =

@@ -13,7 +13,7 @@ namespace NextBestAction.IntegrationTests.OperatorConsole;
 /// The models screen in a real headless Chromium against the decision API on Kestrel, over a registry directory of two
 /// versions with their training reports: promote one, see it live (and <c>GET /v1/admin/model</c> agrees), roll back.
 /// </summary>
-public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
+public sealed class ConsoleModelsBrowserTests : ConsoleBrowserTest
 {
     private const string First = "propensity-1";
     private const string Second = "propensity-2";
@@ -22,10 +22,9 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
     private readonly string registry = Path.Combine(Path.GetTempPath(), $"nba-console-models-{Guid.NewGuid():N}");
     private readonly KafkaFixture kafka;
     private readonly RedisServerFixture redis;
-    private readonly ConsoleServerFactory factory;
-    private readonly HeadlessChromium browser = new();
 
     public ConsoleModelsBrowserTests(KafkaFixture kafka, RedisServerFixture redis)
+        : base(kafka, redis)
     {
         (this.kafka, this.redis) = (kafka, redis);
         TestModelVersions.Write(registry, First, bundle: 1, service: -1);
@@ -38,29 +37,22 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
             """);
         File.WriteAllText(Path.Combine(registry, ModelRegistry.CurrentFile), First + "\n");
         File.WriteAllText(Path.Combine(registry, ModelRegistry.ChallengerFile), Second + "\n");
-        factory = new ConsoleServerFactory(kafka, redis, new Dictionary<string, string>
-        {
-            ["Models:Directory"] = registry,
-            ["Models:ReloadSeconds"] = "0",
-        });
+        Factory.Settings["Models:Directory"] = registry;
+        Factory.Settings["Models:ReloadSeconds"] = "0";
     }
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    // xunit v3 calls only DisposeAsync on a class that has both, so the browser is quit here (Dispose alone leaked it).
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        browser.Dispose();
-        await factory.DisposeAsync();
+        await base.DisposeAsync();
         Directory.Delete(registry, recursive: true);
     }
 
     [Fact]
     public async Task Models_PromoteThenRollBack_TheLiveModelFollows()
     {
-        var page = new Uri(factory.BaseAddress, "/console/models");
-        browser.GoTo(page);
-        browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "models-versions-table");
+        var page = new Uri(Factory.BaseAddress, "/console/models");
+        Browser.GoTo(page);
+        Browser.SignIn(NbaServerFactory.AllScopesKey, landsOn: "models-versions-table");
 
         Assert.Equal(First, Text("live-version"));
         Assert.Equal("live", Text("live-" + First));
@@ -69,48 +61,48 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
         Assert.Equal("0.710 (0.620)", Text("auc-" + Second));
         Assert.Equal("0.0200 (0.0500)", Text("ece-" + Second));
         Assert.Equal("1.300 [1.100, 1.500]", Text("dr-" + Second));
-        Assert.Empty(browser.Driver.FindElements(By.Id("promote-" + First)));
+        Assert.Empty(Browser.Driver.FindElements(By.Id("promote-" + First)));
         Assert.Contains("Only 12 validation rows", Text("warnings-" + First), StringComparison.Ordinal);
-        Assert.Empty(browser.Driver.FindElements(By.Id("warnings-" + Second)));
-        Assert.Equal("models-history-empty", browser.Driver.FindElement(By.Id("models-history-empty")).GetAttribute("id"));
+        Assert.Empty(Browser.Driver.FindElements(By.Id("warnings-" + Second)));
+        Assert.Equal("models-history-empty", Browser.Driver.FindElement(By.Id("models-history-empty")).GetAttribute("id"));
 
-        browser.Submit("promote-" + Second, landsOn: "models-result");
+        Browser.Submit("promote-" + Second, landsOn: "models-result");
 
         // The challenger promoted: its run ends, as the registry would otherwise refuse the live version as challenger.
         Assert.Equal($"{Second} is live: promoted, {First} was live before. It was the challenger, so the challenger file was emptied.", Text("models-result"));
         Assert.Equal("No challenger runs: the live model decides alone.", Text("models-challenger"));
-        Assert.Empty(browser.Driver.FindElements(By.Id("models-challenger-rejection")));
+        Assert.Empty(Browser.Driver.FindElements(By.Id("models-challenger-rejection")));
         Assert.Equal(Second, Text("live-version"));
         Assert.Equal("live", Text("live-" + Second));
         Assert.Equal(Second, await ApiLiveVersionAsync());
         Assert.Equal(Second, File.ReadAllText(Path.Combine(registry, ModelRegistry.CurrentFile)).Trim());
         Assert.Contains($"promoted {Second} {First} every-scope", Text("models-history-table"), StringComparison.Ordinal);
 
-        browser.GoTo(page);
-        browser.WaitFor("rollback-submit");
+        Browser.GoTo(page);
+        Browser.WaitFor("rollback-submit");
         Assert.Equal($"ROLL BACK TO {First.ToUpperInvariant()}", Text("rollback-submit").ToUpperInvariant());
-        browser.Submit("rollback-submit", landsOn: "models-result");
+        Browser.Submit("rollback-submit", landsOn: "models-result");
 
         Assert.StartsWith($"{First} is live again: rolled back from {Second}.", Text("models-result"), StringComparison.Ordinal);
         Assert.Equal(First, Text("live-version"));
         Assert.Equal(First, await ApiLiveVersionAsync());
         Assert.Contains($"rolled back {First} {Second} every-scope", Text("models-history-table"), StringComparison.Ordinal);
         Assert.Equal(2, PromotionHistory.Read(registry).Count);
-        var audit = factory.Logs.Entries.Where(e => e.Category == ConsoleAudit.Category).Select(e => e.Message).ToList();
+        var audit = Factory.Logs.Entries.Where(e => e.Category == ConsoleAudit.Category).Select(e => e.Message).ToList();
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {ModelPromotion.PromotedAudit} ({Second} live, {First} before)", StringComparison.Ordinal));
         Assert.Contains(audit, m => m.StartsWith($"Console: every-scope {ModelPromotion.RolledBackAudit} ({First} live, {Second} before)", StringComparison.Ordinal));
 
-        browser.ScreenshotWholePage("console-models");
+        Browser.ScreenshotWholePage("console-models");
         // On a phone the page fits the width: wide tables scroll inside their own container.
-        var (viewport, contentWidth) = browser.WidthsOnAPhone();
+        var (viewport, contentWidth) = Browser.WidthsOnAPhone();
         Assert.True(viewport <= 390 && contentWidth <= viewport, $"a {viewport} px wide phone screen shows a page {contentWidth} px wide");
-        Assert.Empty(browser.ConsoleErrors());
+        Assert.Empty(Browser.ConsoleErrors());
     }
 
     [Fact]
     public async Task Models_ConsoleOnlyKey_SeesThePageWithoutButtons_AndIsRefusedAPromotion()
     {
-        using var client = await ConsoleSessions.SignInAsync(factory, ConsoleServerFactory.OperatorKey);
+        using var client = await ConsoleSessions.SignInAsync(Factory, ConsoleServerFactory.OperatorKey);
 
         var html = await client.GetStringAsync("/console/models");
         Assert.Contains(First, html, StringComparison.Ordinal);
@@ -141,11 +133,11 @@ public sealed class ConsoleModelsBrowserTests : IAsyncLifetime
         Assert.DoesNotContain("id=\"models-versions\"", html, StringComparison.Ordinal);
     }
 
-    private string Text(string id) => browser.Driver.FindElement(By.Id(id)).Text;
+    private string Text(string id) => Browser.Driver.FindElement(By.Id(id)).Text;
 
     private async Task<string?> ApiLiveVersionAsync()
     {
-        using var admin = factory.CreateClientWithKey(NbaServerFactory.AdminKey);
+        using var admin = Factory.CreateClientWithKey(NbaServerFactory.AdminKey);
         return (await admin.GetFromJsonAsync<JsonElement>("/v1/admin/model")).GetProperty("modelVersion").GetString();
     }
 

@@ -17,18 +17,16 @@ public sealed class ConsoleServerFactory : NbaServerFactory
     public const string OperatorKey = "test-console-operator-key-0123456789";
     public const string OperatorName = "operator";
 
-    /// <param name="settings">Settings of the test on top of the console's (for example <c>Models:Directory</c>); more can go in <see cref="Settings"/> before the host starts.</param>
-    public ConsoleServerFactory(KafkaFixture kafka, RedisServerFixture redis, IReadOnlyDictionary<string, string>? settings = null)
+    public ConsoleServerFactory(KafkaFixture kafka, RedisServerFixture redis)
         : base(kafka, redis)
     {
-        Settings = settings is null ? [] : new Dictionary<string, string>(settings);
         UseKestrel(0);
     }
 
     public CapturedLogs Logs { get; } = new();
 
     /// <summary>Settings of the test's own (for example its own catalog file or Redis key prefix), applied after the console's; set before the host starts.</summary>
-    public Dictionary<string, string> Settings { get; }
+    public Dictionary<string, string> Settings { get; } = [];
 
     /// <summary>The address Kestrel listens on, for example <c>http://127.0.0.1:43127</c>; starts the host.</summary>
     public Uri BaseAddress
