@@ -29,7 +29,8 @@ internal sealed partial class StartupBanner(
             LogHttp(logger, listening);
             if (ConsoleUrl(urls, serverParts.RunApi) is { } console)
             {
-                LogConsole(logger, console);
+                var signInWith = ConsoleSignInHint(embedded);
+                LogConsole(logger, console, signInWith);
             }
 
             LogKafka(logger, kafka.Value.BootstrapServers, embedded.Kafka is not null ? "embedded librdkafka mock cluster" : "configured");
@@ -53,6 +54,10 @@ internal sealed partial class StartupBanner(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Which key signs in to the console: the local key when fully embedded (it has every scope), else any key with the console scope.</summary>
+    internal static string ConsoleSignInHint(EmbeddedParts embedded) =>
+        embedded.FullyEmbedded ? $"the local key {LocalDevelopmentKey.Value}" : "an API key that has the console scope";
 
     /// <summary>The operator console's address on the first address the host listens on, or null when the API (and with it the console) is off.</summary>
     internal static string? ConsoleUrl(IEnumerable<string> urls, bool runApi) =>
@@ -94,8 +99,8 @@ internal sealed partial class StartupBanner(
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "HTTP API listening on {Urls}")]
     private static partial void LogHttp(ILogger logger, string urls);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Operator console: {Url} (sign in with an API key that has the console scope)")]
-    private static partial void LogConsole(ILogger logger, string url);
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Operator console: {Url} (sign in with {Key})")]
+    private static partial void LogConsole(ILogger logger, string url, string key);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Kafka bootstrap servers: {BootstrapServers} ({Origin})")]
     private static partial void LogKafka(ILogger logger, string bootstrapServers, string origin);

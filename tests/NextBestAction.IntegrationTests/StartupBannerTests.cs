@@ -43,4 +43,8 @@ public sealed class StartupBannerTests(KafkaFixture kafka)
     [InlineData("http://localhost:5080", false, null)]
     public void ConsoleUrl_OnTheFirstAddress_WhenTheApiRuns(string url, bool runApi, string? expected) =>
         Assert.Equal(expected, NextBestAction.Server.StartupBanner.ConsoleUrl([url, "http://[::]:9999"], runApi));
+
+    [Fact]
+    public void ConsoleSignInHint_NotFullyEmbedded_AsksForAKeyWithTheConsoleScope() =>
+        Assert.Equal("an API key that has the console scope", NextBestAction.Server.StartupBanner.ConsoleSignInHint(new(null, null)));
 }

@@ -62,6 +62,18 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
         Assert.Contains("from the catalog file", Browser.Driver.FindElement(By.Id("catalog-live")).Text, StringComparison.Ordinal);
         Browser.Screenshot("console-catalog");
 
+        // A draft uploaded as a file replaces the text and is checked with the loader's messages.
+        var upload = Path.Combine(Path.GetTempPath(), $"nba-draft-{Factory.Suffix}.json");
+        await File.WriteAllTextAsync(upload, Catalog("t2", withAdvisor: false));
+        Browser.Driver.FindElement(By.Id("draft-upload")).SendKeys(upload);
+        Browser.Submit("draft-check", landsOn: "draft-message");
+        File.Delete(upload);
+        Assert.StartsWith("The draft is a valid catalog: version t2+", Browser.Driver.FindElement(By.Id("draft-message")).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("service-advisor", Browser.Driver.FindElement(By.Id("draft-source")).GetAttribute("value"), StringComparison.Ordinal);
+        SetDraft(Catalog("t2", withAdvisor: true).Replace("\"value\":8", "\"valeu\":8", StringComparison.Ordinal));
+        Browser.Submit("draft-check", landsOn: "draft-message");
+        Assert.Contains("draft: action \"service-advisor\": unknown field \"valeu\"", Browser.Driver.FindElement(By.Id("draft-message")).Text, StringComparison.Ordinal);
+
         SetDraft(Catalog("t2", withAdvisor: false));
         Browser.Submit("draft-what-if", landsOn: "what-if");
 
