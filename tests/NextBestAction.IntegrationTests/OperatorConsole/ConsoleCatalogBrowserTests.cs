@@ -88,8 +88,7 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
         Assert.StartsWith($"{Customers} decisions replayed", Browser.Driver.FindElement(By.Id("what-if-sample")).Text, StringComparison.Ordinal);
         Assert.NotEmpty(Browser.Driver.FindElements(By.CssSelector("#what-if-mix-chart svg path, #what-if-mix-chart svg rect")));
         Assert.NotEmpty(Browser.Driver.FindElement(By.Id("what-if-value-live")).Text);
-        ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("document.getElementById('what-if').scrollIntoView();");
-        Browser.Screenshot("console-catalog-what-if");
+        Browser.ScreenshotOfElement("what-if", "console-catalog-what-if");
         ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("window.scrollTo(0, 0);");
 
         Browser.Submit("draft-publish", landsOn: "draft-message");

@@ -38,11 +38,19 @@ public sealed class HeadlessChromium : IDisposable
 
     /// <summary>
     /// Clicks the submit button <paramref name="buttonId"/> and waits for the answer page, the one holding
-    /// <paramref name="landsOn"/>: a click returns before the form post's navigation has necessarily finished.
+    /// <paramref name="landsOn"/>: a click returns before the form post's navigation has necessarily finished, and the
+    /// page it leaves may hold <paramref name="landsOn"/> too, so first the old page must be gone.
     /// </summary>
     public void Submit(string buttonId, string landsOn)
     {
+        // A mark on the leaving page's window: the answer page is a new document with a new window object.
+        var script = (IJavaScriptExecutor)Driver;
+        script.ExecuteScript("window.nbaLeaving = true;");
         Driver.FindElement(By.Id(buttonId)).Click();
+        var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(30));
+        // Mid-navigation the driver may fail to run the script; that is not an answer yet.
+        wait.IgnoreExceptionTypes(typeof(WebDriverException));
+        wait.Until(_ => script.ExecuteScript("return window.nbaLeaving === true;") is false);
         WaitFor(landsOn);
     }
 
@@ -73,6 +81,22 @@ public sealed class HeadlessChromium : IDisposable
         // The window's height includes the browser's own bars, about 140 px in headless Chromium.
         Driver.Manage().Window.Size = new Size(1280, height + 140);
         return Screenshot(name);
+    }
+
+    /// <summary>
+    /// Saves element <paramref name="id"/> whole, 1280 px wide: the window grows to its height and the page scrolls it to
+    /// just below the fixed app bar; the window is 1280x900 again afterwards.
+    /// </summary>
+    public string ScreenshotOfElement(string id, string name)
+    {
+        const int belowAppBar = 64;
+        var script = (IJavaScriptExecutor)Driver;
+        var height = Convert.ToInt32(script.ExecuteScript("return Math.ceil(document.getElementById(arguments[0]).getBoundingClientRect().height)", id), CultureInfo.InvariantCulture);
+        Driver.Manage().Window.Size = new Size(1280, height + belowAppBar + 160);
+        script.ExecuteScript("window.scrollTo(0, document.getElementById(arguments[0]).getBoundingClientRect().top + window.scrollY - arguments[1]);", id, belowAppBar);
+        var path = Screenshot(name);
+        Driver.Manage().Window.Size = new Size(1280, 900);
+        return path;
     }
 
     /// <summary>Turns the window into a phone's (390 x 844) and returns the width the page shows and the width its content takes.</summary>
