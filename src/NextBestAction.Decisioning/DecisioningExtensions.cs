@@ -97,6 +97,7 @@ public static class DecisioningExtensions
         builder.Services.AddSingleton<DecisionService>();
         builder.Services.AddSingleton<ErasureService>();
         builder.Services.AddSingleton<CustomerExport>();
+        builder.Services.AddSingleton<AccessRequests>();
         builder.Services.AddSingleton<PersonalDataAudit>();
         builder.Services.AddSingleton<ConsentService>();
         // Registered last of the decision services, so it runs after the catalog and models loaded and before Kestrel starts.

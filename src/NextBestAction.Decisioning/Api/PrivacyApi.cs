@@ -14,6 +14,9 @@ namespace NextBestAction.Decisioning.Api;
 /// <summary>The privacy desk's routes: erasure (GDPR Art. 17) and the receipts of privacy requests.</summary>
 public static class PrivacyApi
 {
+    /// <summary>The response header that names an export's privacy request (its receipt).</summary>
+    public const string RequestIdHeader = "X-Privacy-Request-Id";
+
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1");
@@ -139,9 +142,12 @@ public static class PrivacyApi
         }
     }
 
-    /// <summary>200 with <c>holdsAnything: false</c> for a customer of whom nothing is held: that is the answer the person asked for.</summary>
+    /// <summary>
+    /// 200 with <c>holdsAnything: false</c> for a customer of whom nothing is held: that is the answer the person asked for.
+    /// Each export is receipted; the receipt's id is in the <see cref="RequestIdHeader"/> header.
+    /// </summary>
     private static async Task<Results<Ok<CustomerExportDocument>, ProblemHttpResult>> ExportAsync(
-        string customerId, HttpContext context, CustomerExport export, PersonalDataAudit audit, TimeProvider clock)
+        string customerId, HttpContext context, AccessRequests access, PersonalDataAudit audit)
     {
         if (!Identifiers.IsValid(customerId))
         {
@@ -149,7 +155,9 @@ public static class PrivacyApi
         }
 
         await audit.RecordAsync(context, customerId, PersonalDataAudit.Export);
-        return TypedResults.Ok(await export.ReadAsync(customerId, clock.GetUtcNow()));
+        var (document, receipt) = await access.ExportAsync(customerId, context.User.Identity?.Name);
+        context.Response.Headers[RequestIdHeader] = receipt.RequestId;
+        return TypedResults.Ok(document);
     }
 
     private static async Task<Results<Ok<PrivacyReceipt>, ProblemHttpResult>> GetReceiptAsync(string requestId, PrivacyReceipts receipts)

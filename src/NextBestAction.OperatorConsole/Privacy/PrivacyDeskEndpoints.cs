@@ -47,11 +47,11 @@ public static class PrivacyDeskEndpoints
         return app;
     }
 
-    /// <summary>The file name of an export: its reference, never the customer id (downloads folders and proxies keep names).</summary>
-    public static string FileName(string reference) => $"customer-export-{reference}.json";
+    /// <summary>The file name of an export: its privacy request's id, never the customer id (downloads folders and proxies keep names).</summary>
+    public static string FileName(string requestId) => $"customer-export-{requestId}.json";
 
     private static async Task<Results<FileContentHttpResult, RedirectHttpResult, ProblemHttpResult>> ExportAsync(
-        HttpContext context, CustomerExport export, PersonalDataAudit personalData, ConsoleAudit audit, TimeProvider clock)
+        HttpContext context, AccessRequests access, PersonalDataAudit personalData, ConsoleAudit audit)
     {
         if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
         {
@@ -66,20 +66,18 @@ public static class PrivacyDeskEndpoints
             return TypedResults.Redirect($"{PagePath}?export={InvalidId}");
         }
 
-        var now = clock.GetUtcNow();
-        var reference = Guid.CreateVersion7(now).ToString("N");
         var who = context.User.Identity?.Name ?? "";
         try
         {
             await personalData.RecordAsync(context, customerId, PersonalDataAudit.Export);
-            var document = await export.ReadAsync(customerId, now);
-            audit.Record(who, PrivacyDesk.ExportedAudit, $"export {reference}, {(document.HoldsAnything ? "data held" : "nothing held")}");
+            var (document, receipt) = await access.ExportAsync(customerId, who);
+            audit.Record(who, PrivacyDesk.ExportedAudit, $"request {receipt.RequestId}, {(document.HoldsAnything ? "data held" : "nothing held")}");
             return TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(document, DecisionJsonContext.Default.CustomerExportDocument),
-                "application/json", FileName(reference));
+                "application/json", FileName(receipt.RequestId));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            audit.Record(who, PrivacyDesk.ExportedAudit, $"export {reference} not made: Redis unreachable");
+            audit.Record(who, PrivacyDesk.ExportedAudit, "export not made: Redis unreachable");
             return TypedResults.Redirect($"{PagePath}?export={Unavailable}");
         }
     }

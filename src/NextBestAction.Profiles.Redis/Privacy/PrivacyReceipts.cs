@@ -9,8 +9,9 @@ namespace NextBestAction.Profiles.Privacy;
 /// What the service did for one privacy request, kept as proof (<see cref="PrivacyOptions.ReceiptRetentionDays"/>).
 /// It names the customer only by <see cref="SubjectHasher">subject hash</see>, so keeping it keeps nothing personal.
 /// </summary>
-/// <param name="Kind">What was asked: <c>erasure</c>.</param>
-/// <param name="Outcome"><c>erased</c>, <c>already_erased</c> (erased before and nothing held since) or <c>nothing_held</c>.</param>
+/// <param name="Kind">What was asked: <c>erasure</c> (Art. 17) or <c>access</c> (an export, Art. 15 and 20).</param>
+/// <param name="Outcome">Erasure: <c>erased</c>, <c>already_erased</c> (erased before and nothing held since) or
+/// <c>nothing_held</c>; access: <c>exported</c> or <c>nothing_held</c>.</param>
 /// <param name="Removed">Per key family, the keys, fields or memberships removed.</param>
 /// <param name="Notes">What else follows from the request, in plain words (for example what Kafka still holds).</param>
 public sealed record PrivacyReceipt(
@@ -27,7 +28,11 @@ public sealed record PrivacyReceipt(
     /// <summary>Who asked: the API key's name, the console user, or the privacy topic; null on receipts kept before it was recorded.</summary>
     public string? RequestedBy { get; init; }
 
+    public const string Erasure = "erasure";
+    public const string Access = "access";
+
     public const string Erased = "erased";
+    public const string Exported = "exported";
     public const string AlreadyErased = "already_erased";
     public const string NothingHeld = "nothing_held";
 
@@ -49,12 +54,29 @@ public sealed record PrivacyReceipt(
             },
             $"Kafka input topics keep their records until the topics' retention; ingestion drops this customer's events with an event time up to {erasure.ErasedAt:O}, so a replay does not bring them back. A later event starts a new profile.",
         ];
-        return new PrivacyReceipt(requestId, "erasure", erasure.SubjectHash, outcome, receivedAt, erasure.ErasedAt, erasure.PreviousErasureAt,
+        return new PrivacyReceipt(requestId, Erasure, erasure.SubjectHash, outcome, receivedAt, erasure.ErasedAt, erasure.PreviousErasureAt,
             [.. erasure.Families.Where(f => f.Removed > 0)], notes)
         {
             RequestedBy = requestedBy,
         };
     }
+}
+
+/// <summary>The receipts of access requests.</summary>
+public static class AccessReceipts
+{
+    /// <summary>The receipt of an export handed out at <paramref name="completedAt"/>: what it held, never the data itself.</summary>
+    public static PrivacyReceipt For(string requestId, DateTimeOffset receivedAt, DateTimeOffset completedAt, string subjectHash, bool heldAnything, string? requestedBy) =>
+        new(requestId, PrivacyReceipt.Access, subjectHash, heldAnything ? PrivacyReceipt.Exported : PrivacyReceipt.NothingHeld, receivedAt, completedAt, null, [],
+            [
+                heldAnything
+                    ? "A copy of everything held about this customer was handed out: profile, temporary data, contact history, decisions with their explanations and outcomes, notifications, consent history."
+                    : "Nothing was stored about this customer; the export said so.",
+                "The copy itself is not kept by the service.",
+            ])
+        {
+            RequestedBy = requestedBy,
+        };
 }
 
 /// <summary>

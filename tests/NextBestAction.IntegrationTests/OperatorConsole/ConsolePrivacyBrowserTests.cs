@@ -36,6 +36,7 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         Assert.Equal(PrivacyDeskEndpoints.PagePath, new Uri(Browser.Driver.Url).AbsolutePath);
 
         // Export: the download, with the browser's own session cookie and the form's antiforgery token.
+        string exportRequestId;
         using (var client = ClientWithBrowserCookies())
         {
             var token = Browser.Driver.FindElement(By.CssSelector("#export-panel input[name=__RequestVerificationToken]")).GetAttribute("value")!;
@@ -52,6 +53,7 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
             var disposition = exported.Content.Headers.ContentDisposition!;
             Assert.Equal("attachment", disposition.DispositionType);
             Assert.Matches(ExportFileName(), disposition.FileNameStar ?? disposition.FileName);
+            exportRequestId = (disposition.FileNameStar ?? disposition.FileName)!["customer-export-".Length..^".json".Length];
             using var document = JsonDocument.Parse(await exported.Content.ReadAsStringAsync());
             Assert.Equal(customer, document.RootElement.GetProperty("customerId").GetString());
             Assert.Equal(decisionId, Assert.Single(document.RootElement.GetProperty("decisions").EnumerateArray()).GetProperty("decisionId").GetString());
@@ -60,7 +62,9 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
 
         Assert.Contains(Factory.Logs.Entries, e => e.Category == PersonalDataAudit.Category
             && e.Message.Contains("export of subject", StringComparison.Ordinal) && e.Message.Contains(PrivacyDeskEndpoints.ExportPath, StringComparison.Ordinal));
-        Assert.Contains(Factory.Logs.Entries, e => e.Category == ConsoleAudit.Category && e.Message.Contains(PrivacyDesk.ExportedAudit + " (export ", StringComparison.Ordinal));
+        Assert.Contains(Factory.Logs.Entries, e => e.Category == ConsoleAudit.Category && e.Message.Contains($"{PrivacyDesk.ExportedAudit} (request {exportRequestId}, data held)", StringComparison.Ordinal));
+        var exportReceipt = (await Factory.Services.GetRequiredService<PrivacyReceipts>().GetAsync(exportRequestId))!;
+        Assert.Equal((PrivacyReceipt.Access, PrivacyReceipt.Exported, "every-scope"), (exportReceipt.Kind, exportReceipt.Outcome, exportReceipt.RequestedBy));
 
         // A confirmation that differs erases nothing.
         Fill("erase-customer-id", customer);
@@ -92,11 +96,12 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         using var apiErasure = await privacyApi.DeleteAsync($"/v1/customers/cust-{Factory.Suffix}-unknown");
         var apiRequestId = (await apiErasure.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString();
 
-        // A fresh page lists both requests, newest first, and finds a receipt by its id.
+        // A fresh page lists every request, newest first (the export, then the two erasures), and finds a receipt by its id.
         Browser.GoTo(new Uri(Factory.BaseAddress, PrivacyDeskEndpoints.PagePath));
         Browser.WaitFor("privacy-requests-table");
         var rows = Browser.Driver.FindElements(By.CssSelector("#privacy-requests-table tbody tr"));
-        Assert.Equal(["request-" + apiRequestId, "request-" + requestId], rows.Select(r => r.GetAttribute("id")));
+        Assert.Equal(["request-" + apiRequestId, "request-" + requestId, "request-" + exportRequestId], rows.Select(r => r.GetAttribute("id")));
+        Assert.Contains("access exported", rows[2].Text, StringComparison.Ordinal);
         Assert.Contains("erasure nothing held", rows[0].Text, StringComparison.Ordinal);
         Assert.Contains("privacy-desk", rows[0].Text, StringComparison.Ordinal);
         Assert.Contains("erasure erased", rows[1].Text, StringComparison.Ordinal);

@@ -114,6 +114,10 @@ public sealed class ErasureTests(KafkaFixture kafka, RedisServerFixture redis)
         Assert.Equal(decision.GetProperty("actionIds")[0].GetString(), explained.GetProperty("actionId").GetString());
         Assert.NotEmpty(explained.GetProperty("reasons").EnumerateArray());
         Assert.Contains(export.GetProperty("notifications").EnumerateArray(), n => n.GetProperty("state").GetString() == "sent");
+        var receipt = await desk.GetFromJsonAsync<JsonElement>($"/v1/privacy/requests/{Assert.Single(response.Headers.GetValues("X-Privacy-Request-Id"))}");
+        Assert.Equal(("access", "exported", "privacy-desk"),
+            (receipt.GetProperty("kind").GetString(), receipt.GetProperty("outcome").GetString(), receipt.GetProperty("requestedBy").GetString()));
+        Assert.DoesNotContain(customer, receipt.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
