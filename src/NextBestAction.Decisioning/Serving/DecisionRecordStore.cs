@@ -55,13 +55,16 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
     /// The decision with its explanation and the outcomes reported for its actions, for the audit route; null when
     /// unknown or past the window. Release 1 kept no explanation.
     /// </summary>
-    public async Task<AuditedDecision?> GetAuditedAsync(string decisionId)
-    {
-        if (await GetAsync(decisionId) is not { } record)
-        {
-            return null;
-        }
+    public async Task<AuditedDecision?> GetAuditedAsync(string decisionId) =>
+        await GetAsync(decisionId) is { } record ? await AuditAsync(record) : null;
 
+    /// <summary>The same, for a decision whose customer is already known (no look-up of its owner).</summary>
+    public async Task<AuditedDecision?> GetAuditedAsync(string decisionId, string customerId) =>
+        await ReadRecordAsync(profiles.Database, decisionId, customerId) is { } record ? await AuditAsync(record) : null;
+
+    private async Task<AuditedDecision> AuditAsync(DecisionRecord record)
+    {
+        var decisionId = record.DecisionId;
         var (key, _) = OutcomeLocation(record, "");
         var fields = record.ActionIds.Select(a => OutcomeLocation(record, a).Field).Prepend(ExplanationField(decisionId)).ToArray();
         var values = await profiles.Database.HashGetAsync(key, fields);
@@ -88,6 +91,11 @@ public sealed class DecisionRecordStore(RedisProfileStore profiles)
             return await GetRelease1Async(db, decisionId);
         }
 
+        return await ReadRecordAsync(db, decisionId, customerId);
+    }
+
+    private async Task<DecisionRecord?> ReadRecordAsync(IDatabaseAsync db, string decisionId, string customerId)
+    {
         var value = (string?)await db.HashGetAsync(Keys.Decisions(customerId), RecordField(decisionId));
         if (value?.Split('|', 3) is not [var at, var touchpoint, var actions])
         {

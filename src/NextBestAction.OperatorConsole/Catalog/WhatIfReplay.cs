@@ -48,7 +48,7 @@ public sealed class WhatIfReplay(
         foreach (var chunk in newest.Chunk(ReadChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var audited = await Task.WhenAll(chunk.Select(d => records.GetAuditedAsync(d.DecisionId)));
+            var audited = await Task.WhenAll(chunk.Select(d => records.GetAuditedAsync(d.DecisionId, d.CustomerId)));
             var batch = profiles.Database.CreateBatch();
             var reads = chunk.Select(d => (Profile: profiles.QueueRead(batch, d.CustomerId), History: contacts.QueueRead(batch, d.CustomerId))).ToArray();
             batch.Execute();

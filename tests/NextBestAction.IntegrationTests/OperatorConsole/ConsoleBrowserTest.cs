@@ -1,3 +1,4 @@
+using System.Net;
 using NextBestAction.IntegrationTests.Fixtures;
 
 namespace NextBestAction.IntegrationTests.OperatorConsole;
@@ -14,6 +15,18 @@ public abstract class ConsoleBrowserTest(KafkaFixture kafka, RedisServerFixture 
 
     /// <summary>The Redis the server uses, for tests that check what it holds.</summary>
     protected RedisServerFixture Redis { get; } = redis;
+
+    /// <summary>A client carrying the browser's cookies (the console session and the antiforgery cookie), to post a form as the page would.</summary>
+    protected HttpClient ClientWithBrowserCookies()
+    {
+        var cookies = new CookieContainer();
+        foreach (var cookie in Browser.Driver.Manage().Cookies.AllCookies)
+        {
+            cookies.Add(Factory.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
+        }
+
+        return Factory.CreateBrowserLikeClient(cookies);
+    }
 
     public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 

@@ -128,13 +128,7 @@ public sealed partial class ConsoleCatalogBrowserTests(KafkaFixture kafka, Redis
         Assert.Empty(Browser.Driver.FindElements(By.Id("make-live-file")));
 
         // The form as the page renders it, posted with the browser's session and antiforgery cookies plus the publish command.
-        var cookies = new CookieContainer();
-        foreach (var cookie in Browser.Driver.Manage().Cookies.AllCookies)
-        {
-            cookies.Add(Factory.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
-        }
-
-        using var client = Factory.CreateBrowserLikeClient(cookies);
+        using var client = ClientWithBrowserCookies();
         var token = Browser.Driver.FindElement(By.CssSelector("form[enctype='multipart/form-data'] input[name='__RequestVerificationToken']")).GetAttribute("value");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {

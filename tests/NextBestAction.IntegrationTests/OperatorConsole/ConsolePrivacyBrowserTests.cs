@@ -172,18 +172,6 @@ public sealed partial class ConsolePrivacyBrowserTests(KafkaFixture kafka, Redis
         }
     }
 
-    /// <summary>A client carrying the browser's cookies: the console session and the antiforgery cookie.</summary>
-    private HttpClient ClientWithBrowserCookies()
-    {
-        var cookies = new CookieContainer();
-        foreach (var cookie in Browser.Driver.Manage().Cookies.AllCookies)
-        {
-            cookies.Add(Factory.BaseAddress, new System.Net.Cookie(cookie.Name, cookie.Value, cookie.Path));
-        }
-
-        return Factory.CreateBrowserLikeClient(cookies);
-    }
-
     private static FormUrlEncodedContent Form(string customerId, string token) =>
         new([new(PrivacyDeskEndpoints.CustomerIdField, customerId), new("__RequestVerificationToken", token)]);
 
